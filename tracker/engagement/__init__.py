@@ -1,0 +1,1 @@
+"""The shell around the rules: gathers facts from the database, stores and reads verdicts."""

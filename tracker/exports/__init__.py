@@ -1,0 +1,1 @@
+"""Files out: the engagement CSV, DfE declarations, spreadsheets of the current view."""

@@ -1,0 +1,243 @@
+"""The import run every kind shares: read, validate every row, then write all or nothing.
+
+A file is checked completely before anything is written. Rows are reduced to a key
+(the record's identity, DOMAIN.md "Evidence") and values; a key seen before with the
+same values is unchanged, with other values it updates the stored record.
+"""
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import BinaryIO
+
+from sqlalchemy import bindparam, insert, select, update
+
+from ..engagement.book import Book
+from ..engagement.recompute import recompute
+from ..extensions import db
+from .reading import FileProblem, header_key, read_rows
+
+MAX_SHOWN = 50
+CHUNK = 5000
+
+
+class RowError(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    already_imported: datetime | None = None
+    touched: set[int] = field(default_factory=set)
+    changes: list[tuple[str, int | str, dict | None, dict]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return f"read {self.read}, created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+    def error_lines(self, limit: int = MAX_SHOWN) -> list[str]:
+        lines = self.errors[:limit]
+        if len(self.errors) > limit:
+            lines.append(f"... and {len(self.errors) - limit} more row errors")
+        return lines
+
+
+@dataclass
+class Context:
+    today: date
+    book: Book
+    partner_id: int | None = None  # a partner's upload may only name its own participants
+    user: str | None = None
+
+
+class Importer(ABC):
+    """Subclasses name their columns and turn one row into (key, values)."""
+
+    kind = ""
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    table = None
+    key_columns: tuple[str, ...] = ()
+    value_columns: tuple[str, ...] = ()
+
+    def __init__(self, context: Context):
+        self.context = context
+
+    @abstractmethod
+    def parse(self, row: dict[str, object]) -> tuple[tuple, tuple]:
+        """Return (key, values) for one row, or raise RowError naming the column."""
+
+    def participant_of(self, key: tuple) -> int:
+        return key[0]
+
+    # Writing: evidence tables share one shape; participants override apply().
+    def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
+        table = self.table.__table__
+        columns = [table.c[name] for name in self.key_columns + self.value_columns]
+        participants = sorted({self.participant_of(key) for key in records})
+        width = len(self.key_columns)
+        updates = []
+        found: set[tuple] = set()
+        for start in range(0, len(participants), CHUNK):
+            chunk = participants[start : start + CHUNK]
+            stored = db.session.execute(
+                select(table.c.id, *columns).where(table.c.participant_id.in_(chunk))
+            )
+            for row in stored:
+                key, values = tuple(row[1 : 1 + width]), tuple(row[1 + width :])
+                wanted = records.get(key)
+                if wanted is None:
+                    continue
+                found.add(key)
+                if wanted == values:
+                    result.unchanged += 1
+                else:
+                    updates.append((row[0], key, values, wanted))
+        result.updated += len(updates)
+        creates = [key for key in records if key not in found]
+        result.created += len(creates)
+        result.touched.update(self.participant_of(key) for key in creates)
+        result.touched.update(self.participant_of(key) for _, key, _, _ in updates)
+        for _, key, before, after in updates:
+            result.changes.append(
+                (self.kind, self.participant_of(key), dict(zip(self.value_columns, before)),
+                 dict(zip(self.key_columns + self.value_columns, key + after)))
+            )
+        if dry_run:
+            return
+        names = self.key_columns + self.value_columns
+        for start in range(0, len(creates), CHUNK):
+            batch = [dict(zip(names, key + records[key])) for key in creates[start : start + CHUNK]]
+            db.session.execute(insert(table), batch)
+        if updates:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({name: bindparam("_" + name) for name in self.value_columns})
+            )
+            db.session.execute(
+                statement,
+                [
+                    {"_id": rid, **{"_" + n: v for n, v in zip(self.value_columns, after)}}
+                    for rid, _, _, after in updates
+                ],
+            )
+
+
+def _columns(importer: Importer, header: list[object]) -> dict[str, int]:
+    wanted = {header_key(name): name for name in importer.required + importer.optional}
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        canonical = wanted.get(header_key(name))
+        if canonical and canonical not in positions:
+            positions[canonical] = index
+    missing = [name for name in importer.required if name not in positions]
+    if missing:
+        raise FileProblem(f"row 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    return positions
+
+
+def file_digest(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult) -> dict[tuple, tuple]:
+    records: dict[tuple, tuple] = {}
+    rows = read_rows(stream, filename)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise FileProblem("the file is empty: a header row is required") from None
+    positions = list(_columns(importer, header).items())
+    for number, values in rows:
+        result.read += 1
+        row = {name: (values[i] if i < len(values) else "") for name, i in positions}
+        try:
+            key, parsed = importer.parse(row)
+        except RowError as error:
+            result.errors.append(f"row {number}: {error.column}: {error.message}")
+            continue
+        earlier = records.get(key)
+        if earlier is None:
+            records[key] = parsed
+        elif earlier == parsed:
+            result.unchanged += 1  # the same record twice in one file
+        else:
+            result.errors.append(
+                f"row {number}: {importer.value_columns[0]}: an earlier row has the same "
+                f"{', '.join(importer.key_columns)} with different values"
+            )
+    return records
+
+
+def run_import(
+    importer: Importer,
+    stream: BinaryIO,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    record_batch: bool = True,
+) -> ImportResult:
+    """Validate and (unless dry_run or invalid) write one file in the caller's transaction.
+
+    The caller commits on success; on errors nothing has been written.
+    """
+    from ..models import ImportBatch
+
+    result = ImportResult(importer.kind)
+    try:
+        records = validate(importer, stream, filename, result)
+    except FileProblem as problem:
+        result.errors.append(str(problem))
+        return result
+    if result.errors:
+        return result
+    digest = file_digest(stream)
+    before = db.session.scalar(
+        select(ImportBatch.imported_at)
+        .where(ImportBatch.sha256 == digest, ImportBatch.kind == importer.kind)
+        .order_by(ImportBatch.imported_at.desc())
+        .limit(1)
+    )
+    result.already_imported = before
+    with db.session.no_autoflush:
+        importer.apply(records, result, dry_run)
+    if dry_run or result.errors:
+        return result
+    if result.touched:
+        recompute(result.touched, importer.context.book)
+    if record_batch:
+        db.session.add(
+            ImportBatch(
+                kind=importer.kind,
+                filename=filename[:255],
+                sha256=digest,
+                imported_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                imported_by=importer.context.user,
+                partner_id=importer.context.partner_id,
+                rows_read=result.read,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        )
+    return result

@@ -1,0 +1,135 @@
+"""Importers for credits, registers, video views and assessments (DOMAIN.md "Evidence")."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
+from ..rules.facts import ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT
+from . import fields
+from .base import Importer, RowError
+from .book_lookup import find_activity, find_block
+
+SELF_REPORT_COHORTS = (1, 2)
+SOURCES = ("platform", "self-report")
+
+
+class EvidenceImporter(Importer):
+    """Rows name a participant; the partner's upload may only name its own."""
+
+    def __init__(self, context):
+        super().__init__(context)
+        query = select(Participant.participant_id, Participant.id, Participant.course_id, Participant.cohort)
+        if context.partner_id is not None:
+            query = query.where(Participant.partner_id == context.partner_id)
+        self.participants = {ref: (pk, course, cohort) for ref, pk, course, cohort in db.session.execute(query)}
+
+    def participant(self, row) -> tuple[int, int, int]:
+        ref = fields.text(row["participant_id"])
+        if not ref:
+            raise RowError("participant_id", "a participant_id is required")
+        found = self.participants.get(ref)
+        if found is None:
+            raise RowError("participant_id", f"'{ref}' is not a known participant")
+        return found
+
+    def on_or_before_today(self, row, column: str) -> date:
+        try:
+            day = fields.a_date(row[column])
+        except ValueError as error:
+            raise RowError(column, str(error)) from None
+        if day > self.context.today:
+            raise RowError(column, f"{day.isoformat()} is in the future")
+        return day
+
+    def course(self, course_id: int):
+        return self.context.book.courses[course_id]
+
+
+def _field(column: str, parse, value):
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise RowError(column, str(error)) from None
+
+
+class CreditsImporter(EvidenceImporter):
+    kind = "credits"
+    required = ("participant_id", "block", "activity", "completed_on")
+    optional = ("credits", "source")
+    table = CreditRecord
+    key_columns = ("participant_id", "activity_id", "completed_on")
+    value_columns = ("credits", "source")
+
+    def parse(self, row):
+        pk, course_id, cohort = self.participant(row)
+        facts = self.course(course_id)
+        activity = find_activity(facts, row, "activity")
+        if activity.credits is None:
+            raise RowError("activity", f"the credits of '{activity.title}' are still TBC")
+        raw = fields.text(row.get("credits", ""))
+        credits = activity.credits if raw == "" else _field("credits", fields.a_whole_number, raw)
+        if not 0 <= credits <= activity.credits:
+            raise RowError("credits", f"{credits} is outside 0..{activity.credits} for '{activity.title}'")
+        source = fields.text(row.get("source", "")).lower() or "platform"
+        if source not in SOURCES:
+            raise RowError("source", f"'{source}' is not one of {', '.join(SOURCES)}")
+        if source == "self-report" and cohort not in SELF_REPORT_COHORTS:
+            raise RowError("source", f"self-report exists for cohorts 1 and 2 only (participant is in cohort {cohort})")
+        completed = self.on_or_before_today(row, "completed_on")
+        return (pk, activity.id, completed), (credits, source)
+
+
+class AttendanceImporter(EvidenceImporter):
+    kind = "attendance"
+    required = ("participant_id", "block", "event", "session_date", "attendance")
+    optional = ("marked_by",)
+    table = RegisterEntry
+    key_columns = ("participant_id", "activity_id", "session_date")
+    value_columns = ("mark", "marked_by")
+
+    def parse(self, row):
+        pk, course_id, _ = self.participant(row)
+        activity = find_activity(self.course(course_id), row, "event")
+        if activity.component != TRAINING_EVENT:
+            raise RowError("event", f"'{activity.title}' is not a training event (F2F session or live webinar)")
+        mark = _field("attendance", lambda v: fields.one_of(v, REGISTER_MARKS), row["attendance"])
+        session = self.on_or_before_today(row, "session_date")
+        marked_by = fields.text(row.get("marked_by", "")) or None
+        return (pk, activity.id, session), (mark, marked_by)
+
+
+class VideoViewsImporter(EvidenceImporter):
+    kind = "video-views"
+    required = ("participant_id", "block", "percent_watched", "viewed_on")
+    table = VideoViewRecord
+    key_columns = ("participant_id", "block_id", "viewed_on")
+    value_columns = ("percent",)
+
+    def parse(self, row):
+        pk, course_id, _ = self.participant(row)
+        block_id = find_block(self.course(course_id), row)
+        percent = _field("percent_watched", fields.a_percent, row["percent_watched"])
+        viewed = self.on_or_before_today(row, "viewed_on")
+        return (pk, block_id, viewed), (percent,)
+
+
+class AssessmentsImporter(EvidenceImporter):
+    kind = "assessments"
+    required = ("participant_id", "status", "recorded_on")
+    optional = ("result",)
+    table = AssessmentRecord
+    key_columns = ("participant_id", "recorded_on")
+    value_columns = ("status", "result")
+
+    def parse(self, row):
+        pk, _, _ = self.participant(row)
+        status = _field("status", lambda v: fields.one_of(v, ASSESSMENT_STATUSES), row["status"])
+        raw = fields.text(row.get("result", ""))
+        result = _field("result", lambda v: fields.one_of(v, ASSESSMENT_RESULTS), raw) if raw else None
+        if result and status not in ("marked", "moderated"):
+            raise RowError("result", f"a result needs status marked or moderated, not {status}")
+        recorded = self.on_or_before_today(row, "recorded_on")
+        return (pk, recorded), (status, result)

@@ -1,0 +1,73 @@
+"""Parsing single cells. Each parser raises ValueError with a message for the user."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+TRUE = {"yes", "y", "true", "1"}
+FALSE = {"no", "n", "false", "0"}
+
+
+def text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: str) -> date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+            day, month, year = value.split("/")
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        pass
+    raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def a_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    value = text(value)
+    if not value:
+        raise ValueError("a date is required")
+    return _date_text(value)
+
+
+def a_bool(value: object) -> bool:
+    word = text(value).lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ValueError(f"'{text(value)}' is not yes or no")
+
+
+def a_whole_number(value: object) -> int:
+    word = text(value)
+    if not re.fullmatch(r"[+-]?\d+", word):
+        raise ValueError(f"'{word}' is not a whole number")
+    return int(word)
+
+
+def a_percent(value: object) -> float:
+    word = text(value).rstrip("%").strip()
+    try:
+        number = float(word)
+    except ValueError:
+        raise ValueError(f"'{text(value)}' is not a number") from None
+    if number != number or not 0 <= number <= 100:
+        raise ValueError(f"{word} is not between 0 and 100")
+    return number
+
+
+def one_of(value: object, choices: tuple[str, ...]) -> str:
+    word = text(value).lower()
+    if word not in choices:
+        raise ValueError(f"'{text(value)}' is not one of {', '.join(choices)}")
+    return word

@@ -1,0 +1,137 @@
+"""The participants file: creates or updates participants (and unknown delivery partners)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import insert, select, update
+
+from ..extensions import db
+from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, VideoViewRecord
+from ..rules.facts import PARTICIPANT_STATUSES
+from . import fields
+from .base import Importer, RowError
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contract_signed",
+          "sponsorship_agreement_signed", "status")
+
+
+class ParticipantsImporter(Importer):
+    kind = "participants"
+    required = ("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
+                "school_contract_signed", "sponsorship_agreement_signed")
+    optional = ("status",)
+    key_columns = ("participant_id",)
+    value_columns = VALUES
+
+    def parse(self, row):
+        ref = fields.text(row["participant_id"])
+        if not ref:
+            raise RowError("participant_id", "a participant_id is required")
+        if len(ref) > 64:
+            raise RowError("participant_id", "is longer than 64 characters")
+        name = fields.text(row["full_name"])
+        if not name:
+            raise RowError("full_name", "a name is required")
+        email = fields.text(row["email"])
+        if not EMAIL.fullmatch(email):
+            raise RowError("email", f"'{email}' is not an email address")
+        partner = fields.text(row["delivery_partner"]).upper()
+        if not PARTNER_CODE.fullmatch(partner):
+            raise RowError("delivery_partner", f"'{partner}' is not a partner code (letters, digits, - and _)")
+        code = fields.text(row["course"]).upper()
+        facts = self.context.book.by_code.get(code)
+        if facts is None:
+            raise RowError("course", f"'{code}' is not one of {', '.join(sorted(self.context.book.by_code))}")
+        try:
+            cohort = fields.a_whole_number(row["cohort"])
+        except ValueError as error:
+            raise RowError("cohort", str(error)) from None
+        if cohort not in facts.course.cohort_numbers:
+            offered = " ".join(map(str, facts.course.cohort_numbers))
+            raise RowError("cohort", f"{code} is not offered in cohort {cohort} (offered in cohorts {offered})")
+        flags = []
+        for column in ("school_contract_signed", "sponsorship_agreement_signed"):
+            try:
+                flags.append(fields.a_bool(row[column]))
+            except ValueError as error:
+                raise RowError(column, str(error)) from None
+        status = fields.text(row.get("status", "")).lower() or "active"
+        if status not in PARTICIPANT_STATUSES:
+            raise RowError("status", f"'{status}' is not one of {', '.join(PARTICIPANT_STATUSES)}")
+        return (ref,), (name, email, partner, facts.course.id, cohort, flags[0], flags[1], status)
+
+    def participant_of(self, key):
+        return key[0]
+
+    def apply(self, records, result, dry_run):
+        refs = [key[0] for key in records]
+        partners = {code: pid for code, pid in db.session.execute(select(DeliveryPartner.code, DeliveryPartner.id))}
+        codes = {pid: code for code, pid in partners.items()}
+        stored = {}
+        for start in range(0, len(refs), 5000):
+            query = select(
+                Participant.participant_id, Participant.id, Participant.full_name, Participant.email,
+                Participant.partner_id, Participant.course_id, Participant.cohort,
+                Participant.school_contract_signed, Participant.sponsorship_agreement_signed, Participant.status,
+            ).where(Participant.participant_id.in_(refs[start : start + 5000]))
+            for row in db.session.execute(query):
+                stored[row[0]] = (row[1], (row[2], row[3], codes[row[4]], *row[5:]))
+        moves = [ref for (ref,), values in records.items() if ref in stored and stored[ref][1][3] != values[3]]
+        with_evidence = _with_evidence([stored[ref][0] for ref in moves])
+        for ref in moves:
+            if stored[ref][0] in with_evidence:
+                result.errors.append(f"participant {ref}: course: has evidence recorded, so cannot change course")
+        if result.errors:
+            return
+        creates, updates = [], []
+        for (ref,), values in records.items():
+            if ref not in stored:
+                creates.append((ref, values))
+            elif stored[ref][1] != values:
+                updates.append((stored[ref][0], ref, stored[ref][1], values))
+            else:
+                result.unchanged += 1
+        result.created += len(creates)
+        result.updated += len(updates)
+        for pk, ref, before, after in updates:
+            result.changes.append(("participant", pk, dict(zip(VALUES, before)), dict(zip(VALUES, after))))
+        if dry_run:
+            return
+        for code in sorted({values[2] for _, values in creates} | {v[2] for _, _, _, v in updates}):
+            if code not in partners:
+                partners[code] = db.session.execute(
+                    insert(DeliveryPartner).values(code=code, name=code).returning(DeliveryPartner.id)
+                ).scalar_one()
+        for start in range(0, len(creates), 5000):
+            db.session.execute(
+                insert(Participant),
+                [_columns(ref, values, partners) for ref, values in creates[start : start + 5000]],
+            )
+        for pk, ref, _, values in updates:
+            db.session.execute(update(Participant).where(Participant.id == pk).values(_columns(ref, values, partners)))
+        new_refs = [ref for ref, _ in creates]
+        for start in range(0, len(new_refs), 5000):
+            result.touched.update(db.session.scalars(
+                select(Participant.id).where(Participant.participant_id.in_(new_refs[start : start + 5000]))
+            ))
+        result.touched.update(pk for pk, _, before, after in updates if before[3:5] != after[3:5])
+
+
+def _columns(ref, values, partners):
+    name, email, partner, course_id, cohort, contract, sponsorship, status = values
+    return {
+        "participant_id": ref, "full_name": name, "email": email, "partner_id": partners[partner],
+        "course_id": course_id, "cohort": cohort, "school_contract_signed": contract,
+        "sponsorship_agreement_signed": sponsorship, "status": status,
+    }
+
+
+def _with_evidence(ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    found = set()
+    for table in (CreditRecord, RegisterEntry, VideoViewRecord):
+        found.update(db.session.scalars(select(table.participant_id).where(table.participant_id.in_(ids)).group_by(table.participant_id)))
+    return found

@@ -1,0 +1,1 @@
+"""Reference data shipped with the package: course content (Annex 2) and schedules (Annex 1a)."""

@@ -1,0 +1,105 @@
+"""The facts the rules read: a course's schedule and content, a participant's evidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Output kinds, in the order they occur in a schedule.
+FIRST = "first"
+RETENTION = "retention"
+FINAL = "final"
+COACHING = "coaching"  # EHCO: criteria not yet published
+
+ATTENDED = "attended"
+ABSENT = "absent"
+CONTINGENCY = "contingency"
+REGISTER_MARKS = (ATTENDED, ABSENT, CONTINGENCY)
+
+SELF_STUDY = "self-study"
+TRAINING_EVENT = "training-event"
+COMPONENTS = (
+    SELF_STUDY,
+    TRAINING_EVENT,
+    "event-survey",
+    "recorded-webinar",
+    "podcast",
+    "end-of-block-survey",
+    "end-of-programme-survey",
+)
+
+MODERATED = "moderated"
+ASSESSMENT_STATUSES = ("not-submitted", "submitted", "marked", MODERATED)
+ASSESSMENT_RESULTS = ("pass", "fail")
+
+ACTIVE = "active"
+DEFERRED = "deferred"
+WITHDRAWN = "withdrawn"
+PARTICIPANT_STATUSES = (ACTIVE, DEFERRED, WITHDRAWN)
+
+VIDEO_THRESHOLD = 90  # percent of a block's video introduction
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    number: int
+    name: str
+    kind: str
+    review_date: date | None  # None while the schedule is unpublished (EHCO)
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a course offers: credit value and component of each activity by id.
+
+    ``total`` is None when some of the course's content is still TBC.
+    """
+
+    credits: dict[int, int]
+    components: dict[int, str]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Credit:
+    activity_id: int
+    credits: int
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class Register:
+    activity_id: int
+    session_date: date
+    mark: str
+
+
+@dataclass(frozen=True)
+class VideoView:
+    block: int
+    percent: float
+    viewed_on: date
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    result: str | None
+    recorded_on: date
+
+
+@dataclass
+class Evidence:
+    credits: list[Credit] = field(default_factory=list)
+    registers: list[Register] = field(default_factory=list)
+    videos: list[VideoView] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutputMet:
+    """When an output's criteria were first satisfied, and on what evidence."""
+
+    number: int
+    met_on: date | None
+    basis: tuple[str, ...] = ()
+    not_preferred: bool = False  # rests on video alone or a contingency mark alone

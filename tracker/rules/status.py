@@ -1,0 +1,96 @@
+"""An output's status as of a date, and a participant's escalation (DOMAIN.md tables)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .facts import COACHING, DEFERRED, FINAL, WITHDRAWN, OutputMet, OutputSpec
+
+MET = "met"
+MET_LATE = "met-late"
+BLOCKED = "blocked"
+PENDING = "pending"
+NOT_MET = "not-met"
+TOTAL_UNKNOWN = "total-unknown"
+CRITERIA_PENDING = "criteria-pending"
+OUTPUT_STATUSES = (MET, MET_LATE, BLOCKED, PENDING, NOT_MET, TOTAL_UNKNOWN, CRITERIA_PENDING)
+
+NONE = "none"
+DUE_SOON = "due-soon"
+WINDOW = "window"
+EXTENDED = "extended"
+ESCALATED = "escalated"
+ESCALATIONS = (NONE, DUE_SOON, WINDOW, EXTENDED, ESCALATED, DEFERRED, WITHDRAWN)
+# Most urgent first, for action lists.
+URGENCY = {ESCALATED: 0, WINDOW: 1, EXTENDED: 2, DUE_SOON: 3}
+
+DUE_SOON_DAYS = 14
+WINDOW_DAYS = 21
+
+
+def met_by(met: OutputMet, as_of: date) -> bool:
+    return met.met_on is not None and met.met_on <= as_of
+
+
+def output_status(
+    spec: OutputSpec, met: OutputMet, as_of: date, *, payment_agreed: bool, total_known: bool
+) -> str:
+    """payment_agreed: the school contract and the sponsorship agreement are both signed."""
+    if spec.kind == COACHING or spec.review_date is None:
+        return CRITERIA_PENDING
+    if spec.kind == FINAL and not total_known:
+        return TOTAL_UNKNOWN
+    if met_by(met, as_of):
+        if not payment_agreed:
+            return BLOCKED
+        return MET if met.met_on <= spec.review_date else MET_LATE
+    return PENDING if as_of <= spec.review_date else NOT_MET
+
+
+@dataclass(frozen=True)
+class Escalation:
+    state: str
+    output: int | None = None  # the output the escalation refers to
+    review_date: date | None = None
+    window_ends: date | None = None  # set for window, extended and escalated
+    extended_to: date | None = None
+
+    def days_after_review(self, as_of: date) -> int | None:
+        return None if self.review_date is None else (as_of - self.review_date).days
+
+    def days_left(self, as_of: date) -> int | None:
+        """Days until the window ends (window) or the extension ends (extended)."""
+        end = self.extended_to or self.window_ends
+        return None if end is None else (end - as_of).days
+
+
+def escalation(
+    participant_status: str,
+    schedule: list[OutputSpec],
+    outputs: list[OutputMet],
+    as_of: date,
+    *,
+    total_known: bool,
+    extensions: dict[int, date] | None = None,
+) -> Escalation:
+    """extensions: output number -> the latest agreed extended deadline for it."""
+    if participant_status in (DEFERRED, WITHDRAWN):
+        return Escalation(participant_status)
+    for spec, met in zip(schedule, outputs):
+        if met_by(met, as_of):
+            continue
+        if spec.kind == COACHING or spec.review_date is None or (spec.kind == FINAL and not total_known):
+            return Escalation(NONE)  # nothing the DP can chase yet
+        review = spec.review_date
+        if as_of < review - timedelta(days=DUE_SOON_DAYS):
+            return Escalation(NONE)
+        if as_of <= review:
+            return Escalation(DUE_SOON, spec.number, review)
+        window_ends = review + timedelta(days=WINDOW_DAYS)
+        if as_of <= window_ends:
+            return Escalation(WINDOW, spec.number, review, window_ends)
+        extended_to = (extensions or {}).get(spec.number)
+        if extended_to is not None and extended_to >= as_of:
+            return Escalation(EXTENDED, spec.number, review, window_ends, extended_to)
+        return Escalation(ESCALATED, spec.number, review, window_ends)
+    return Escalation(NONE)
