@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app tracker
+PG_DIR ?= /tmp/npq-tracker-pg
+PG_PORT ?= 55432
+PYTEST_ARGS ?=
+
+.PHONY: install assets system-deps run demo test test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+static/css/application.css: package.json assets/scss/application.scss
+	scripts/build-assets.sh
+
+assets: static/css/application.css
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ]; then scripts/system-deps.sh; else echo "system-deps: not root, skipping apt"; fi
+
+demo: install assets
+	$(FLASK) init
+	$(FLASK) demo-data
+
+run: demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: system-deps install assets
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@url=$$(scripts/postgres.sh start $(PG_DIR) $(PG_PORT)) && \
+	  trap 'scripts/postgres.sh stop $(PG_DIR)' EXIT && \
+	  TEST_DATABASE_URL=$$url $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/css static/js/govuk-frontend.min.js static/js/vendor static/assets

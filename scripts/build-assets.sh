@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Build the front-end assets into static/ (all outputs are git-ignored):
+#   static/css/application.css            <- assets/scss/application.scss (compressed)
+#   static/js/govuk-frontend.min.js(.map) <- govuk-frontend (an ES module:
+#                                            load with <script type="module">)
+#   static/assets/{images/,manifest.json} <- govuk-frontend assets, no fonts
+#   static/js/vendor/axe.min.js           <- axe-core, for accessibility tests
+#
+# Installs node_modules with `npm ci` from package-lock.json (npm install if
+# there is no lock). The install is skipped when node_modules already matches
+# the lock (hash recorded after the last successful install); set
+# FORCE_NPM_INSTALL=1 to reinstall anyway.
+#
+# Sass deprecations are fatal (SASS_FATAL_DEPRECATIONS=0 to only warn), and the
+# build fails if the CSS references GDS Transport or any font file.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+log() { echo "build-assets: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v node >/dev/null || die "node not found (Node 20+ needed)"
+command -v npm >/dev/null || die "npm not found"
+
+start=$SECONDS
+
+# --- node_modules ----------------------------------------------------------
+stamp=node_modules/.build-assets-lock.sha256
+if [[ -f package-lock.json ]]; then
+  want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
+  if [[ ${FORCE_NPM_INSTALL:-0} != 1 && -f $stamp && $(cat "$stamp") == "$want" ]]; then
+    log "node_modules up to date with package-lock.json, skipping npm ci"
+  else
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error >&2
+    echo "$want" >"$stamp"
+  fi
+else
+  log "no package-lock.json: npm install"
+  npm install --no-audit --no-fund --loglevel=error >&2
+fi
+
+GF=node_modules/govuk-frontend/dist/govuk
+[[ -d $GF ]] || die "$GF missing after npm install"
+[[ -f node_modules/axe-core/axe.min.js ]] || die "node_modules/axe-core/axe.min.js missing"
+
+# --- CSS ---------------------------------------------------------------------
+mkdir -p static/css static/js/vendor
+sass_args=(--style=compressed --no-source-map --load-path=node_modules)
+if [[ ${SASS_FATAL_DEPRECATIONS:-1} != 0 ]]; then
+  # Every deprecation known to the installed Sass version is an error.
+  sass_version=$(node -p 'require("./node_modules/sass/package.json").version')
+  sass_args+=(--fatal-deprecation="$sass_version")
+fi
+log "sass assets/scss/application.scss -> static/css/application.css"
+tmp_css=$(mktemp static/css/.application.css.XXXXXX)
+trap 'rm -f "$tmp_css"' EXIT
+node_modules/.bin/sass "${sass_args[@]}" assets/scss/application.scss "$tmp_css"
+
+# Not a GOV.UK service: GDS Transport must not be referenced at all.
+if grep -Eqi 'GDS Transport|\.woff2?|/fonts/' "$tmp_css"; then
+  grep -Eoi '.{0,60}(GDS Transport|\.woff2?|/fonts/).{0,60}' "$tmp_css" | head -5 >&2
+  die "application.css references GDS Transport / font files (check \$govuk-include-default-font-face)"
+fi
+chmod 644 "$tmp_css"
+mv -f "$tmp_css" static/css/application.css
+
+# --- JS ----------------------------------------------------------------------
+cp -f "$GF/govuk-frontend.min.js" "$GF/govuk-frontend.min.js.map" static/js/
+cp -f node_modules/axe-core/axe.min.js static/js/vendor/axe.min.js
+
+# --- images, icons, manifest (no fonts) -------------------------------------
+rm -rf static/assets
+mkdir -p static/assets
+for item in "$GF"/assets/*; do
+  [[ $(basename "$item") == fonts ]] && continue
+  cp -R "$item" static/assets/
+done
+
+log "done in $((SECONDS - start))s: $(du -sh static/css/application.css | cut -f1) CSS," \
+  "govuk-frontend $(node -p 'require("./node_modules/govuk-frontend/package.json").version')," \
+  "axe-core $(node -p 'require("./node_modules/axe-core/package.json").version')"

@@ -1,0 +1,69 @@
+"""Shared fixtures: a real database built by the migrations, SQLite or PostgreSQL.
+
+TEST_DATABASE_URL chooses the database (make test runs the suite once on each);
+without it the suite uses a temporary SQLite file.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.reference.loader import load_reference
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+if not EXAMPLES.exists():
+    EXAMPLES = Path(__file__).parent / "data" / "examples"
+
+# Tables that hold reference data survive between tests; everything else is emptied.
+KEEP = {"alembic_version", "course", "block", "activity", "cohort", "schedule_output"}
+
+
+def _url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "tracker.db")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _url(tmp_path_factory)
+    os.environ["DATABASE_URL"] = url
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True,
+                      "RATELIMIT_ENABLED": True, "SECRET_KEY": "test-secret"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        load_reference()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture()
+def session(app):
+    """An app context over a database holding only the reference data."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        _empty_evidence()
+
+
+def _empty_evidence():
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+
+
+@pytest.fixture()
+def today() -> date:
+    return date(2026, 11, 24)

@@ -1,0 +1,46 @@
+"""The public sample dataset reproduces its four expected engagement files byte for byte."""
+from __future__ import annotations
+
+import pytest
+
+from tracker.engagement.book import Book
+from tracker.engagement.standing import standings
+from tracker.exports.cells import csv_text
+from tracker.exports.engagement import HEADER, engagement_rows
+from tracker.extensions import db
+from tracker.imports import importer_for, run_import
+from tracker.imports.base import Context
+
+from .conftest import EXAMPLES
+
+KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
+DATES = ("2022-06-30", "2023-03-01", "2023-11-20", "2024-08-20")
+
+
+@pytest.fixture()
+def example_dataset(session, today):
+    for kind in KINDS:
+        with open(EXAMPLES / f"{kind}.csv", "rb") as stream:
+            result = run_import(importer_for(kind, Context(today, Book())), stream, f"{kind}.csv")
+        assert result.ok, result.errors
+        session.commit()
+    return session
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_engagement_matches_the_expected_file(example_dataset, as_of):
+    from datetime import date
+
+    produced = csv_text(HEADER, engagement_rows(standings(date.fromisoformat(as_of))))
+    expected = (EXAMPLES / f"engagement-{as_of}.csv").read_bytes().decode("utf-8")
+    assert produced == expected
+
+
+def test_importing_the_dataset_again_changes_nothing(example_dataset, today):
+    for kind in KINDS:
+        with open(EXAMPLES / f"{kind}.csv", "rb") as stream:
+            result = run_import(importer_for(kind, Context(today, Book())), stream, f"{kind}.csv")
+        assert result.ok
+        assert (result.created, result.updated) == (0, 0)
+        assert result.unchanged == result.read
+        db.session.commit()
