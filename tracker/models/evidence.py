@@ -29,6 +29,7 @@ class RegisterEntry(db.Model):
     session_date: Mapped[date]
     mark: Mapped[str] = mapped_column(String(16))
     marked_by: Mapped[str | None] = mapped_column(String(120))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("register_session.id"), index=True)
 
 
 class VideoViewRecord(db.Model):
