@@ -27,10 +27,10 @@ system-deps:
 
 demo: install assets
 	$(FLASK) init
-	$(FLASK) demo-data
+	TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) demo-data
 
 run: demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: system-deps install assets
 	$(MAKE) test-sqlite

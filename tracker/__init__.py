@@ -19,6 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if os.environ.get("TRACKER_TODAY"):
+        app.config["TODAY"] = os.environ["TRACKER_TODAY"]
     if config:
         app.config.update(config)
 
@@ -29,8 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)
     from .cli import register_commands
+    from .commands import register_people_commands
     from .web import register_web
 
     register_commands(app)
+    register_people_commands(app)
     register_web(app)
     return app

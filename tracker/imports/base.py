@@ -225,6 +225,7 @@ def run_import(
         return result
     if result.touched:
         recompute(result.touched, importer.context.book)
+    _audit(importer, filename, result)
     if record_batch:
         db.session.add(
             ImportBatch(
@@ -241,3 +242,22 @@ def run_import(
             )
         )
     return result
+
+
+def _audit(importer: Importer, filename: str, result: ImportResult) -> None:
+    """One event per record an import changed, and one per participant it added records for."""
+    from ..audit import record
+
+    actor = importer.context.user or "unknown"
+    changed = set()
+    for kind, participant, before, after in result.changes:
+        pk = participant if isinstance(participant, int) else None
+        changed.add(pk)
+        record(actor, "update", kind, participant_id=pk, before=before,
+               after={k: v for k, v in after.items() if k != "participant_id"} | {"file": filename})
+    if importer.kind == "participants":
+        if result.created:
+            record(actor, "import", "participants", after={"file": filename, "created": result.created})
+        return
+    for pk in sorted(result.touched - changed):
+        record(actor, "import", importer.kind, participant_id=pk, after={"file": filename})

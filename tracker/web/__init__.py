@@ -1,8 +1,70 @@
-"""The browser: blueprints registered by the app factory."""
+"""The browser: Jinja set-up, security, and the blueprints, registered by the app factory."""
+from __future__ import annotations
+
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 
 def register_web(app: Flask) -> None:
-    @app.get("/")
-    def home():
-        return "NPQ engagement tracker"
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from . import filters, security
+    from .auth import bp as auth_bp
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    security.init_app(app)
+    filters.init_app(app)
+    WTFormsHelpers(app)
+    app.add_template_global(navigation)
+    app.register_blueprint(auth_bp)
+    for blueprint in _feature_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def _feature_blueprints():
+    """Each feature lives in its own module with a `bp`; listed here so the tree shows them all."""
+    from importlib import import_module
+
+    names = ["home", "admin"]
+    optional = ["participants", "registers", "uploads", "actions", "overview", "assessments",
+                "reference", "declarations", "reports"]
+    for name in names:
+        yield import_module(f"{__name__}.{name}").bp
+    for name in optional:
+        try:
+            module = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            continue
+        yield module.bp
+
+
+def navigation() -> list[tuple[str, str]]:
+    """The service navigation for the signed-in user: (endpoint, label), where it exists."""
+    from flask import current_app
+    from flask_login import current_user
+
+    items = [("home.dashboard", "Dashboard"), ("participants.index", "Participants"),
+             ("registers.index", "Registers"), ("uploads.index", "Uploads")]
+    if current_user.is_edt:
+        items += [("overview.index", "All partners"), ("declarations.index", "Declarations"),
+                  ("reference.index", "Course content")]
+    if current_user.role == "edt-admin":
+        items.append(("admin.users", "Users"))
+    if current_user.role == "partner-lead":
+        items.append(("admin.users", "Users"))
+    return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]

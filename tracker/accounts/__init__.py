@@ -1,0 +1,1 @@
+"""Accounts: password rules, sign-in throttling and invitations."""

@@ -1,0 +1,38 @@
+"""Writing audit events: who changed what, when (UTC), before and after."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from ..extensions import db
+from ..models import AuditEvent
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _json(values: dict | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def record(actor: str, action: str, entity: str, entity_id=None, *, participant_id: int | None = None,
+           before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    event = AuditEvent(
+        at=utcnow(), actor=actor, action=action, entity=entity,
+        entity_id=None if entity_id is None else str(entity_id), participant_id=participant_id,
+        before=_json(before), after=_json(after),
+    )
+    db.session.add(event)
+    return event

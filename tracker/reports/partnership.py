@@ -1,0 +1,449 @@
+"""The partnership-meeting report as plain data: what a delivery partner brings to the meeting.
+
+Statuses and escalation come from standings(); this module only counts, groups and sorts them,
+and adds the two things standings() does not hold: credit progress and the interventions log.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..engagement.book import Book
+from ..engagement.recompute import CHUNK, load_evidence
+from ..engagement.standing import Standing, participants_query, standings
+from ..extensions import db
+from ..models import Cohort, ContactAttempt, Deferral, DeliveryPartner, Extension, Participant, WithdrawalRequest
+from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
+from ..rules.outputs import score_on
+from ..rules.status import (
+    BLOCKED,
+    CRITERIA_PENDING,
+    DUE_SOON,
+    ESCALATED,
+    EXTENDED,
+    MET,
+    MET_LATE,
+    NOT_MET,
+    OUTPUT_STATUSES,
+    PENDING,
+    TOTAL_UNKNOWN,
+    URGENCY,
+    WINDOW,
+)
+
+STATUS_LABELS = {
+    MET: "Met",
+    MET_LATE: "Met late",
+    BLOCKED: "Blocked",
+    PENDING: "Pending",
+    NOT_MET: "Not met",
+    TOTAL_UNKNOWN: "Total unknown",
+    CRITERIA_PENDING: "Criteria pending",
+}
+# Always shown; the other two columns appear only in a table that has them.
+CORE_STATUSES = (MET, MET_LATE, BLOCKED, PENDING, NOT_MET)
+ESCALATION_LABELS = {ESCALATED: "Escalated", WINDOW: "In the window", EXTENDED: "Extended", DUE_SOON: "Due soon"}
+# "No output met 3+ weeks after the review date": past the window, with or without an extension.
+PAST_WINDOW = (ESCALATED, EXTENDED)
+BANDS = 10
+
+
+class UnknownPartner(LookupError):
+    def __init__(self, code: str):
+        super().__init__(f"no delivery partner with code '{code}'")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ReviewPoint:
+    number: int
+    name: str
+    review_date: date
+
+
+@dataclass(frozen=True)
+class Period:
+    """The output period in view for one cohort and course group."""
+
+    cohort: int
+    cohort_name: str
+    course_group: str
+    courses: tuple[str, ...]
+    participants: int
+    previous: ReviewPoint | None
+    next: ReviewPoint | None
+    dates_published: bool
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    number: int
+    name: str
+    review_date: date | None
+    counts: tuple[int, ...]  # in the order of the table's columns
+    total: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Output statuses for one course and cohort."""
+
+    course: str
+    course_name: str
+    cohort: int
+    cohort_name: str
+    participants: int
+    deferred: int
+    withdrawn: int
+    columns: tuple[str, ...]  # statuses, in OUTPUT_STATUSES order
+    rows: list[OutputRow]
+
+    @property
+    def key(self) -> str:
+        return f"{self.course}-{self.cohort}"
+
+
+@dataclass(frozen=True)
+class CourseStatus:
+    """Output statuses for one course over all its cohorts (the bar chart)."""
+
+    course: str
+    course_name: str
+    rows: list[tuple[int, dict[str, int]]]  # (output number, status -> count)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Credit progress of one course and cohort's active participants as of the meeting date."""
+
+    course: str
+    course_name: str
+    cohort: int
+    cohort_name: str
+    total_credits: int | None
+    expected_percent: int | None
+    start_date: date | None
+    final_review: date | None
+    bands: tuple[int, ...]  # participants per 10% band, 0-9% ... 90-100%
+    percents: tuple[float, ...]
+    note: str = ""
+
+    @property
+    def participants(self) -> int:
+        return len(self.percents)
+
+    @property
+    def median(self) -> float | None:
+        values = sorted(self.percents)
+        if not values:
+            return None
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+    @property
+    def at_or_above_expected(self) -> int:
+        if self.expected_percent is None:
+            return 0
+        return sum(1 for p in self.percents if p >= self.expected_percent)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    on: date
+    kind: str
+    by: str
+    what: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """A participant to chase, with everything done about them so far."""
+
+    participant_id: str
+    full_name: str
+    course: str
+    cohort: int
+    state: str
+    output: int
+    output_name: str
+    review_date: date
+    days_after_review: int  # negative: days to go
+    window_ends: date | None
+    extended_to: date | None
+    interventions: list[Intervention]
+
+    @property
+    def label(self) -> str:
+        return ESCALATION_LABELS[self.state]
+
+    @property
+    def weeks_after_review(self) -> int:
+        return self.days_after_review // 7
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    state: str
+    label: str
+    actions: list[Action]
+
+
+@dataclass
+class PartnershipReport:
+    partner_code: str
+    partner_name: str
+    meeting_date: date
+    participants: int
+    by_status: dict[str, int]  # participant status -> count
+    by_escalation: dict[str, int]
+    cohorts: list[tuple[int, str, date, int]]  # number, name, start date, participants
+    periods: list[Period]
+    summaries: list[Summary]
+    course_status: list[CourseStatus]
+    progress: list[Progress]
+    action_groups: list[ActionGroup]
+    past_window: list[Action] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Partnership meeting report: {self.partner_name}, {self.meeting_date:%-d %B %Y}"
+
+
+def build_report(partner_code: str, meeting_date: date, book: Book | None = None) -> PartnershipReport:
+    code = partner_code.strip().upper()
+    partner = db.session.execute(
+        select(DeliveryPartner.id, DeliveryPartner.code, DeliveryPartner.name).where(DeliveryPartner.code == code)
+    ).first()
+    if partner is None:
+        raise UnknownPartner(partner_code)
+    partner_id = partner[0]
+    book = book or Book()
+    found = standings(meeting_date, participants_query().where(DeliveryPartner.code == code), book)
+    cohorts = {c.number: c for c in db.session.scalars(select(Cohort))}
+    names = {facts.course.code: facts.course.name for facts in book.courses.values()}
+    interventions = _interventions(partner_id)
+    actions = _actions(found, meeting_date, interventions)
+    groups = [
+        ActionGroup(state, ESCALATION_LABELS[state], [a for a in actions if a.state == state])
+        for state in sorted(URGENCY, key=URGENCY.get)
+    ]
+    by_status: dict[str, int] = defaultdict(int)
+    by_escalation: dict[str, int] = defaultdict(int)
+    per_cohort: dict[int, int] = defaultdict(int)
+    for s in found:
+        by_status[s.status] += 1
+        by_escalation[s.escalation.state] += 1
+        per_cohort[s.cohort] += 1
+    return PartnershipReport(
+        partner_code=partner[1],
+        partner_name=partner[2],
+        meeting_date=meeting_date,
+        participants=len(found),
+        by_status=dict(by_status),
+        by_escalation=dict(by_escalation),
+        cohorts=[(n, cohorts[n].name, cohorts[n].start_date, per_cohort[n]) for n in sorted(per_cohort)],
+        periods=_periods(found, book, cohorts, meeting_date),
+        summaries=_summaries(found, book, cohorts, names),
+        course_status=_course_status(found, names),
+        progress=_progress(found, book, cohorts, names, meeting_date),
+        action_groups=groups,
+        past_window=[a for a in actions if a.state in PAST_WINDOW],
+    )
+
+
+def _course_order(book: Book) -> dict[str, int]:
+    return {facts.course.code: facts.course.id for facts in book.courses.values()}
+
+
+def _periods(found: list[Standing], book: Book, cohorts: dict, meeting_date: date) -> list[Period]:
+    groups: dict[tuple[int, str], list[Standing]] = defaultdict(list)
+    for s in found:
+        groups[(s.cohort, book.courses[s.course_id].course.course_group)].append(s)
+    order = _course_order(book)
+    periods = []
+    for (cohort, group), members in sorted(groups.items()):
+        schedule = book.schedule(members[0].course_id, cohort)
+        dated = [spec for spec in schedule if spec.review_date is not None]
+        before = [spec for spec in dated if spec.review_date < meeting_date]
+        after = [spec for spec in dated if spec.review_date >= meeting_date]
+        periods.append(
+            Period(
+                cohort,
+                cohorts[cohort].name,
+                group,
+                tuple(sorted({s.course for s in members}, key=order.get)),
+                len(members),
+                ReviewPoint(before[-1].number, before[-1].name, before[-1].review_date) if before else None,
+                ReviewPoint(after[0].number, after[0].name, after[0].review_date) if after else None,
+                bool(dated),
+            )
+        )
+    return periods
+
+
+def _by_course_cohort(found: list[Standing], book: Book) -> list[tuple[tuple[str, int], list[Standing]]]:
+    groups: dict[tuple[str, int], list[Standing]] = defaultdict(list)
+    for s in found:
+        groups[(s.course, s.cohort)].append(s)
+    order = _course_order(book)
+    return sorted(groups.items(), key=lambda item: (order[item[0][0]], item[0][1]))
+
+
+def _summaries(found: list[Standing], book: Book, cohorts: dict, names: dict[str, str]) -> list[Summary]:
+    summaries = []
+    for (course, cohort), members in _by_course_cohort(found, book):
+        counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        specs = {}
+        for s in members:
+            for output in s.outputs:
+                counts[output.spec.number][output.status] += 1
+                specs[output.spec.number] = output.spec
+        present = {status for per in counts.values() for status, n in per.items() if n}
+        columns = tuple(st for st in OUTPUT_STATUSES if st in CORE_STATUSES or st in present)
+        rows = [
+            OutputRow(
+                number,
+                specs[number].name,
+                specs[number].review_date,
+                tuple(counts[number][st] for st in columns),
+                sum(counts[number].values()),
+            )
+            for number in sorted(specs)
+        ]
+        summaries.append(
+            Summary(
+                course,
+                names[course],
+                cohort,
+                cohorts[cohort].name,
+                len(members),
+                sum(1 for s in members if s.status == DEFERRED),
+                sum(1 for s in members if s.status == WITHDRAWN),
+                columns,
+                rows,
+            )
+        )
+    return summaries
+
+
+def _course_status(found: list[Standing], names: dict[str, str]) -> list[CourseStatus]:
+    counts: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    order: dict[str, int] = {}
+    for s in found:
+        order[s.course] = s.course_id
+        for output in s.outputs:
+            counts[s.course][output.spec.number][output.status] += 1
+    return [
+        CourseStatus(course, names[course], [(n, dict(per)) for n, per in sorted(counts[course].items())])
+        for course in sorted(counts, key=order.get)
+    ]
+
+
+def expected_percent(start: date, final_review: date, on: date) -> int:
+    """The share of the course's time elapsed from the cohort's start to the final review date."""
+    span = (final_review - start).days
+    if span <= 0:
+        return 100
+    return max(0, min(100, round(100 * (on - start).days / span)))
+
+
+def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str, str], on: date) -> list[Progress]:
+    active = [s for s in found if s.status == ACTIVE]
+    scores: dict[int, int] = {}
+    ids = [s.pk for s in active if book.courses[s.course_id].total_known]
+    course_of = {s.pk: s.course_id for s in active}
+    for start in range(0, len(ids), CHUNK):
+        for pid, evidence in load_evidence(ids[start : start + CHUNK], book).items():
+            scores[pid] = score_on(book.courses[course_of[pid]].content, evidence.credits, on)
+    groups: dict[tuple[str, int], list[Standing]] = defaultdict(list)
+    for s in active:
+        groups[(s.course, s.cohort)].append(s)
+    order = _course_order(book)
+    result = []
+    for (course, cohort), members in sorted(groups.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        facts = book.by_code[course]
+        total = facts.content.total
+        schedule = book.schedule(facts.course.id, cohort)
+        final = schedule[-1].review_date if schedule else None
+        start_date = cohorts[cohort].start_date
+        expected = expected_percent(start_date, final, on) if final else None
+        bands = [0] * BANDS
+        percents = []
+        note = ""
+        if total is None:
+            note = "Some of this course's content is still TBC, so its credit total, and progress as a share of it, is not known yet."
+        elif total == 0:
+            note = "This course has no credits recorded in its content."
+        else:
+            for s in members:
+                score = scores.get(s.pk, 0)
+                bands[min(score * BANDS // total, BANDS - 1)] += 1
+                percents.append(100 * score / total)
+        result.append(
+            Progress(course, names[course], cohort, cohorts[cohort].name, total, expected, start_date, final,
+                     tuple(bands), tuple(percents), note)
+        )
+    return result
+
+
+def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
+    """Every contact, extension, deferral and withdrawal proposal for the partner's participants."""
+    mine = Participant.partner_id == partner_id
+    found: dict[int, list[Intervention]] = defaultdict(list)
+    for pid, on, method, outcome, note, by in db.session.execute(
+        select(ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.method,
+               ContactAttempt.outcome, ContactAttempt.note, ContactAttempt.recorded_by)
+        .join(Participant, ContactAttempt.participant_id == Participant.id).where(mine)
+    ):
+        found[pid].append(Intervention(on, "Contact", by, f"{_words(method)}: {_words(outcome)}", note or ""))
+    for pid, output, deadline, note, by, at in db.session.execute(
+        select(Extension.participant_id, Extension.output, Extension.deadline, Extension.note,
+               Extension.agreed_by, Extension.agreed_at)
+        .join(Participant, Extension.participant_id == Participant.id).where(mine)
+    ):
+        found[pid].append(
+            Intervention(at.date(), "Extension", by or "", f"Output {output} extended to {deadline:%-d %b %Y}", note or "")
+        )
+    for pid, on, returned, note, by in db.session.execute(
+        select(Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by)
+        .join(Participant, Deferral.participant_id == Participant.id).where(mine)
+    ):
+        what = f"Deferred; returned {returned:%-d %b %Y}" if returned else "Deferred"
+        found[pid].append(Intervention(on, "Deferral", by, what, note or ""))
+    for pid, on, reason, note, by, state, decided_by in db.session.execute(
+        select(WithdrawalRequest.participant_id, WithdrawalRequest.proposed_on, WithdrawalRequest.reason,
+               WithdrawalRequest.note, WithdrawalRequest.proposed_by, WithdrawalRequest.state,
+               WithdrawalRequest.decided_by)
+        .join(Participant, WithdrawalRequest.participant_id == Participant.id).where(mine)
+    ):
+        what = f"Withdrawal proposed ({_words(reason)}); {state}"
+        if decided_by and state != "proposed":
+            what += f" by {decided_by}"
+        found[pid].append(Intervention(on, "Withdrawal proposal", by, what, note or ""))
+    for items in found.values():
+        items.sort(key=lambda i: (i.on, i.kind))
+    return found
+
+
+def _words(value: str) -> str:
+    return value.replace("-", " ")
+
+
+def _actions(found: list[Standing], on: date, interventions: dict[int, list[Intervention]]) -> list[Action]:
+    actions = []
+    for s in found:
+        chase = s.escalation
+        if chase.state not in URGENCY:
+            continue
+        spec = s.outputs[chase.output - 1].spec
+        actions.append(
+            Action(s.participant_id, s.full_name, s.course, s.cohort, chase.state, chase.output, spec.name,
+                   chase.review_date, chase.days_after_review(on), chase.window_ends, chase.extended_to,
+                   interventions.get(s.pk, []))
+        )
+    actions.sort(key=lambda a: (URGENCY[a.state], -a.days_after_review, a.participant_id))
+    return actions

@@ -1,0 +1,70 @@
+"""Users: EDT admins invite anyone; partner leads invite facilitators of their own partner."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from sqlalchemy import select
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..accounts.users import AccountProblem, create_user
+from ..audit import record
+from ..extensions import db
+from ..models import DeliveryPartner, User
+from ..models.accounts import EDT_ADMIN, FACILITATOR, PARTNER_LEAD, ROLE_NAMES, ROLES
+from .access import access
+
+bp = Blueprint("admin", __name__, url_prefix="/users")
+INVITERS = (EDT_ADMIN, PARTNER_LEAD)
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(), validators=[DataRequired("Enter their full name"), Length(max=120)])
+    email = EmailField("Email address", widget=GovTextInput(), validators=[
+        DataRequired("Enter their email address"), Email("Enter an email address like name@example.org")])
+    role = SelectField("Role", widget=GovSelect(), validators=[DataRequired("Choose a role")])
+    partner = SelectField("Delivery partner", widget=GovSelect(), validate_choice=False)
+
+
+def _visible_users():
+    query = select(User).order_by(User.email)
+    if current_user.role != EDT_ADMIN:
+        query = query.where(User.partner_id == current_user.partner_id)
+    return db.session.scalars(query).all()
+
+
+@bp.route("/", methods=["GET", "POST"])
+@access(INVITERS)
+def users():
+    form = InviteForm()
+    if current_user.role == EDT_ADMIN:
+        form.role.choices = [(r, ROLE_NAMES[r]) for r in ROLES]
+        partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all()
+        form.partner.choices = [("", "None (EDT staff)")] + [(p.code, f"{p.code} – {p.name}") for p in partners]
+    else:
+        form.role.choices = [(FACILITATOR, ROLE_NAMES[FACILITATOR]), (PARTNER_LEAD, ROLE_NAMES[PARTNER_LEAD])]
+        form.partner.choices = [(current_user.partner.code, current_user.partner.code)]
+    invite_link = None
+    if form.validate_on_submit():
+        partner_id = current_user.partner_id
+        if current_user.role == EDT_ADMIN:
+            code = form.partner.data
+            partner_id = db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
+        try:
+            user, token = create_user(form.email.data, form.name.data, form.role.data,
+                                      datetime.now(timezone.utc).replace(tzinfo=None),
+                                      partner_id=partner_id, invited_by=current_user.id)
+        except AccountProblem as problem:
+            form.email.errors.append(str(problem))
+        else:
+            db.session.flush()
+            record(current_user.email, "invite", "user", user.id, after={"email": user.email, "role": user.role})
+            db.session.commit()
+            invite_link = url_for("auth.accept_invitation", token=token, _external=True)
+            flash(f"Invitation created for {user.email}. Send them this link (valid for 7 days): {invite_link}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users.html", title="Users", form=form, users=_visible_users(), role_names=ROLE_NAMES)

@@ -1,0 +1,112 @@
+"""Signing in and out, and accepting an invitation."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..accounts.passwords import MIN_LENGTH, verify_password
+from ..accounts.signin import record_attempt, throttled
+from ..accounts.users import AccountProblem, accept_invite, user_for_invite
+from ..extensions import db
+from ..models import User
+from .access import ANYONE, PUBLIC, access
+
+bp = Blueprint("auth", __name__)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(), validators=[DataRequired("Enter your email address"),
+                                                    Email("Enter an email address like name@example.org")])
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput(), validators=[
+        DataRequired("Enter a password"), Length(min=MIN_LENGTH, message=f"Password must be at least {MIN_LENGTH} characters")])
+    confirm = PasswordField("Confirm password", widget=GovPasswordInput(), validators=[
+        DataRequired("Confirm your password"), EqualTo("password", "Passwords must match")])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home.dashboard")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@access(PUBLIC)
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().casefold()
+        address = request.remote_addr or "unknown"
+        now = _now()
+        if throttled(email, address, now):
+            record_attempt(email, address, now, False)
+            db.session.commit()
+            form.password.errors.append("Too many attempts to sign in. Wait 15 minutes and try again.")
+            return render_template("auth/sign_in.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            record_attempt(email, address, now, True)
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            session["signed_in_at"] = session["last_seen"] = now.replace(tzinfo=timezone.utc).timestamp()
+            return redirect(_safe_next(request.args.get("next")))
+        if user is None:
+            verify_password(None, form.password.data)
+        record_attempt(email, address, now, False)
+        db.session.commit()
+        form.password.errors.append("Email address or password is not right")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@access(ANYONE)
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@access(PUBLIC)
+def accept_invitation(token: str):
+    user = user_for_invite(token, _now())
+    if user is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accept_invite(user, form.password.data)
+        except AccountProblem as problem:
+            form.password.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash("Your password is set. Sign in to continue.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.post("/session")
+@access(ANYONE)
+def session_status():
+    """Keeps the session alive when the user chooses to stay signed in (the warning's button)."""
+    return redirect(_safe_next(request.args.get("next")))
+
+
