@@ -1,0 +1,113 @@
+"""Steps the journeys share: visit a page, sign in, and check every page a user reaches.
+
+Every page a journey reaches is checked the same way (`Journey.arrived`): the server did
+not fail, the browser refused nothing under the Content-Security-Policy, no script threw,
+and axe-core finds no WCAG 2.2 A/AA violation.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..web.conftest import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "js" / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_axe_source: str | None = None
+
+
+def _axe() -> str:
+    global _axe_source
+    if _axe_source is None:
+        if not AXE.exists():
+            raise AssertionError(f"{AXE} is missing: run scripts/build-assets.sh (make test does)")
+        _axe_source = AXE.read_text(encoding="utf-8")
+    return _axe_source
+
+
+def check_accessibility(page) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now.
+
+    axe is injected through the DevTools protocol (page.evaluate), which the page's CSP does
+    not govern, so the page keeps its real CSP while it is checked.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe())
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,"
+        " targets: v.nodes.map(n => n.target.join(' ')), summary: v.nodes.map(n => n.failureSummary)})); }",
+        WCAG_TAGS,
+    )
+    if result:
+        lines = [f"{len(result)} accessibility violation(s) on {page.url}:"]
+        for violation in result:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
+            for target, summary in zip(violation["targets"], violation["summary"]):
+                lines.append(f"    at {target}: {' '.join((summary or '').split())}")
+        raise AssertionError("\n".join(lines))
+
+
+class Journey:
+    """A user's browser tab, with the checks every page must pass."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems: list[str] = []
+        page.on("response", self._response)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+
+    def _response(self, response):
+        if response.status >= 500:
+            self.problems.append(f"server error {response.status} for {response.request.method} {response.url}")
+
+    def _console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"CSP refused something on {self.page.url}: {message.text}")
+
+    def visit(self, path: str):
+        response = self.page.goto(path)
+        assert response is not None and response.ok, f"GET {path} answered {response and response.status}"
+        self.arrived()
+        return response
+
+    def arrived(self) -> None:
+        """The page the user has just reached is sound and accessible."""
+        self.page.wait_for_load_state("load")
+        problems, self.problems = self.problems, []
+        assert not problems, "\n".join(problems)
+        check_accessibility(self.page)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        page = self.page
+        self.visit("/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+        self.arrived()
+
+    def submit(self, name: str) -> None:
+        """Press a form's button and wait for the page that answers it."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name).click()
+        self.arrived()
+
+    def follow(self, name: str, exact: bool = False) -> None:
+        """Follow a link by its accessible name."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name=name, exact=exact).first.click()
+        self.arrived()
+
+    def heading(self) -> str:
+        return self.page.get_by_role("heading", level=1).inner_text().strip()
+
+    def banner(self) -> str:
+        """The text of the notification banner(s) on the page."""
+        return " ".join(self.page.locator(".govuk-notification-banner").all_inner_texts())
+
+    def errors(self) -> list[str]:
+        """The messages listed in the page's error summary."""
+        return [text.strip() for text in self.page.locator(".govuk-error-summary__list li").all_inner_texts()]
+
