@@ -1,0 +1,39 @@
+"""Agreeing an extended deadline for one output (escalation shows `extended` until it passes)."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..audit import record, utcnow
+from ..extensions import db
+from ..models import Extension, Participant
+from ..rules.facts import OutputSpec, WITHDRAWN
+from .problems import ActionProblem, spoken
+
+
+def extendable(schedule: list[OutputSpec]) -> list[OutputSpec]:
+    """The outputs a deadline can be agreed for: those with a published review date."""
+    return [spec for spec in schedule if spec.review_date is not None]
+
+
+def agree_extension(participant: Participant, schedule: list[OutputSpec], *, output: int | None,
+                    deadline: date | None, note: str | None, actor: str, today: date) -> Extension:
+    """schedule: the participant's outputs (Book().schedule(course_id, cohort))."""
+    if participant.status == WITHDRAWN:
+        raise ActionProblem("output", "The participant has withdrawn: an extension cannot be agreed")
+    spec = next((s for s in extendable(schedule) if s.number == output), None)
+    if spec is None:
+        raise ActionProblem("output", "Select the output the extended deadline is for")
+    if deadline is None:
+        raise ActionProblem("deadline", "Enter the extended deadline")
+    if deadline <= today:
+        raise ActionProblem("deadline", "The extended deadline must be in the future")
+    if deadline <= spec.review_date:
+        raise ActionProblem("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
+                                        f"{spoken(spec.review_date)}")
+    extension = Extension(participant_id=participant.id, output=spec.number, deadline=deadline,
+                          note=(note or "").strip(), agreed_by=actor, agreed_at=utcnow())
+    db.session.add(extension)
+    db.session.flush()
+    record(actor, "agree-extension", "extension", extension.id, participant_id=participant.id,
+           after={"output": spec.number, "deadline": deadline, "note": extension.note})
+    return extension
