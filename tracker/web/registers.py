@@ -1,0 +1,167 @@
+"""Registers: a facilitator takes the register of a training event for their group.
+
+The steps (who is in the group, what a mark changes) live in tracker/registers/sessions.py.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from sqlalchemy import select
+from wtforms import DateField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Optional
+
+from ..extensions import db
+from ..models import Cohort, DeliveryPartner, RegisterSession
+from ..registers.sessions import (
+    SessionProblem, cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
+    sessions_in_scope, training_events,
+)
+from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
+from .filters import long_date
+from .access import ANYONE, access, guard_partner_id, own_partner_id, today
+
+bp = Blueprint("registers", __name__, url_prefix="/registers")
+
+MARK_CHOICES = [SelectChoice(ATTENDED, "Attended"), SelectChoice(ABSENT, "Absent"),
+                SelectChoice(CONTINGENCY, "Contingency activity")]
+MARK_TAGS = {
+    ATTENDED: ("Attended", "govuk-tag--green"),
+    ABSENT: ("Absent", "govuk-tag--red"),
+    CONTINGENCY: ("Contingency", "govuk-tag--yellow"),
+    None: ("Not marked", "govuk-tag--grey"),
+}
+
+
+class DayMonthYear(DateField):
+    """Three boxes (day, month, year) read as one date, with messages that name the field."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        values = [str(v).strip() for v in valuelist][:3]
+        self.raw_data = values + [""] * (3 - len(values))
+        day, month, year = self.raw_data
+        self.data = None
+        if not (day or month or year):
+            raise ValueError(f"Enter the {self.label.text.lower()}")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2023") from None
+
+
+class NewRegisterForm(FlaskForm):
+    partner = SelectField("Delivery partner", widget=GovSelect(),
+                          validators=[DataRequired("Choose the delivery partner")])
+    event = SelectField("Training event", widget=GovSelect(), description="Course, block and event",
+                        validators=[DataRequired("Choose the training event")])
+    cohort = SelectField("Cohort", widget=GovSelect(), validators=[DataRequired("Choose the cohort")])
+    session_date = DayMonthYear("Session date", description="The day the session took place, for example 27 3 2023")
+
+
+def _marks_form(members, stored):
+    """One set of radios per participant, named p<pk>, filled with the current marks."""
+
+    class MarksForm(FlaskForm):
+        pass
+
+    values = [choice.value for choice in MARK_CHOICES]
+    for person in members:
+        name = f"{person.full_name} ({person.participant_id})"
+        setattr(MarksForm, f"p{person.id}", RadioField(
+            f"Mark for {name}", choices=MARK_CHOICES, widget=GovRadioInput(), validate_choice=False,
+            validators=[Optional(), AnyOf(values, message=f"Choose attended, absent or contingency for {name}")],
+        ))
+    return MarksForm(data={f"p{pid}": entry.mark for pid, entry in stored.items()})
+
+
+def _session_or_404(session_id: int) -> RegisterSession:
+    session = db.session.get(RegisterSession, session_id)
+    if session is None:
+        abort(404)
+    guard_partner_id(session.partner_id)
+    return session
+
+
+def _saved(count: int) -> str:
+    if count == 0:
+        return "No marks changed"
+    return f"{count} mark{'' if count == 1 else 's'} saved"
+
+
+@bp.get("")
+@access(ANYONE)
+def index():
+    return render_template("registers/index.html", title="Registers", rows=sessions_in_scope(own_partner_id()),
+                           show_partner=current_user.is_edt)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(ANYONE)
+def new():
+    form = NewRegisterForm()
+    form.event.choices = [SelectChoice("", "Choose a training event")] + [
+        SelectChoice(str(e.activity_id), e.label) for e in training_events()]
+    form.cohort.choices = [SelectChoice("", "Choose a cohort")] + [SelectChoice(str(c.number), c.name) for c in cohorts()]
+    if current_user.is_edt:
+        partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code))
+        form.partner.choices = [SelectChoice("", "Choose a delivery partner")] + [
+            SelectChoice(str(p.id), f"{p.code} – {p.name}") for p in partners]
+    else:
+        del form.partner
+    if form.validate_on_submit():
+        try:
+            session, created = create_session(
+                partner_id=int(form.partner.data) if current_user.is_edt else current_user.partner_id,
+                activity_id=int(form.event.data), cohort=int(form.cohort.data),
+                session_date=form.session_date.data, today=today(), actor=current_user.email)
+        except SessionProblem as problem:
+            getattr(form, problem.field).errors.append(problem.message)
+        else:
+            db.session.commit()
+            if created:
+                flash("Register created: mark everyone as attended, then change the marks of anyone who was not",
+                      "success")
+            else:
+                flash("A register for this session already exists: here it is")
+            return redirect(url_for("registers.show", session_id=session.id))
+    return render_template("registers/new.html", title="Take a register", form=form)
+
+
+@bp.route("/<int:session_id>", methods=["GET", "POST"])
+@access(ANYONE)
+def show(session_id: int):
+    session = _session_or_404(session_id)
+    members = group(session)
+    stored = current_marks(session, [p.id for p in members])
+    form = _marks_form(members, stored)
+    if form.validate_on_submit():
+        wanted = {p.id: form[f"p{p.id}"].data for p in members if form[f"p{p.id}"].data}
+        count = save_marks(session, wanted, current_user.email)
+        db.session.commit()
+        flash(_saved(count), "success")
+        return redirect(url_for("registers.show", session_id=session.id))
+    rows = [(person, stored.get(person.id), form[f"p{person.id}"]) for person in members]
+    event = event_of(session.activity_id)
+    return render_template(
+        "registers/show.html", title=f"Register: {event.label}, {long_date(session.session_date)}", form=form, session=session, rows=rows,
+        event=event, partner=db.session.get(DeliveryPartner, session.partner_id),
+        cohort=db.session.get(Cohort, session.cohort), mark_tags=MARK_TAGS,
+        unmarked=sum(1 for person in members if person.id not in stored),
+    )
+
+
+@bp.post("/<int:session_id>/mark-all")
+@access(ANYONE)
+def mark_all(session_id: int):
+    session = _session_or_404(session_id)
+    count = mark_everyone_attended(session, current_user.email)
+    db.session.commit()
+    flash(_saved(count), "success")
+    return redirect(url_for("registers.show", session_id=session.id))
