@@ -88,8 +88,8 @@ class Journey:
         page.wait_for_url(lambda url: "/sign-in" not in url)
         self.arrived()
 
-    def submit(self, name: str) -> None:
-        """Press a form's button and wait for the page that answers it."""
+    def press(self, name: str) -> None:
+        """Press a button (a form's, or a link styled as one) and wait for the page that answers."""
         with self.page.expect_navigation():
             self.page.get_by_role("button", name=name).click()
         self.arrived()

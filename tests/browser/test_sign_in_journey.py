@@ -22,7 +22,7 @@ def test_a_lead_who_mistypes_their_password_is_told_then_signs_in_and_out(journe
     journey.visit("/sign-in")
     page.get_by_label("Email address").fill("lead@north.example")
     page.get_by_label("Password", exact=True).fill("not-my-password")
-    journey.submit("Sign in")
+    journey.press("Sign in")
     # Then they are told, and the message takes them to the password field
     assert journey.errors() == ["Email address or password is not right"]
     assert page.title().startswith("Error: ")
@@ -31,13 +31,13 @@ def test_a_lead_who_mistypes_their_password_is_told_then_signs_in_and_out(journe
 
     # When they sign in with their password
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    journey.submit("Sign in")
+    journey.press("Sign in")
     # Then they are signed in, and see who they are signed in as
     assert "/sign-in" not in page.url
     assert "Signed in as Lead (NORTH)" in page.locator(".app-account-bar").inner_text()
 
     # When they sign out
-    journey.submit("Sign out")
+    journey.press("Sign out")
     # Then they are back at the sign-in page, told they have signed out
     assert page.url.endswith("/sign-in")
     assert "You have signed out." in journey.banner()
@@ -49,7 +49,7 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in_and_back_to_the_page_
     assert "/sign-in" in page.url
     page.get_by_label("Email address").fill("lead@north.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    journey.submit("Sign in")
+    journey.press("Sign in")
     assert "/sign-in" not in page.url
 
 
