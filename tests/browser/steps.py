@@ -39,6 +39,7 @@ def check_accessibility(page) -> None:
         " targets: v.nodes.map(n => n.target.join(' ')), summary: v.nodes.map(n => n.failureSummary)})); }",
         WCAG_TAGS,
     )
+    result += page.evaluate(_UNNAMED_GROUPS)
     if result:
         lines = [f"{len(result)} accessibility violation(s) on {page.url}:"]
         for violation in result:
@@ -46,6 +47,22 @@ def check_accessibility(page) -> None:
             for target, summary in zip(violation["targets"], violation["summary"]):
                 lines.append(f"    at {target}: {' '.join((summary or '').split())}")
         raise AssertionError("\n".join(lines))
+
+
+# axe has no WCAG rule for it, but a GOV.UK question (radios, checkboxes, a date) is asked by its
+# fieldset's legend: a fieldset without one leaves the options without their question
+# (WCAG 1.3.1 Info and relationships, 3.3.2 Labels or instructions).
+_UNNAMED_GROUPS = """() => {
+  const bad = [...document.querySelectorAll('fieldset')].filter(f => {
+    const legend = f.querySelector(':scope > legend');
+    return !legend || !legend.textContent.trim();
+  });
+  return bad.length ? [{id: 'fieldset-legend', impact: 'serious',
+    help: 'A fieldset must have a legend with text: the question its fields answer',
+    helpUrl: 'https://design-system.service.gov.uk/components/fieldset/',
+    targets: bad.map(f => 'fieldset' + (f.querySelector('[id]') ? ' containing #' + f.querySelector('[id]').id : '')),
+    summary: bad.map(() => 'no legend, or an empty one')}] : [];
+}"""
 
 
 class Journey:
