@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+
 from ..web.conftest import PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "js" / "vendor" / "axe.min.js"
@@ -128,3 +131,14 @@ class Journey:
         """The messages listed in the page's error summary."""
         return [text.strip() for text in self.page.locator(".govuk-error-summary__list li").all_inner_texts()]
 
+
+
+def page_exists(app, path: str, method: str = "GET") -> bool:
+    """Whether the app has a route for this path (pages still being written are skipped, not failed)."""
+    try:
+        app.url_map.bind("localhost").match(path, method=method)
+    except RequestRedirect:
+        return True
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True

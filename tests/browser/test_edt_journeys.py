@@ -1,0 +1,129 @@
+"""EDT staff: record an assessment, confirm a withdrawal, download a partnership report and declarations."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tracker.escalation.withdrawals import propose_withdrawal
+from tracker.models import Participant
+
+from ..web.conftest import make_user
+from .steps import page_exists
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def edt_staff(example_dataset):
+    return make_user("staff@edt.example", "edt-staff")
+
+
+def needs(app, path: str) -> None:
+    if not page_exists(app, path):
+        pytest.skip(f"the page {path} does not exist yet")
+
+
+def output_row(page, number: int):
+    return page.get_by_role("row", name=re.compile(rf"^Output {number}: "))
+
+
+def test_edt_staff_record_a_moderated_assessment_and_the_final_output_is_met(app, monkeypatch, journey, edt_staff):
+    # Given the example dataset on 20 November 2023: EX016 (NPQH, cohort 2) has met Outputs 1-3 and
+    # has 90% of the course's credits, but no assessment, so Output 4 (review date 21 December 2023) is pending
+    monkeypatch.setitem(app.config, "TODAY", "2023-11-20")
+    needs(app, "/assessments/EX016/new")
+    page = journey.page
+    journey.sign_in("staff@edt.example")
+    journey.visit("/participants/EX016")
+    assert output_row(page, 4).get_by_text("Pending", exact=True).is_visible()
+
+    # When EDT staff record a moderated pass on 20 November 2023
+    journey.visit("/assessments/EX016/new")
+    page.get_by_role("group", name=re.compile("status", re.I)).get_by_label("Moderated").check()
+    page.get_by_role("group", name=re.compile("result", re.I)).get_by_label("Pass").check()
+    recorded = page.get_by_role("group", name=re.compile("date", re.I))
+    recorded.get_by_label("Day").fill("20")
+    recorded.get_by_label("Month").fill("11")
+    recorded.get_by_label("Year").fill("2023")
+    journey.press(re.compile("save|record", re.I))
+
+    # Then EX016's final output is met on that day
+    if "/participants/EX016" not in page.url:
+        journey.visit("/participants/EX016")
+    final = output_row(page, 4)
+    assert final.get_by_text("Met", exact=True).is_visible(), final.inner_text()
+    assert "20 Nov 2023" in final.inner_text()
+
+
+@pytest.fixture()
+def proposed_withdrawal(edt_staff, session):
+    """NORTH's lead proposed that EX006, escalated since July 2022, is withdrawn."""
+    participant = session.scalar(select(Participant).where(Participant.participant_id == "EX006"))
+    propose_withdrawal(participant, reason="change-in-school-circumstances", withdrawn_on=date(2023, 2, 20),
+                       note="Moved to a new school that does not support the programme.",
+                       actor="lead@north.example", today=date(2023, 3, 1))
+    session.commit()
+
+
+def test_edt_staff_confirm_a_withdrawal_proposed_by_a_partner(journey, proposed_withdrawal):
+    page = journey.page
+    journey.sign_in("staff@edt.example")
+    # When EDT staff open the withdrawals waiting for a decision
+    journey.visit("/withdrawals")
+    card = page.locator(".govuk-summary-card").filter(has_text="Name EX006 (EX006)")
+    assert "Change in school circumstances" in card.inner_text()
+    assert "Moved to a new school" in card.inner_text()
+    # And confirm it
+    with page.expect_navigation():
+        card.get_by_role("button", name="Confirm withdrawal").click()
+    journey.arrived()
+    # Then they are told, nothing is left to decide, and the decision is listed
+    assert "Withdrawal of Name EX006 confirmed: they are withdrawn." in journey.banner()
+    assert "No withdrawals are waiting for a decision." in page.get_by_role("main").inner_text()
+    decisions = page.get_by_role("table", name="Recent decisions")
+    assert "Confirmed" in decisions.get_by_role("row").filter(has_text="EX006").inner_text()
+    # And EX006 is withdrawn, no longer chased
+    journey.visit("/participants/EX006")
+    status = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Participant status", exact=True))
+    assert "Withdrawn" in status.inner_text()
+
+
+def test_edt_staff_download_a_partnership_report_as_a_pdf(app, journey, edt_staff):
+    reports = [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/reports")]
+    if not reports:
+        pytest.skip("no page under /reports yet")
+    page = journey.page
+    journey.sign_in("staff@edt.example")
+    journey.visit("/reports")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("PDF", re.I)).first.click()
+    pdf = download.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    with open(pdf.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"
+
+
+def test_edt_staff_download_the_declarations_for_dfe_as_json_lines(journey, edt_staff):
+    page = journey.page
+    journey.sign_in("staff@edt.example")
+    # When EDT staff open Declarations and download the DfE request bodies
+    journey.follow("Declarations", exact=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download DfE request bodies (JSON lines)").click()
+    body = download.value
+    assert body.suggested_filename == "declarations-2023-03-01.jsonl"
+    with open(body.path(), encoding="utf-8") as file:
+        lines = [json.loads(line) for line in file if line.strip()]
+    # Then each line is a DfE participant declaration, one per met output that is not blocked
+    assert lines, "no declarations in the download"
+    assert {line["data"]["type"] for line in lines} == {"participant-declaration"}
+    started = [line["data"]["attributes"] for line in lines if line["data"]["attributes"]["participant_id"] == "EX000"]
+    assert {a["declaration_type"] for a in started} == {"started", "retained-1"}
+    assert all(a["course_identifier"] == "npq-leading-teaching-development" for a in started)
+    assert started[0]["declaration_date"].endswith("T00:00:00Z")
+    # And the page lists as many declarations to send as the download holds
+    assert f"Declarations to send ({len(lines)})" in page.get_by_role("heading", name=re.compile("^Declarations to send")).inner_text()
