@@ -1,0 +1,300 @@
+"""What a delivery partner does about a participant: contacts, extensions, deferrals, withdrawals.
+
+The views gather input and hand it to tracker/escalation, which checks it against the rules,
+writes the records and the audit trail; a problem it finds is shown on the field it names.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea
+from wtforms import Field, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..engagement.book import Book
+from ..engagement.standing import participants_query, standings
+from ..escalation import ActionProblem
+from ..escalation.contacts import log_contact
+from ..escalation.deferrals import defer, open_deferral, return_from_deferral
+from ..escalation.extensions import agree_extension, extendable
+from ..escalation.history import history as escalation_history
+from ..escalation.labels import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS,
+                                 WITHDRAWAL_STATE_LABELS)
+from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
+                                      recently_decided, waiting)
+from ..extensions import db
+from ..models import Participant, WithdrawalRequest
+from ..models.accounts import PARTNER_LEAD
+from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
+from .access import ANYONE, EDT, LEADS, access, participant_or_404, today
+from .filters import long_date
+
+bp = Blueprint("actions", __name__)
+
+# Facilitators chase participants, so they log contacts; decisions are for partner leads (and EDT,
+# who may correct them). Only a partner proposes a withdrawal: EDT staff decide on it.
+DECIDERS = LEADS
+PROPOSERS = (PARTNER_LEAD,)
+LABELS = {"method": CONTACT_METHOD_LABELS, "outcome": CONTACT_OUTCOME_LABELS,
+          "reason": WITHDRAWAL_REASON_LABELS, "state": WITHDRAWAL_STATE_LABELS}
+NOTE_LIMIT = 2000
+
+
+class DateField(Field):
+    """Day, month and year boxes; messages name the field in words ("the date of contact")."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("description", "For example, 27 3 2023")
+        super().__init__(label, **kwargs)
+        self.noun = label[0].lower() + label[1:]
+
+    def _value(self):
+        return ""  # the widget reads raw_data or data itself
+
+    def process_formdata(self, valuelist):
+        parts = [value.strip() for value in valuelist]
+        if len(parts) != 3:
+            parts = (parts + ["", "", ""])[:3]
+            self.raw_data = parts
+        if not any(parts):
+            raise ValueError(f"Enter the {self.noun}")
+        try:
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"The {self.noun} must be a real date, like 27 3 2023") from None
+
+
+def _note(label="Note (optional)"):
+    return TextAreaField(label, widget=GovTextArea(), validators=[
+        Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT} characters or fewer")])
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+class ContactForm(FlaskForm):
+    contacted_on = DateField("Date of contact")
+    method = RadioField("How did you contact them?", widget=GovRadioInput(), choices=_choices(CONTACT_METHOD_LABELS),
+                        validate_choice=False, validators=[InputRequired("Select how you contacted the participant")])
+    outcome = RadioField("What was the outcome?", widget=GovRadioInput(), choices=_choices(CONTACT_OUTCOME_LABELS),
+                         validate_choice=False, validators=[InputRequired("Select the outcome of the contact")])
+    note = _note("Note (optional)")
+
+
+class ExtensionForm(FlaskForm):
+    output = RadioField("Which output is the deadline for?", widget=GovRadioInput(), coerce=int,
+                        validate_choice=False, validators=[InputRequired("Select the output the extended deadline is for")])
+    deadline = DateField("Extended deadline", description="After today and after the output's review date. "
+                                                          "For example, 27 3 2023")
+    note = _note("What did you agree? (optional)")
+
+
+class DeferralForm(FlaskForm):
+    deferred_on = DateField("Date of deferral")
+    note = _note()
+
+
+class ReturnForm(FlaskForm):
+    returned_on = DateField("Date of return", description="On or after the date of deferral. For example, 27 3 2023")
+    note = _note()
+
+
+class WithdrawalForm(FlaskForm):
+    reason = RadioField("Reason for withdrawal", widget=GovRadioInput(), choices=_choices(WITHDRAWAL_REASON_LABELS),
+                        validate_choice=False, validators=[InputRequired("Select the reason for withdrawal")])
+    withdrawn_on = DateField("Date of withdrawal", description="The date the participant left the course or told you "
+                                                               "they were leaving. For example, 27 3 2023")
+    note = _note()
+
+
+class DecisionForm(FlaskForm):
+    note = _note("Decision note")
+
+
+def _attempt(form: FlaskForm, action) -> bool:
+    """Runs the service when the form is valid; a problem it raises is shown on the field it names."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except ActionProblem as problem:
+        db.session.rollback()
+        form[problem.field].errors.append(problem.message)
+        return False
+    db.session.commit()
+    return True
+
+
+def _participant_page(participant: Participant):
+    """The participant's page when it exists, else their history here."""
+    rule = next(current_app.url_map.iter_rules("participants.show"), None) \
+        if "participants.show" in current_app.view_functions else None
+    if rule is not None and len(rule.arguments) == 1:
+        return redirect(url_for("participants.show", **{next(iter(rule.arguments)): participant.participant_id}))
+    return redirect(url_for("actions.history", participant_id=participant.participant_id))
+
+
+def _standing(participant: Participant, book: Book | None = None):
+    found = standings(today(), participants_query().where(Participant.id == participant.id), book)
+    return found[0]
+
+
+def _render(template: str, participant: Participant, **context):
+    return render_template(f"actions/{template}", participant=participant, labels=LABELS, **context)
+
+
+@bp.route("/participants/<participant_id>/contacts/new", methods=["GET", "POST"])
+@access(ANYONE)
+def contact(participant_id: str):
+    participant = participant_or_404(participant_id)
+    form = ContactForm()
+    if _attempt(form, lambda: log_contact(
+            participant, contacted_on=form.contacted_on.data, method=form.method.data, outcome=form.outcome.data,
+            note=form.note.data, actor=current_user.email, today=today())):
+        flash(f"Contact with {participant.full_name} logged.", "success")
+        return _participant_page(participant)
+    return _render("contact.html", participant, form=form, title="Log a contact")
+
+
+@bp.route("/participants/<participant_id>/extensions/new", methods=["GET", "POST"])
+@access(DECIDERS)
+def extension(participant_id: str):
+    participant = participant_or_404(participant_id)
+    book = Book()
+    schedule = book.schedule(participant.course_id, participant.cohort)
+    outputs = extendable(schedule)
+    form = ExtensionForm()
+    form.output.choices = [(spec.number, f"Output {spec.number}: {spec.name} (review date {long_date(spec.review_date)})")
+                           for spec in outputs]
+    if not form.is_submitted():
+        form.output.data = _standing(participant, book).escalation.output
+    refusal = None
+    if participant.status == WITHDRAWN:
+        refusal = f"{participant.full_name} has withdrawn, so an extension cannot be agreed."
+    elif not outputs:
+        refusal = f"The {participant.course.code} outputs have no review dates yet, so an extension cannot be agreed."
+    if refusal is None and _attempt(form, lambda: agree_extension(
+            participant, schedule, output=form.output.data, deadline=form.deadline.data, note=form.note.data,
+            actor=current_user.email, today=today())):
+        flash(f"Extended deadline for Output {form.output.data} agreed with {participant.full_name}: "
+              f"{long_date(form.deadline.data)}.", "success")
+        return _participant_page(participant)
+    return _render("extension.html", participant, form=None if refusal else form, refusal=refusal,
+                   title="Agree an extended deadline")
+
+
+@bp.route("/participants/<participant_id>/deferral", methods=["GET", "POST"])
+@access(DECIDERS)
+def deferral(participant_id: str):
+    participant = participant_or_404(participant_id)
+    if participant.status == ACTIVE:
+        form, title = DeferralForm(), "Record a deferral"
+        done = _attempt(form, lambda: defer(participant, deferred_on=form.deferred_on.data, note=form.note.data,
+                                            actor=current_user.email, today=today()))
+        message = f"{participant.full_name} is deferred and no longer chased."
+    elif participant.status == DEFERRED:
+        form, title = ReturnForm(), "Record a return from deferral"
+        done = _attempt(form, lambda: return_from_deferral(participant, returned_on=form.returned_on.data,
+                                                           note=form.note.data, actor=current_user.email,
+                                                           today=today()))
+        message = f"{participant.full_name} has returned from deferral and is active again."
+    else:
+        return _render("deferral.html", participant, form=None, title="Record a deferral",
+                       refusal=f"{participant.full_name} has withdrawn, so cannot be deferred.")
+    if done:
+        flash(message, "success")
+        return _participant_page(participant)
+    return _render("deferral.html", participant, form=form, title=title, deferral=open_deferral(participant))
+
+
+@bp.route("/participants/<participant_id>/withdrawal/new", methods=["GET", "POST"])
+@access(PROPOSERS)
+def withdrawal(participant_id: str):
+    participant = participant_or_404(participant_id)
+    form, refusal = WithdrawalForm(), None
+    if participant.status == WITHDRAWN:
+        refusal = f"{participant.full_name} has already withdrawn."
+    elif open_proposal(participant) is not None:
+        refusal = f"A withdrawal is already proposed for {participant.full_name}. It waits for EDT staff to decide."
+    if refusal is None and _attempt(form, lambda: propose_withdrawal(
+            participant, reason=form.reason.data, withdrawn_on=form.withdrawn_on.data, note=form.note.data,
+            actor=current_user.email, today=today())):
+        flash(f"Withdrawal of {participant.full_name} proposed. They stay on the course until EDT staff confirm it.",
+              "success")
+        return _participant_page(participant)
+    return _render("withdrawal.html", participant, form=None if refusal else form, refusal=refusal,
+                   title="Propose a withdrawal")
+
+
+def _decision_form(proposal_id: int) -> DecisionForm:
+    form = DecisionForm()
+    form.note.id = f"decision-note-{proposal_id}"
+    return form
+
+
+def _withdrawals_page(failed: DecisionForm | None = None, failed_id: int | None = None, status: int = 200):
+    proposals = waiting()
+    forms = {proposal.id: _decision_form(proposal.id) for proposal, _ in proposals}
+    if failed is not None:
+        forms[failed_id] = failed
+    return render_template("actions/withdrawals.html", title="Withdrawals to decide", proposals=proposals,
+                           decided=recently_decided(), forms=forms, form=failed, labels=LABELS), status
+
+
+@bp.get("/withdrawals")
+@access(EDT)
+def withdrawals():
+    return _withdrawals_page()
+
+
+def _decide(proposal_id: int, decide, message: str):
+    proposal = db.session.get(WithdrawalRequest, proposal_id)
+    if proposal is None:
+        abort(404)
+    participant = db.session.get(Participant, proposal.participant_id)
+    form = _decision_form(proposal_id)
+    if _attempt(form, lambda: decide(proposal, note=form.note.data, actor=current_user.email)):
+        flash(message.format(name=participant.full_name), "success")
+        return redirect(url_for("actions.withdrawals"))
+    return _withdrawals_page(form, proposal_id)
+
+
+@bp.post("/withdrawals/<int:proposal_id>/confirm")
+@access(EDT)
+def confirm(proposal_id: int):
+    return _decide(proposal_id, confirm_withdrawal, "Withdrawal of {name} confirmed: they are withdrawn.")
+
+
+@bp.post("/withdrawals/<int:proposal_id>/decline")
+@access(EDT)
+def decline(proposal_id: int):
+    return _decide(proposal_id, decline_withdrawal, "Withdrawal of {name} declined: they stay on the course.")
+
+
+@bp.get("/participants/<participant_id>/history")
+@access(ANYONE)
+def history(participant_id: str):
+    participant = participant_or_404(participant_id)
+    role, ref = current_user.role, participant.participant_id
+    links = [(url_for("actions.contact", participant_id=ref), "Log a contact")]
+    if role in DECIDERS and participant.status != WITHDRAWN:
+        links.append((url_for("actions.extension", participant_id=ref), "Agree an extended deadline"))
+        links.append((url_for("actions.deferral", participant_id=ref),
+                      "Record a return from deferral" if participant.status == DEFERRED else "Record a deferral"))
+    proposal = open_proposal(participant)
+    if role in PROPOSERS and participant.status != WITHDRAWN and proposal is None:
+        links.append((url_for("actions.withdrawal", participant_id=ref), "Propose a withdrawal"))
+    if role in EDT and proposal is not None:
+        links.append((url_for("actions.withdrawals"), "Decide on the proposed withdrawal"))
+    return _render("history.html", participant, title=f"Escalation actions for {participant.full_name}",
+                   standing=_standing(participant), history=escalation_history(participant), links=links)
