@@ -39,7 +39,7 @@ def _feature_blueprints():
     from importlib import import_module
 
     names = ["home", "admin"]
-    optional = ["participants", "registers", "uploads", "actions", "overview", "assessments",
+    optional = ["dashboard", "participants", "registers", "uploads", "actions", "overview", "assessments",
                 "reference", "declarations", "reports"]
     for name in names:
         yield import_module(f"{__name__}.{name}").bp
@@ -59,9 +59,10 @@ def navigation() -> list[tuple[str, str]]:
     from flask_login import current_user
 
     items = [("home.dashboard", "Dashboard"), ("participants.index", "Participants"),
-             ("registers.index", "Registers"), ("uploads.index", "Uploads")]
+             ("registers.index", "Registers"), ("uploads.index", "Uploads"), ("reports.index", "Reports")]
     if current_user.is_edt:
-        items += [("overview.index", "All partners"), ("declarations.index", "Declarations"),
+        items += [("overview.index", "All partners"), ("actions.withdrawals", "Withdrawals"),
+                  ("assessments.index", "Assessments"), ("declarations.index", "Declarations"),
                   ("reference.index", "Course content")]
     if current_user.role == "edt-admin":
         items.append(("admin.users", "Users"))
