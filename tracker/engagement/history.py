@@ -1,0 +1,139 @@
+"""A participant's history: what the DP and EDT did about them, and the audit trail of changes.
+
+The escalation history is every contact attempt, agreed extension, deferral (and return),
+withdrawal proposal and decision, oldest first. The audit trail is the AuditEvent rows for the
+participant, newest first, with before and after shown field by field.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditEvent, ContactAttempt, Deferral, Extension, WithdrawalRequest
+from ..models.escalation import PROPOSED
+
+CONTACT, EXTENSION, DEFERRAL, RETURN = "Contact", "Extension", "Deferral", "Return from deferral"
+WITHDRAWAL_PROPOSED, WITHDRAWAL_DECIDED = "Withdrawal proposed", "Withdrawal decision"
+# Same-day events in the order they happen: a contact leads to an extension, a deferral or a
+# withdrawal proposal, which EDT decides later.
+ORDER = (CONTACT, EXTENSION, DEFERRAL, RETURN, WITHDRAWAL_PROPOSED, WITHDRAWAL_DECIDED)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    on: date
+    kind: str
+    by: str
+    what: str
+    note: str = ""
+
+
+def words(value: str) -> str:
+    """A stored code as words: "no-response" -> "No response"."""
+    text = value.replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
+def escalation_history(participant_pk: int) -> list[HistoryItem]:
+    items: list[HistoryItem] = []
+    for on, method, outcome, note, by in db.session.execute(
+        select(ContactAttempt.contacted_on, ContactAttempt.method, ContactAttempt.outcome, ContactAttempt.note,
+               ContactAttempt.recorded_by).where(ContactAttempt.participant_id == participant_pk)
+    ):
+        items.append(HistoryItem(on, CONTACT, by, f"{words(method)}: {words(outcome).lower()}", note or ""))
+    for output, deadline, note, by, at in db.session.execute(
+        select(Extension.output, Extension.deadline, Extension.note, Extension.agreed_by, Extension.agreed_at)
+        .where(Extension.participant_id == participant_pk)
+    ):
+        items.append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {_day(deadline)}",
+                                 note or ""))
+    for on, returned, note, by in db.session.execute(
+        select(Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by)
+        .where(Deferral.participant_id == participant_pk)
+    ):
+        items.append(HistoryItem(on, DEFERRAL, by, "Deferred", note or ""))
+        if returned:
+            items.append(HistoryItem(returned, RETURN, by, "Returned to the course"))
+    for on, reason, note, by, state, decided_by, decided_at, decision_note in db.session.execute(
+        select(WithdrawalRequest.proposed_on, WithdrawalRequest.reason, WithdrawalRequest.note,
+               WithdrawalRequest.proposed_by, WithdrawalRequest.state, WithdrawalRequest.decided_by,
+               WithdrawalRequest.decided_at, WithdrawalRequest.decision_note)
+        .where(WithdrawalRequest.participant_id == participant_pk)
+    ):
+        pending = " (awaiting EDT's decision)" if state == PROPOSED else ""
+        items.append(HistoryItem(on, WITHDRAWAL_PROPOSED, by, f"Reason: {words(reason).lower()}{pending}", note or ""))
+        if state != PROPOSED and decided_at is not None:
+            items.append(HistoryItem(decided_at.date(), WITHDRAWAL_DECIDED, decided_by or "",
+                                     f"Withdrawal {state}", decision_note or ""))
+    items.sort(key=lambda item: (item.on, ORDER.index(item.kind)))
+    return items
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime  # UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    changes: list[Change]
+
+
+AUDIT_LIMIT = 100
+
+
+def audit_trail(participant_pk: int, limit: int = AUDIT_LIMIT) -> tuple[list[AuditLine], bool]:
+    """The newest `limit` audit events for the participant, and whether there are older ones."""
+    rows = db.session.execute(
+        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id,
+               AuditEvent.before, AuditEvent.after)
+        .where(AuditEvent.participant_id == participant_pk)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit + 1)
+    ).all()
+    lines = [AuditLine(at, actor, action, entity, entity_id, changes(before, after))
+             for at, actor, action, entity, entity_id, before, after in rows[:limit]]
+    return lines, len(rows) > limit
+
+
+def changes(before: str | None, after: str | None) -> list[Change]:
+    """Field by field, from the stored JSON: a field only in `after` was added, only in `before` removed."""
+    old, new = _load(before), _load(after)
+    return [
+        Change(key, _text(old.get(key)), _text(new.get(key)))
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key) or key not in old
+    ]
+
+
+def _load(value: str | None) -> dict:
+    if not value:
+        return {}
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return {"value": value}
+    return loaded if isinstance(loaded, dict) else {"value": loaded}
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,132 @@
+"""A participant's engagement so far: credits per block against the block's total and against the
+course total, register entries and video views.
+
+The score is the rules' score_on (largest credits per activity, never a sum of repeats), taken
+block by block. A block or course whose content is still TBC has no total: it is "not yet
+known", never "the credits known so far".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Activity, Block, CreditRecord, RegisterEntry, VideoViewRecord
+from ..rules.facts import VIDEO_THRESHOLD, Credit
+from ..rules.outputs import score_on
+from .book import CourseFacts
+
+TARGET_TENTHS = 9  # the final output needs 90% of the course total
+
+
+@dataclass(frozen=True)
+class Tally:
+    earned: int
+    total: int | None  # None while the content is TBC
+
+    @property
+    def known(self) -> bool:
+        return self.total is not None
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent, rounded down so a bar never shows 90% before it is reached."""
+        if not self.total:
+            return None
+        return min(100, self.earned * 100 // self.total)
+
+    @property
+    def needed(self) -> int | None:
+        """Credits that make 90% of the total (integers: 90% of 249 needs 225)."""
+        return None if self.total is None else -(-self.total * TARGET_TENTHS // 10)
+
+    @property
+    def reached(self) -> bool:
+        return self.total is not None and self.earned * 10 >= self.total * TARGET_TENTHS
+
+
+@dataclass(frozen=True)
+class BlockProgress(Tally):
+    number: int = 0  # BlockProgress(earned, total, number)
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    blocks: list[BlockProgress]
+    course: Tally
+
+
+def course_progress(facts: CourseFacts, block_totals: dict[int, int | None], credits: list[Credit],
+                    as_of: date) -> CourseProgress:
+    """block_totals: block number -> printed total, None while the block is TBC."""
+    content = facts.content
+    blocks = []
+    for number in sorted(facts.blocks):
+        activities = [a for a, b in facts.block_of_activity.items() if b == number]
+        in_block = [c for c in credits if facts.block_of_activity.get(c.activity_id) == number]
+        known = block_totals.get(number) is not None and all(a in content.credits for a in activities)
+        total = sum(content.credits[a] for a in activities) if known and activities else (0 if known else None)
+        blocks.append(BlockProgress(score_on(content, in_block, as_of), total, number))
+    return CourseProgress(blocks, Tally(score_on(content, credits, as_of), content.total))
+
+
+def participant_progress(participant_pk: int, facts: CourseFacts, as_of: date) -> CourseProgress:
+    credits = [
+        Credit(activity, value, on)
+        for activity, value, on in db.session.execute(
+            select(CreditRecord.activity_id, CreditRecord.credits, CreditRecord.completed_on)
+            .where(CreditRecord.participant_id == participant_pk)
+        )
+    ]
+    block_totals = dict(
+        db.session.execute(select(Block.number, Block.printed_total).where(Block.course_id == facts.course.id)).all()
+    )
+    return course_progress(facts, block_totals, credits, as_of)
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    event: str
+    block: int
+    session_date: date
+    mark: str
+    marked_by: str
+
+
+@dataclass(frozen=True)
+class ViewLine:
+    block: int
+    percent: float
+    viewed_on: date
+
+    @property
+    def counts(self) -> bool:
+        return self.percent >= VIDEO_THRESHOLD
+
+
+def registers(participant_pk: int) -> list[RegisterLine]:
+    """The participant's register entries, oldest session first."""
+    return [
+        RegisterLine(title, block, on, mark, by or "")
+        for title, block, on, mark, by in db.session.execute(
+            select(Activity.title, Block.number, RegisterEntry.session_date, RegisterEntry.mark, RegisterEntry.marked_by)
+            .join(Activity, RegisterEntry.activity_id == Activity.id)
+            .join(Block, Activity.block_id == Block.id)
+            .where(RegisterEntry.participant_id == participant_pk)
+            .order_by(RegisterEntry.session_date, Block.number, Activity.position)
+        )
+    ]
+
+
+def video_views(participant_pk: int) -> list[ViewLine]:
+    return [
+        ViewLine(block, percent, on)
+        for block, percent, on in db.session.execute(
+            select(Block.number, VideoViewRecord.percent, VideoViewRecord.viewed_on)
+            .join(Block, VideoViewRecord.block_id == Block.id)
+            .where(VideoViewRecord.participant_id == participant_pk)
+            .order_by(VideoViewRecord.viewed_on, Block.number)
+        )
+    ]

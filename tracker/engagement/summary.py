@@ -1,0 +1,222 @@
+"""What a delivery partner's dashboard shows, counted from standings() and nothing else.
+
+Output status counts, the next review date of each cohort and course group, the participants
+to act on (most urgent first) and the next partnership meeting. Statuses and escalation are
+never decided here: they come from the rules through standings().
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from ..extensions import db
+from ..models import DeliveryPartner, PartnershipMeeting
+from ..rules.status import (
+    BLOCKED,
+    DUE_SOON,
+    ESCALATED,
+    EXTENDED,
+    MET,
+    MET_LATE,
+    NOT_MET,
+    OUTPUT_STATUSES,
+    PENDING,
+    URGENCY,
+    WINDOW,
+)
+from .book import Book
+from .standing import Standing, participants_query, standings
+
+# Always a column of the counts table; total-unknown and criteria-pending only when they occur.
+CORE_STATUSES = (MET, MET_LATE, BLOCKED, PENDING, NOT_MET)
+
+
+@dataclass(frozen=True)
+class OutputCounts:
+    number: int
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class CountsTable:
+    columns: tuple[str, ...]  # output statuses, in OUTPUT_STATUSES order
+    rows: list[OutputCounts]
+
+    def totals(self) -> dict[str, int]:
+        return {status: sum(row.counts.get(status, 0) for row in self.rows) for status in self.columns}
+
+
+def output_counts(found: list[Standing]) -> CountsTable:
+    """How many participants have each status, per output number."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for s in found:
+        for output in s.outputs:
+            counts[output.spec.number][output.status] += 1
+    present = {status for per in counts.values() for status, n in per.items() if n}
+    columns = tuple(st for st in OUTPUT_STATUSES if st in CORE_STATUSES or st in present)
+    return CountsTable(columns, [OutputCounts(n, dict(counts[n])) for n in sorted(counts)])
+
+
+@dataclass(frozen=True)
+class ReviewAhead:
+    """The next review date of one cohort and course group with participants in scope."""
+
+    cohort: int
+    course_group: str
+    courses: tuple[str, ...]
+    participants: int
+    output: int | None
+    output_name: str
+    review_date: date | None
+    days_to_go: int | None
+    published: bool  # False while the group's dates are not published (EHCO)
+
+
+def reviews_ahead(found: list[Standing], book: Book, as_of: date) -> list[ReviewAhead]:
+    groups: dict[tuple[int, str], list[Standing]] = defaultdict(list)
+    for s in found:
+        groups[(s.cohort, book.courses[s.course_id].course.course_group)].append(s)
+    order = {facts.course.code: facts.course.id for facts in book.courses.values()}
+    result = []
+    for (cohort, group), members in sorted(groups.items()):
+        schedule = book.schedule(members[0].course_id, cohort)
+        dated = [spec for spec in schedule if spec.review_date is not None]
+        ahead = next((spec for spec in dated if spec.review_date >= as_of), None)
+        result.append(
+            ReviewAhead(
+                cohort,
+                group,
+                tuple(sorted({s.course for s in members}, key=order.get)),
+                len(members),
+                ahead.number if ahead else None,
+                ahead.name if ahead else "",
+                ahead.review_date if ahead else None,
+                (ahead.review_date - as_of).days if ahead else None,
+                bool(dated),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """A participant the delivery partner should act on now."""
+
+    participant_id: str
+    full_name: str
+    partner: str
+    course: str
+    cohort: int
+    state: str
+    output: int
+    output_name: str
+    review_date: date
+    days_after_review: int  # negative while the review date is ahead
+    window_ends: date | None
+    extended_to: date | None
+    days_left: int | None  # to the review date (due soon), window end or extension end; negative once past
+
+    @property
+    def timing(self) -> str:
+        if self.state == DUE_SOON:
+            return _days(-self.days_after_review, "to the review date")
+        if self.state == WINDOW:
+            return _days(self.days_left, "left in the window")
+        if self.state == EXTENDED:
+            return _days(self.days_left, "left of the extension")
+        return _days(None if self.days_left is None else -self.days_left, "since the window ended")
+
+    @property
+    def deadline(self) -> date | None:
+        """The end of the window or of the extension the participant is in."""
+        return self.extended_to or self.window_ends if self.state in (WINDOW, EXTENDED) else None
+
+
+def _days(n: int | None, what: str) -> str:
+    if n is None:
+        return ""
+    return f"{n} day{'' if n == 1 else 's'} {what}"
+
+
+def action_list(found: list[Standing], as_of: date) -> list[ActionItem]:
+    """Escalated, in the window, extended and due soon: most urgent first (URGENCY, then the
+    longest past the review date), then by participant id."""
+    items = []
+    for s in found:
+        chase = s.escalation
+        if chase.state not in URGENCY:
+            continue
+        spec = s.outputs[chase.output - 1].spec
+        days_left = (chase.review_date - as_of).days if chase.state == DUE_SOON else chase.days_left(as_of)
+        items.append(
+            ActionItem(s.participant_id, s.full_name, s.partner, s.course, s.cohort, chase.state, chase.output,
+                       spec.name, chase.review_date, chase.days_after_review(as_of), chase.window_ends,
+                       chase.extended_to, days_left)
+        )
+    items.sort(key=lambda a: (URGENCY[a.state], -a.days_after_review, a.participant_id))
+    return items
+
+
+@dataclass(frozen=True)
+class Meeting:
+    partner: str
+    partner_name: str
+    meeting_date: date
+    days_to_go: int
+    note: str
+
+    @property
+    def when(self) -> str:
+        return "today" if self.days_to_go == 0 else "in " + _days(self.days_to_go, "").strip()
+
+
+def next_meetings(as_of: date, partner_id: int | None = None) -> list[Meeting]:
+    """The next partnership meeting on or after as_of, for one partner or for each partner."""
+    query = (
+        select(DeliveryPartner.code, DeliveryPartner.name, PartnershipMeeting.meeting_date, PartnershipMeeting.note)
+        .join(DeliveryPartner, PartnershipMeeting.partner_id == DeliveryPartner.id)
+        .where(PartnershipMeeting.meeting_date >= as_of)
+        .order_by(PartnershipMeeting.meeting_date, DeliveryPartner.code)
+    )
+    if partner_id is not None:
+        query = query.where(PartnershipMeeting.partner_id == partner_id)
+    first: dict[str, Meeting] = {}
+    for code, name, on, note in db.session.execute(query):
+        first.setdefault(code, Meeting(code, name, on, (on - as_of).days, note or ""))
+    return sorted(first.values(), key=lambda m: (m.meeting_date, m.partner))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    participants: int
+    reviews: list[ReviewAhead]
+    counts: CountsTable
+    actions: list[ActionItem]
+    meetings: list[Meeting]
+
+    def actions_in(self, state: str) -> int:
+        return sum(1 for a in self.actions if a.state == state)
+
+    @property
+    def escalated(self) -> int:
+        return self.actions_in(ESCALATED)
+
+
+def dashboard(as_of: date, query: Select | None = None, partner_id: int | None = None,
+              book: Book | None = None) -> Dashboard:
+    """query: participants_query() already narrowed to what the viewer may see.
+
+    A constant number of SQL queries however many participants: one standings() call.
+    """
+    book = book or Book()
+    found = standings(as_of, participants_query() if query is None else query, book)
+    return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
+                     action_list(found, as_of), next_meetings(as_of, partner_id))

@@ -1,0 +1,41 @@
+"""The delivery partner's dashboard: review dates ahead, output counts, who to act on, next meeting.
+
+A partner user sees their own partner; EDT staff see all partners, or one with ?partner=CODE.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..engagement.book import Book
+from ..engagement.standing import participants_query
+from ..engagement.summary import dashboard
+from ..extensions import db
+from ..models import DeliveryPartner, Participant
+from .access import ANYONE, access, partner_or_404, scoped, today
+
+bp = Blueprint("dashboard", __name__)
+ACTIONS_SHOWN = 100
+
+
+@bp.get("/dashboard")
+@access(ANYONE)
+def index():
+    code = request.args.get("partner", "").strip().upper()
+    partner = partner_or_404(code) if code else (None if current_user.is_edt else current_user.partner)
+    query = scoped(participants_query())
+    if partner is not None:
+        query = query.where(Participant.partner_id == partner.id)
+    view = dashboard(today(), query, partner.id if partner else None, Book())
+    partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
+        if current_user.is_edt else []
+    return render_template(
+        "dashboard/index.html",
+        title=f"Dashboard: {partner.name}" if partner else "Dashboard: all delivery partners",
+        view=view,
+        partner=partner,
+        partners=partners,
+        actions=view.actions[:ACTIONS_SHOWN],
+        list_args={"partner": partner.code} if partner and current_user.is_edt else {},
+    )

@@ -1,0 +1,169 @@
+"""Participants: the filtered list, its CSV and XLSX export, and one participant's page.
+
+The list, both exports and the dashboard read the same standings(); filtering lives in
+tracker/engagement/filters.py so the page and the export of "the current view" always agree.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..engagement.book import Book
+from ..engagement.filters import ParticipantFilters, apply, page_number, page_window, paginate
+from ..engagement.history import audit_trail, escalation_history
+from ..engagement.progress import participant_progress, registers, video_views
+from ..engagement.standing import Standing, participants_query, standings
+from ..engagement.summary import action_list
+from ..exports.cells import csv_text, xlsx_bytes
+from ..extensions import db
+from ..models import DeliveryPartner, Participant
+from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
+from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
+from .access import ANYONE, access, partner_or_404, participant_or_404, scoped, today
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+MAX_OUTPUTS = 4
+EXPORT_HEADER = ["participant_id", "full_name", "delivery_partner", "course", "cohort"] + [
+    f"output_{n}" for n in range(1, MAX_OUTPUTS + 1)
+] + ["escalation", "window_ends"]
+BASIS_LABELS = {
+    "register": "Register (attended)",
+    "self-study": "Self-study",
+    "progress": "Credit progress",
+    "video": "Video introduction (90% watched)",
+    "credits-90": "90% of course credits",
+    "assessment": "Assessment marked and moderated",
+}
+MARK_LABELS = {"attended": "Attended", "absent": "Absent", "contingency": "Contingency activity"}
+# Action pages, built in tracker/web/actions.py: (endpoint, link text). Shown only when they exist.
+ACTIONS = (
+    ("actions.contact", "Log a contact"),
+    ("actions.extension", "Agree an extended deadline"),
+    ("actions.deferral", "Record a deferral"),
+    ("actions.withdrawal", "Propose a withdrawal"),
+)
+
+
+def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
+    """The signed-in user's participants that match the query string's filters."""
+    filters = ParticipantFilters.from_args(request.args)
+    if filters.partner:
+        partner_or_404(filters.partner)  # a partner user asking for another partner's list: 404
+    book = Book()
+    found = standings(today(), scoped(participants_query()), book)
+    return filters, apply(found, filters), book
+
+
+@bp.get("/")
+@access(ANYONE)
+def index():
+    filters, matched, book = _listed()
+    page = paginate(matched, page_number(request.args.get("page")))
+    args = filters.query_args()
+    return render_template(
+        "participants/index.html",
+        title="Participants" if page.number == 1 else f"Participants (page {page.number} of {page.pages})",
+        filters=filters,
+        as_of=today(),
+        page=page,
+        window=page_window(page),
+        page_url=lambda number: url_for("participants.index", **args, **({"page": number} if number > 1 else {})),
+        export_args=args,
+        courses=sorted(book.by_code, key=lambda code: book.by_code[code].course.id),
+        cohorts=sorted({row.cohort for rows in book.schedule_rows.values() for row in rows}),
+        statuses=OUTPUT_STATUSES,
+        escalations=ESCALATIONS,
+        partner_codes=db.session.scalars(select(DeliveryPartner.code).order_by(DeliveryPartner.code)).all()
+        if current_user.is_edt else [],
+        show_partner=current_user.is_edt,
+        max_outputs=MAX_OUTPUTS,
+    )
+
+
+def export_rows(found: list[Standing]):
+    for s in found:
+        statuses = [o.status for o in s.outputs] + [""] * (MAX_OUTPUTS - len(s.outputs))
+        window_ends = s.escalation.window_ends
+        yield [s.participant_id, s.full_name, s.partner, s.course, s.cohort, *statuses, s.escalation.state,
+               window_ends.isoformat() if window_ends else ""]
+
+
+def _download(body, mimetype: str, extension: str) -> Response:
+    filename = f"participants-{today().isoformat()}.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/export.csv")
+@access(ANYONE)
+def export_csv():
+    _, matched, _ = _listed()
+    return _download(csv_text(EXPORT_HEADER, export_rows(matched)), "text/csv", "csv")
+
+
+@bp.get("/export.xlsx")
+@access(ANYONE)
+def export_xlsx():
+    _, matched, _ = _listed()
+    body = xlsx_bytes(EXPORT_HEADER, export_rows(matched), title="Participants")
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
+def _action_links(participant: Participant) -> list[tuple[str, str]]:
+    """(url, text) of the action pages that exist and that the signed-in user may use."""
+    if participant.status == WITHDRAWN:
+        return []
+    links = []
+    for endpoint, text in ACTIONS:
+        view = current_app.view_functions.get(endpoint)
+        rule = getattr(view, "access_rule", None)
+        if view is None or (rule is not None and current_user.role not in rule):
+            continue
+        if endpoint == "actions.deferral" and participant.status == DEFERRED:
+            text = "Record a return from deferral"
+        links.append((url_for(endpoint, participant_id=participant.participant_id), text))
+    return links
+
+
+def caveats(standing: Standing) -> dict[int, str]:
+    """Output number -> why its evidence is acceptable but not DfE's preferred kind."""
+    found = {}
+    for output in standing.outputs:
+        if output.met_on and output.met.not_preferred:
+            rests = "the video introduction alone" if output.basis == ("video",) else "a contingency mark alone"
+            found[output.spec.number] = (f"Rests on {rests}: not DfE's preferred evidence; the delivery partner "
+                                         "may be asked for confirmation.")
+    return found
+
+
+@bp.get("/<participant_id>")
+@access(ANYONE)
+def show(participant_id: str):
+    participant = participant_or_404(participant_id)
+    book = Book()
+    as_of = today()
+    standing = standings(as_of, participants_query().where(Participant.id == participant.id), book)[0]
+    facts = book.courses[participant.course_id]
+    audit, more_audit = audit_trail(participant.id)
+    return render_template(
+        "participants/show.html",
+        title=f"{participant.full_name} ({participant.participant_id})",
+        participant=participant,
+        standing=standing,
+        as_of=as_of,
+        caveats=caveats(standing),
+        chase=next((a.timing for a in action_list([standing], as_of)), ""),
+        course_name=facts.course.name,
+        progress=participant_progress(participant.id, facts, as_of),
+        registers=registers(participant.id),
+        views=video_views(participant.id),
+        history=escalation_history(participant.id),
+        audit=audit,
+        more_audit=more_audit,
+        actions=_action_links(participant),
+        basis_labels=BASIS_LABELS,
+        mark_labels=MARK_LABELS,
+        contingency=CONTINGENCY,
+    )
+
