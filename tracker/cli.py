@@ -105,3 +105,5 @@ def register_commands(app: Flask) -> None:
         dfe_ids = partner_dfe_ids()
         made = declarations(found, book, assessments_by_participant([s.pk for s in found]))
         click.echo(json_lines(request_body(d, dfe_ids.get(d.partner)) for d in made if not d.blocked), nl=False)
+    from .reports.cli import register_report_commands
+    register_report_commands(app)

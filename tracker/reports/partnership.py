@@ -186,6 +186,23 @@ class Action:
 
 
 @dataclass(frozen=True)
+class PastWindowGroup:
+    """Participants past the 3-week window for the same course, cohort and output."""
+
+    course: str
+    cohort: int
+    output: int
+    review_date: date
+    days_after_review: int
+    without_interventions: list[Action]
+    with_interventions: list[Action]
+
+    @property
+    def participants(self) -> int:
+        return len(self.without_interventions) + len(self.with_interventions)
+
+
+@dataclass(frozen=True)
 class ActionGroup:
     state: str
     label: str
@@ -206,7 +223,15 @@ class PartnershipReport:
     course_status: list[CourseStatus]
     progress: list[Progress]
     action_groups: list[ActionGroup]
-    past_window: list[Action] = field(default_factory=list)
+    past_window: list[PastWindowGroup] = field(default_factory=list)
+
+    @property
+    def past_window_count(self) -> int:
+        return sum(g.participants for g in self.past_window)
+
+    @property
+    def past_window_without_interventions(self) -> int:
+        return sum(len(g.without_interventions) for g in self.past_window)
 
     @property
     def title(self) -> str:
@@ -251,7 +276,7 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
         course_status=_course_status(found, names),
         progress=_progress(found, book, cohorts, names, meeting_date),
         action_groups=groups,
-        past_window=[a for a in actions if a.state in PAST_WINDOW],
+        past_window=_past_window(actions),
     )
 
 
@@ -399,7 +424,7 @@ def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
                ContactAttempt.outcome, ContactAttempt.note, ContactAttempt.recorded_by)
         .join(Participant, ContactAttempt.participant_id == Participant.id).where(mine)
     ):
-        found[pid].append(Intervention(on, "Contact", by, f"{_words(method)}: {_words(outcome)}", note or ""))
+        found[pid].append(Intervention(on, "Contact", by, f"{_words(method)}, {_words(outcome)}", note or ""))
     for pid, output, deadline, note, by, at in db.session.execute(
         select(Extension.participant_id, Extension.output, Extension.deadline, Extension.note,
                Extension.agreed_by, Extension.agreed_at)
@@ -429,6 +454,20 @@ def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
     return found
 
 
+def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
+    groups: dict[tuple[str, int, int], list[Action]] = defaultdict(list)
+    for a in actions:
+        if a.state in PAST_WINDOW:
+            groups[(a.course, a.cohort, a.output)].append(a)
+    found = [
+        PastWindowGroup(course, cohort, output, members[0].review_date, members[0].days_after_review,
+                        [a for a in members if not a.interventions], [a for a in members if a.interventions])
+        for (course, cohort, output), members in groups.items()
+    ]
+    found.sort(key=lambda g: (-g.days_after_review, g.course, g.cohort))
+    return found
+
+
 def _words(value: str) -> str:
     return value.replace("-", " ")
 
@@ -439,7 +478,7 @@ def _actions(found: list[Standing], on: date, interventions: dict[int, list[Inte
         chase = s.escalation
         if chase.state not in URGENCY:
             continue
-        spec = s.outputs[chase.output - 1].spec
+        spec = next(o.spec for o in s.outputs if o.spec.number == chase.output)
         actions.append(
             Action(s.participant_id, s.full_name, s.course, s.cohort, chase.state, chase.output, spec.name,
                    chase.review_date, chase.days_after_review(on), chase.window_ends, chase.extended_to,

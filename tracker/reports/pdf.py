@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML
 
 from . import charts
-from .partnership import build_report
+from .partnership import STATUS_LABELS, build_report
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "print.css"
@@ -42,6 +42,7 @@ def _environment() -> Environment:
     )
     env.filters["day"] = _day
     env.filters["days"] = _days
+    env.globals["status_labels"] = STATUS_LABELS
     env.globals["status_bars"] = charts.status_bars
     env.globals["progress_histogram"] = charts.progress_histogram
     return env
