@@ -155,7 +155,7 @@ def test_a_file_over_10_mb_is_refused(north_lead):
 
 def test_choosing_no_file_or_no_kind_names_the_field(north_lead):
     page = north_lead.post("/uploads", {"kind": ""}, content_type="multipart/form-data").get_data(as_text=True)
-    assert "Choose what the file contains" in page and "Select a CSV or XLSX file" in page
+    assert "Choose the kind of report" in page and "Select a CSV or XLSX file" in page
 
 
 def test_a_partner_cannot_import_rows_for_another_partners_participant(north_lead):
@@ -170,7 +170,7 @@ def test_a_partner_cannot_upload_participants_or_assessments(north_lead):
     page = north_lead.get("/uploads").get_data(as_text=True)
     assert 'value="credits"' in page and 'value="participants"' not in page and 'value="assessments"' not in page
     response = upload(north_lead, csv_bytes("X1", header="participant_id"), kind="participants")
-    assert "Choose what the file contains from the list" in response.get_data(as_text=True)
+    assert "Choose the kind of report from the list" in response.get_data(as_text=True)
     assert count(PendingUpload) == 0
 
 

@@ -74,6 +74,11 @@ def cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.number)))
 
 
+def session_date_problem(session_date: date, today: date) -> str | None:
+    """Evidence dated after today is refused (DOMAIN.md "Evidence")."""
+    return "Session date must be today or in the past" if session_date > today else None
+
+
 def create_session(*, partner_id: int, activity_id: int, cohort: int, session_date: date, today: date,
                    actor: str) -> tuple[RegisterSession, bool]:
     """The register for this partner, event, cohort and date: (session, True) when new.
@@ -83,8 +88,9 @@ def create_session(*, partner_id: int, activity_id: int, cohort: int, session_da
     event = event_of(activity_id)
     if event is None:
         raise SessionProblem("event", "Choose a training event from the list")
-    if session_date > today:
-        raise SessionProblem("session_date", "Session date must be today or in the past")
+    problem = session_date_problem(session_date, today)
+    if problem:
+        raise SessionProblem("session_date", problem)
     course = db.session.get(Course, event.course_id)
     if cohort not in course.cohort_numbers:
         offered = ", ".join(map(str, course.cohort_numbers))

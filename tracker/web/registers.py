@@ -13,13 +13,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from sqlalchemy import select
 from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Optional
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from ..extensions import db
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
     SessionProblem, cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
-    sessions_in_scope, training_events,
+    session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
 from .filters import long_date
@@ -63,6 +63,11 @@ class NewRegisterForm(FlaskForm):
                         validators=[DataRequired("Choose the training event")])
     cohort = SelectField("Cohort", widget=GovSelect(), validators=[DataRequired("Choose the cohort")])
     session_date = DayMonthYear("Session date", description="The day the session took place, for example 27 3 2023")
+
+    def validate_session_date(self, field):
+        problem = field.data and session_date_problem(field.data, today())
+        if problem:
+            raise ValidationError(problem)
 
 
 def _marks_form(members, stored):

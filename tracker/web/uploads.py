@@ -24,14 +24,14 @@ bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField("What the file contains", widget=GovSelect(), validate_choice=False,
-                       validators=[DataRequired("Choose what the file contains")])
+    kind = SelectField("Kind of report", widget=GovSelect(), validate_choice=False,
+                       validators=[DataRequired("Choose the kind of report")])
     file = FileField("File", widget=GovFileInput(), validators=[FileRequired("Select a CSV or XLSX file")],
                      description="A .csv or .xlsx file of up to 10 MB, with a header row")
 
     def validate_kind(self, field):
         if field.data not in uploads.kinds_for(current_user.is_edt):
-            raise ValidationError("Choose what the file contains from the list")
+            raise ValidationError("Choose the kind of report from the list")
 
 
 def _context():
@@ -56,7 +56,7 @@ def _counts(result) -> str:
 def index():
     kinds = uploads.kinds_for(current_user.is_edt)
     form = UploadForm()
-    form.kind.choices = [SelectChoice("", "Choose what the file contains")] + [
+    form.kind.choices = [SelectChoice("", "Choose the kind of report")] + [
         SelectChoice(kind, uploads.KIND_NAMES[kind]) for kind in kinds]
     if form.validate_on_submit():
         filename = uploads.clean_filename(form.file.data.filename)
