@@ -38,7 +38,7 @@ def north_lead(session):
 
 def upload(journey, file: dict) -> None:
     page = journey.page
-    page.get_by_label("What the file contains").select_option(label="Activity credits (platform report)")
+    page.get_by_label("Kind of report").select_option(label="Activity credits (platform report)")
     page.get_by_label("File", exact=True).set_input_files(file)
     journey.press("Upload and check")
 
