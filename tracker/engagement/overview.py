@@ -20,7 +20,9 @@ from ..extensions import db
 from ..models import DeliveryPartner, Extension, OutputRecord, Participant
 from ..rules.course import OUTPUT_COUNT
 from ..rules.facts import OutputMet
-from ..rules.status import ESCALATED, EXTENDED, MET, MET_LATE, WINDOW, escalation, output_status
+from ..rules.status import (
+    CRITERIA_PENDING, ESCALATED, EXTENDED, MET, MET_LATE, TOTAL_UNKNOWN, WINDOW, escalation, met_by, output_status,
+)
 from .book import Book
 from .standing import participants_query, standings
 
@@ -51,6 +53,10 @@ class PartnerOverview:
     def count(self, number: int, status: str) -> int:
         return self.outputs.get(number, Counter())[status]
 
+    def undecided(self, number: int) -> int:
+        """Outputs no status can be given yet: total unknown (TBC content) or criteria pending (EHCO)."""
+        return self.count(number, TOTAL_UNKNOWN) + self.count(number, CRITERIA_PENDING)
+
     def share(self, number: int, status: str) -> int | None:
         """Whole-number percentage of the participants who have this output."""
         total = self.with_output(number)
@@ -73,9 +79,22 @@ class PartnerOverview:
         return self.expected.quantize(CENT)
 
 
+def combined(partners: list[PartnerOverview], code: str = "ALL", name: str = "All delivery partners") -> PartnerOverview:
+    """The sum of several partners' figures (the overview's totals row)."""
+    total = PartnerOverview(code, name)
+    for p in partners:
+        total.participants += p.participants
+        for number, counts in p.outputs.items():
+            total.outputs.setdefault(number, Counter()).update(counts)
+        total.escalations.update(p.escalations)
+        total.expected += p.expected
+        total.unpriced += p.unpriced
+    return total
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """The rules' answer for one group of participants."""
+    """The rules' answer for a group of participants: each output's status and the escalation."""
 
     statuses: tuple[tuple[int, str], ...]  # (output number, status)
     escalation: str
@@ -84,30 +103,63 @@ class Verdict:
 
 
 class _Judge:
-    """Calls the rules for a set of facts, once per distinct set."""
+    """Calls the rules for each group's facts; remembers answers that repeat.
+
+    An output's status depends on its own met_on, so it is asked once per distinct
+    (course, cohort, output, met_on, payment agreed); escalation once per course, cohort,
+    participant status and pattern of outputs met by the date. Verdicts are interned, so the counts are summed per (partner,
+    verdict) and spread over the partner's figures once at the end.
+    """
 
     def __init__(self, book: Book, as_of: date):
         self.book, self.as_of = book, as_of
-        self.seen: dict[tuple, Verdict] = {}
+        self.statuses: dict[tuple, tuple[str, bool]] = {}  # -> (status, met by the date)
+        self.escalations: dict[tuple, str] = {}
+        self.verdicts: list[Verdict] = []
+        self.index: dict[tuple, int] = {}
+        self.counts: Counter = Counter()  # (partner key, verdict index) -> participants
+        self.courses: dict[tuple[int, int], tuple] = {}
 
-    def __call__(self, course_id: int, cohort: int, agreed: bool, status: str, met_ons: tuple) -> Verdict:
-        key = (course_id, cohort, agreed, status, met_ons)
-        verdict = self.seen.get(key)
-        if verdict is None:
-            verdict = self.seen[key] = self._judge(*key)
-        return verdict
+    def _course(self, course_id: int, cohort: int) -> tuple:
+        found = self.courses.get((course_id, cohort))
+        if found is None:
+            facts = self.book.courses[course_id]
+            found = self.courses[(course_id, cohort)] = (self.book.schedule(course_id, cohort), facts.total_known)
+        return found
 
-    def _judge(self, course_id, cohort, agreed, status, met_ons) -> Verdict:
-        facts = self.book.courses[course_id]
-        schedule = self.book.schedule(course_id, cohort)
-        mets = [OutputMet(spec.number, met_ons[spec.number - 1]) for spec in schedule]
-        statuses = tuple(
-            (spec.number, output_status(spec, met, self.as_of, payment_agreed=agreed, total_known=facts.total_known))
-            for spec, met in zip(schedule, mets)
-        )
-        chase = escalation(status, schedule, mets, self.as_of, total_known=facts.total_known)
-        value, unpriced = self.earned(course_id, cohort, statuses)
-        return Verdict(statuses, chase.state, value, unpriced)
+    def group(self, partner, course_id: int, cohort: int, agreed: bool, status: str, met_ons: tuple,
+              count: int) -> None:
+        schedule, total_known = self._course(course_id, cohort)
+        statuses, pattern = [], []
+        for spec in schedule:
+            key = (course_id, cohort, spec.number, met_ons[spec.number - 1], agreed)
+            known = self.statuses.get(key)
+            if known is None:
+                met = OutputMet(spec.number, key[3])
+                known = self.statuses[key] = (
+                    output_status(spec, met, self.as_of, payment_agreed=agreed, total_known=total_known),
+                    met_by(met, self.as_of),
+                )
+            statuses.append((spec.number, known[0]))
+            pattern.append(known[1])
+        # escalation() reads each output's met_on only through met_by(), so one call serves every
+        # group with the same outputs met by the date (test_overview.py guards this shortcut).
+        key = (course_id, cohort, status, tuple(pattern))
+        state = self.escalations.get(key)
+        if state is None:
+            mets = [OutputMet(spec.number, met_ons[spec.number - 1]) for spec in schedule]
+            state = self.escalations[key] = escalation(
+                status, schedule, mets, self.as_of, total_known=total_known).state
+        self.add(partner, course_id, cohort, tuple(statuses), state, count)
+
+    def add(self, partner, course_id: int, cohort: int, statuses: tuple, state: str, count: int) -> None:
+        key = (course_id, cohort, statuses, state)
+        index = self.index.get(key)
+        if index is None:
+            value, unpriced = self.earned(course_id, cohort, statuses)
+            index = self.index[key] = len(self.verdicts)
+            self.verdicts.append(Verdict(statuses, state, value, unpriced))
+        self.counts[(partner, index)] += count
 
     def earned(self, course_id: int, cohort: int, statuses) -> tuple[Decimal, int]:
         course = self.book.courses[course_id].course
@@ -121,6 +173,10 @@ class _Judge:
             else:
                 value += output_value(course.price_per_teacher, rows[number].percentage)
         return value, unpriced
+
+    def spread(self, partners: dict) -> None:
+        for (partner, index), count in self.counts.items():
+            _add(partners[partner], self.verdicts[index], count)
 
 
 def _add(partner: PartnerOverview, verdict: Verdict, count: int) -> None:
@@ -159,34 +215,37 @@ def partner_overview(as_of: date, cohort: int | None = None, course: str | None 
     judge = _Judge(book, as_of)
     extended = select(Extension.participant_id)
 
-    met_on = [
-        func.max(case((OutputRecord.number == n, OutputRecord.met_on))).label(f"m{n}")
-        for n in range(1, MAX_OUTPUTS + 1)
-    ]
-    facts = (
+    per_output = (
         select(
-            Participant.partner_id,
-            Participant.course_id,
-            Participant.cohort,
-            and_(Participant.school_contract_signed, Participant.sponsorship_agreement_signed).label("agreed"),
-            Participant.status,
-            *met_on,
+            OutputRecord.participant_id,
+            *(func.max(case((OutputRecord.number == n, OutputRecord.met_on))).label(f"m{n}")
+              for n in range(1, MAX_OUTPUTS + 1)),
         )
-        .outerjoin(OutputRecord, OutputRecord.participant_id == Participant.id)
-        .where(Participant.id.not_in(extended))
-        .group_by(Participant.id)
+        .group_by(OutputRecord.participant_id)
+        .subquery()
     )
-    per_person = _narrow(facts, cohort, course_id).subquery()
-    columns = [c for c in per_person.c]
-    groups = select(*columns, func.count()).group_by(*columns)
+    facts = (
+        Participant.partner_id,
+        Participant.course_id,
+        Participant.cohort,
+        and_(Participant.school_contract_signed, Participant.sponsorship_agreement_signed),
+        Participant.status,
+        *(per_output.c[f"m{n}"] for n in range(1, MAX_OUTPUTS + 1)),
+    )
+    groups = _narrow(
+        select(*facts, func.count())
+        .outerjoin(per_output, per_output.c.participant_id == Participant.id)
+        .where(Participant.id.not_in(extended))
+        .group_by(*facts),
+        cohort, course_id,
+    )
     for partner_id, course_of, cohort_of, agreed, status, *rest in db.session.execute(groups):
-        met_ons, count = tuple(rest[:-1]), rest[-1]
-        _add(partners[partner_id], judge(course_of, cohort_of, bool(agreed), status, met_ons), count)
+        judge.group(partner_id, course_of, cohort_of, bool(agreed), status, tuple(rest[:-1]), rest[-1])
 
-    by_code = {p.code: p for p in partners.values()}
+    ids = {p.code: pid for pid, p in partners.items()}
     query = _narrow(participants_query().where(Participant.id.in_(extended)), cohort, course_id)
     for s in standings(as_of, query, book):
-        statuses = tuple((o.spec.number, o.status) for o in s.outputs)
-        value, unpriced = judge.earned(s.course_id, s.cohort, statuses)
-        _add(by_code[s.partner], Verdict(statuses, s.escalation.state, value, unpriced), 1)
+        judge.add(ids[s.partner], s.course_id, s.cohort, tuple((o.spec.number, o.status) for o in s.outputs),
+                  s.escalation.state, 1)
+    judge.spread(partners)
     return sorted((p for p in partners.values() if p.participants), key=lambda p: p.code)

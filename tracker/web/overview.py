@@ -1,0 +1,49 @@
+"""EDT's overview of every delivery partner: outputs met, escalation and expected payments.
+
+The figures come from tracker/engagement/overview.py (the rules, called once per group of
+participants who share the same facts).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from ..engagement.book import Book
+from ..engagement.overview import combined, partner_overview
+from ..rules.status import BLOCKED, MET, MET_LATE, NOT_MET, PENDING
+from .access import EDT, access, today
+
+bp = Blueprint("overview", __name__, url_prefix="/overview")
+
+COHORTS = (1, 2, 3, 4)
+SHOWN_STATUSES = ((MET, "Met"), (MET_LATE, "Met late"), (BLOCKED, "Blocked"), (PENDING, "Pending"),
+                  (NOT_MET, "Not met"))
+
+
+def _link(endpoint: str, fallback: str | None = None, **values) -> str | None:
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else fallback
+
+
+@bp.get("")
+@access(EDT)
+def index():
+    book = Book()
+    cohort = request.args.get("cohort", "")
+    cohort = int(cohort) if cohort.isdigit() and int(cohort) in COHORTS else None
+    course = request.args.get("course", "")
+    course = course if course in book.by_code else None
+    partners = partner_overview(today(), cohort, course, book)
+    numbers = sorted({n for p in partners for n in p.outputs})
+    links = {
+        p.code: {
+            "dashboard": _link("dashboard.index", partner=p.code),
+            "participants": _link("participants.index", partner=p.code),
+        }
+        for p in partners
+    }
+    courses = sorted((f.course for f in book.courses.values()), key=lambda c: c.code)
+    return render_template(
+        "overview/index.html", title="All delivery partners", partners=partners, total=combined(partners), numbers=numbers,
+        statuses=SHOWN_STATUSES, as_of=today(), cohort=cohort, course=course, cohorts=COHORTS, courses=courses,
+        links=links, priced=[c for c in courses if c.price_per_teacher is not None],
+        price_link=_link("reference.index"),
+    )
