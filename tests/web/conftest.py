@@ -6,6 +6,7 @@ from datetime import datetime
 
 import html5lib
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from tracker.accounts.users import create_user
@@ -47,6 +48,9 @@ class Browser:
         return response
 
     def csrf(self, url):
+        # The test's app context outlives requests; a token cached in g from before sign-in
+        # belongs to the old session.
+        g.pop("csrf_token", None)
         page = self.client.get(url).get_data(as_text=True)
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
             r'name="csrf_token" value="([^"]+)"', page)
