@@ -93,6 +93,10 @@ def propose(browser, **changes):
     return browser.post(f"{N001}/withdrawal/new", values)
 
 
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
 def proposal_id() -> int:
     return db.session.scalar(select(WithdrawalRequest.id).order_by(WithdrawalRequest.id.desc()))
 
@@ -234,6 +238,22 @@ def test_edt_staff_decline_a_withdrawal_with_a_note_and_the_participant_stays_ac
     history = as_north_lead.get(f"{N001}/history").get_data(as_text=True)
     assert "Declined by admin@edt.example: Offer a deferral first" in history
     assert "Propose a withdrawal" in history  # a new proposal can be made
+
+
+def test_a_withdrawn_participant_is_no_longer_deferred_extended_or_proposed_again(app, as_north_lead):
+    propose(as_north_lead)
+    signed_in(app, "staff@edt.example").post(f"/withdrawals/{proposal_id()}/confirm", form_url="/withdrawals")
+    assert participant().status == "withdrawn"
+    for path, words in [("/deferral", "has withdrawn, so cannot be deferred"),
+                        ("/extensions/new", "has withdrawn, so an extension cannot be agreed"),
+                        ("/withdrawal/new", "has already withdrawn")]:
+        assert words in text_of(as_north_lead.get(f"{N001}{path}"))
+        as_north_lead.post(f"{N001}{path}", {"deferred_on": ["27", "2", "2023"], "output": "1",
+                                             "deadline": ["31", "3", "2023"], "reason": "other",
+                                             "withdrawn_on": ["27", "2", "2023"]}, form_url=f"{N001}/contacts/new")
+    assert count(Deferral) + count(Extension) == 0 and count(WithdrawalRequest) == 1
+    history = text_of(as_north_lead.get(f"{N001}/history"))
+    assert "Withdrawn" in history and "Record a deferral" not in history and "Propose a withdrawal" not in history
 
 
 def test_a_partner_user_cannot_see_or_decide_withdrawals(as_north_lead):

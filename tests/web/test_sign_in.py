@@ -66,7 +66,8 @@ def test_the_right_password_signs_the_user_in(app, two_partners):
     assert "Signed in as Lead (NORTH)" in text(browser.get("/", follow_redirects=True))
 
 
-@pytest.mark.parametrize("email, password", [(LEAD, WRONG), ("nobody@north.example", PASSWORD), ("LEAD@north.example", WRONG)])
+@pytest.mark.parametrize("email, password", [
+    (LEAD, WRONG), ("nobody@north.example", PASSWORD), ("LEAD@north.example", WRONG)])
 def test_a_wrong_password_or_unknown_account_gets_the_same_message(app, two_partners, email, password):
     response = sign_in(visitor(app), email, password)
     assert response.status_code == 200

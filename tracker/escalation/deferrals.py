@@ -24,7 +24,8 @@ def open_deferral(participant: Participant) -> Deferral | None:
 def defer(participant: Participant, *, deferred_on: date | None, note: str | None, actor: str,
           today: date) -> Deferral:
     if participant.status != ACTIVE:
-        raise ActionProblem("deferred_on", f"Only an active participant can be deferred: this one is {participant.status}")
+        raise ActionProblem("deferred_on",
+                            f"Only an active participant can be deferred: this one is {participant.status}")
     require_past("deferred_on", deferred_on, today, "date of deferral")
     deferral = Deferral(participant_id=participant.id, deferred_on=deferred_on, note=(note or "").strip(),
                         recorded_by=actor, recorded_at=utcnow())

@@ -15,11 +15,21 @@ def extendable(schedule: list[OutputSpec]) -> list[OutputSpec]:
     return [spec for spec in schedule if spec.review_date is not None]
 
 
+def why_not_extend(participant: Participant, schedule: list[OutputSpec]) -> str | None:
+    """Why no extended deadline can be agreed for the participant, or None."""
+    if participant.status == WITHDRAWN:
+        return f"{participant.full_name} has withdrawn, so an extension cannot be agreed."
+    if not extendable(schedule):
+        return "The participant's outputs have no review dates yet, so an extension cannot be agreed."
+    return None
+
+
 def agree_extension(participant: Participant, schedule: list[OutputSpec], *, output: int | None,
                     deadline: date | None, note: str | None, actor: str, today: date) -> Extension:
     """schedule: the participant's outputs (Book().schedule(course_id, cohort))."""
-    if participant.status == WITHDRAWN:
-        raise ActionProblem("output", "The participant has withdrawn: an extension cannot be agreed")
+    refusal = why_not_extend(participant, schedule)
+    if refusal:
+        raise ActionProblem("output", refusal)
     spec = next((s for s in extendable(schedule) if s.number == output), None)
     if spec is None:
         raise ActionProblem("output", "Select the output the extended deadline is for")

@@ -19,16 +19,24 @@ def open_proposal(participant: Participant) -> WithdrawalRequest | None:
         WithdrawalRequest.participant_id == participant.id, WithdrawalRequest.state == PROPOSED))
 
 
+def why_not_propose(participant: Participant) -> str | None:
+    """Why no withdrawal can be proposed for the participant now, or None."""
+    if participant.status == WITHDRAWN:
+        return f"{participant.full_name} has already withdrawn."
+    if open_proposal(participant) is not None:
+        return f"A withdrawal is already proposed for {participant.full_name}. It waits for EDT staff to decide."
+    return None
+
+
 def propose_withdrawal(participant: Participant, *, reason: str | None, withdrawn_on: date | None,
                        note: str | None, actor: str, today: date) -> WithdrawalRequest:
     """withdrawn_on: the date the participant left or said they were leaving (stored as proposed_on).
 
     The participant's status does not change until EDT staff confirm.
     """
-    if participant.status == WITHDRAWN:
-        raise ActionProblem("reason", "The participant has already withdrawn")
-    if open_proposal(participant) is not None:
-        raise ActionProblem("reason", "A withdrawal is already proposed for this participant and waits for EDT staff")
+    refusal = why_not_propose(participant)
+    if refusal:
+        raise ActionProblem("reason", refusal)
     require_choice("reason", reason, WITHDRAWAL_REASONS, "Select the reason for withdrawal")
     require_past("withdrawn_on", withdrawn_on, today, "date of withdrawal")
     proposal = WithdrawalRequest(participant_id=participant.id, proposed_on=withdrawn_on, reason=reason,

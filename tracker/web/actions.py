@@ -19,12 +19,12 @@ from ..engagement.standing import participants_query, standings
 from ..escalation import ActionProblem
 from ..escalation.contacts import log_contact
 from ..escalation.deferrals import defer, open_deferral, return_from_deferral
-from ..escalation.extensions import agree_extension, extendable
+from ..escalation.extensions import agree_extension, extendable, why_not_extend
 from ..escalation.history import history as escalation_history
 from ..escalation.labels import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS,
                                  WITHDRAWAL_STATE_LABELS)
 from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
-                                      recently_decided, waiting)
+                                      recently_decided, waiting, why_not_propose)
 from ..extensions import db
 from ..models import Participant, WithdrawalRequest
 from ..models.accounts import PARTNER_LEAD
@@ -93,7 +93,8 @@ class ContactForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     output = RadioField("Which output is the deadline for?", widget=GovRadioInput(), coerce=int,
-                        validate_choice=False, validators=[InputRequired("Select the output the extended deadline is for")])
+                        validate_choice=False,
+                        validators=[InputRequired("Select the output the extended deadline is for")])
     deadline = DateField("Extended deadline", description="After today and after the output's review date. "
                                                           "For example, 27 3 2023")
     note = _note("What did you agree? (optional)")
@@ -174,15 +175,12 @@ def extension(participant_id: str):
     schedule = book.schedule(participant.course_id, participant.cohort)
     outputs = extendable(schedule)
     form = ExtensionForm()
-    form.output.choices = [(spec.number, f"Output {spec.number}: {spec.name} (review date {long_date(spec.review_date)})")
-                           for spec in outputs]
+    form.output.choices = [
+        (spec.number, f"Output {spec.number}: {spec.name} (review date {long_date(spec.review_date)})")
+        for spec in outputs]
     if not form.is_submitted():
         form.output.data = _standing(participant, book).escalation.output
-    refusal = None
-    if participant.status == WITHDRAWN:
-        refusal = f"{participant.full_name} has withdrawn, so an extension cannot be agreed."
-    elif not outputs:
-        refusal = f"The {participant.course.code} outputs have no review dates yet, so an extension cannot be agreed."
+    refusal = why_not_extend(participant, schedule)
     if refusal is None and _attempt(form, lambda: agree_extension(
             participant, schedule, output=form.output.data, deadline=form.deadline.data, note=form.note.data,
             actor=current_user.email, today=today())):
@@ -221,11 +219,7 @@ def deferral(participant_id: str):
 @access(PROPOSERS)
 def withdrawal(participant_id: str):
     participant = participant_or_404(participant_id)
-    form, refusal = WithdrawalForm(), None
-    if participant.status == WITHDRAWN:
-        refusal = f"{participant.full_name} has already withdrawn."
-    elif open_proposal(participant) is not None:
-        refusal = f"A withdrawal is already proposed for {participant.full_name}. It waits for EDT staff to decide."
+    form, refusal = WithdrawalForm(), why_not_propose(participant)
     if refusal is None and _attempt(form, lambda: propose_withdrawal(
             participant, reason=form.reason.data, withdrawn_on=form.withdrawn_on.data, note=form.note.data,
             actor=current_user.email, today=today())):
@@ -292,7 +286,7 @@ def history(participant_id: str):
         links.append((url_for("actions.deferral", participant_id=ref),
                       "Record a return from deferral" if participant.status == DEFERRED else "Record a deferral"))
     proposal = open_proposal(participant)
-    if role in PROPOSERS and participant.status != WITHDRAWN and proposal is None:
+    if role in PROPOSERS and why_not_propose(participant) is None:
         links.append((url_for("actions.withdrawal", participant_id=ref), "Propose a withdrawal"))
     if role in EDT and proposal is not None:
         links.append((url_for("actions.withdrawals"), "Decide on the proposed withdrawal"))
