@@ -14,7 +14,6 @@ from tracker.escalation.withdrawals import propose_withdrawal
 from tracker.models import Participant
 
 from ..web.conftest import make_user
-from .steps import page_exists
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture()
 def edt_staff(example_dataset):
     return make_user("staff@edt.example", "edt-staff")
-
-
-def needs(app, path: str) -> None:
-    if not page_exists(app, path):
-        pytest.skip(f"the page {path} does not exist yet")
-
-
-@pytest.fixture()
-def assessment_page(app):
-    needs(app, "/assessments/EX016/new")
 
 
 def pdf_text(path) -> str:
@@ -46,32 +35,40 @@ def output_row(page, number: int):
     return page.get_by_role("row", name=re.compile(rf"^Output {number}: "))
 
 
-def test_edt_staff_record_a_moderated_assessment_and_the_final_output_is_met(assessment_page, app, monkeypatch,
-                                                                             journey, edt_staff):
+def test_edt_staff_record_a_moderated_assessment_and_the_final_output_is_met(app, monkeypatch, journey, edt_staff):
     # Given the example dataset on 20 November 2023: EX016 (NPQH, cohort 2) has met Outputs 1-3 and
     # has 90% of the course's credits, but no assessment, so Output 4 (review date 21 December 2023) is pending
     monkeypatch.setitem(app.config, "TODAY", "2023-11-20")
     page = journey.page
     journey.sign_in("staff@edt.example")
-    journey.visit("/participants/EX016")
-    assert output_row(page, 4).get_by_text("Pending", exact=True).is_visible()
 
-    # When EDT staff record a moderated pass on 20 November 2023
-    journey.visit("/assessments/EX016/new")
-    page.get_by_role("group", name=re.compile("status", re.I)).get_by_label("Moderated").check()
-    page.get_by_role("group", name=re.compile("result", re.I)).get_by_label("Pass").check()
-    recorded = page.get_by_role("group", name=re.compile("date", re.I))
+    # When EDT staff open Assessments and ask to record one for EX016
+    journey.follow("Assessments", exact=True)
+    page.get_by_label("Participant ID").fill("EX016")
+    journey.press("Record an assessment")
+    assert "Name EX016 (EX016)" in page.locator(".govuk-caption-l").inner_text()
+    final = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Final output", exact=True))
+    assert "Pending" in final.inner_text()
+
+    # And record a moderated pass on 20 November 2023
+    page.get_by_role("group", name="Assessment status").get_by_label("Moderated").check()
+    page.get_by_role("group", name="Result").get_by_label("Pass", exact=True).check()
+    recorded = page.get_by_role("group", name="Date recorded")
     recorded.get_by_label("Day").fill("20")
     recorded.get_by_label("Month").fill("11")
     recorded.get_by_label("Year").fill("2023")
-    journey.press(re.compile("save|record", re.I))
+    journey.press("Record assessment")
 
-    # Then EX016's final output is met on that day
-    if "/participants/EX016" not in page.url:
-        journey.visit("/participants/EX016")
-    final = output_row(page, 4)
-    assert final.get_by_text("Met", exact=True).is_visible(), final.inner_text()
-    assert "20 Nov 2023" in final.inner_text()
+    # Then they are told the final output is met that day
+    assert "Assessment for EX016 recorded. Final output: met (met on 2023-11-20)." in journey.banner()
+    assert "Moderated" in page.get_by_role("table", name="EX016's records, newest first").inner_text()
+
+    # And EX016's page shows Output 4 met on 20 November 2023, on credits and the assessment
+    journey.follow("EX016", exact=True)
+    output_4 = output_row(page, 4)
+    assert output_4.get_by_text("Met", exact=True).is_visible(), output_4.inner_text()
+    assert "20 Nov 2023" in output_4.inner_text()
+    assert "Assessment marked and moderated" in output_4.inner_text()
 
 
 @pytest.fixture()
