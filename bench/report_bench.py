@@ -29,21 +29,28 @@ from tracker.imports.base import Context
 from tracker.models import Cohort, ContactAttempt, Extension, Participant
 from tracker.reports.pdf import html_to_pdf, partnership_html, partnership_pdf
 
+try:
+    from pypdf import PdfReader
+except ImportError:  # a test dependency; the page count is a nicety
+    PdfReader = None
 
-def _median_seconds(run, repeats: int) -> float:
-    times = []
+
+def _median_seconds(run, repeats: int) -> tuple[float, float]:
+    """Median wall-clock and median CPU seconds of `repeats` runs."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def measure(partner_code: str, meeting_date: date, repeats: int = 3) -> dict:
     html = partnership_html(partner_code, meeting_date)
     pdf = partnership_pdf(partner_code, meeting_date)  # warm caches and fonts before timing
-    report = _median_seconds(lambda: partnership_pdf(partner_code, meeting_date), repeats)
-    render = _median_seconds(lambda: html_to_pdf(html), repeats)
+    report, report_cpu = _median_seconds(lambda: partnership_pdf(partner_code, meeting_date), repeats)
+    render, render_cpu = _median_seconds(lambda: html_to_pdf(html), repeats)
     participants = db.session.scalar(
         select(db.func.count(Participant.id)).where(Participant.partner.has(code=partner_code.upper()))
     )
@@ -51,10 +58,14 @@ def measure(partner_code: str, meeting_date: date, repeats: int = 3) -> dict:
         "partner": partner_code.upper(),
         "meeting_date": meeting_date.isoformat(),
         "participants": participants,
+        "pages": len(PdfReader(io.BytesIO(pdf)).pages) if PdfReader else None,
         "pdf_bytes": len(pdf),
         "report_seconds": round(report, 3),
         "render_only_seconds": round(render, 3),
         "ratio": round(report / render, 3) if render else None,
+        # CPU time is steadier than wall time on a shared machine.
+        "report_cpu_seconds": round(report_cpu, 3),
+        "render_only_cpu_seconds": round(render_cpu, 3),
     }
 
 

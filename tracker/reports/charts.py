@@ -10,6 +10,7 @@ from ..rules.status import OUTPUT_STATUSES
 from .partnership import STATUS_LABELS, CourseStatus, Progress
 
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
+INK = "#0b0c0c"
 # Colour-blind-safe fills; dark fills carry white labels.
 FILLS = {
     "met": "#1d6b3a",
@@ -35,10 +36,14 @@ _DEFS = (
 )
 
 
-def _text(x: float, y: float, value, *, size: float = 10, anchor: str = "start", fill: str = "#0b0c0c",
+def _text(x: float, y: float, value, *, size: float = 10, anchor: str = "start", fill: str = INK,
           weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" font-weight="{weight}" '
-            f'text-anchor="{anchor}" fill="{fill}">{escape(value)}</text>')
+    """Only what differs from the defaults set on the <svg> element (SVG attributes inherit)."""
+    extra = "" if size == 10 else f' font-size="{size}"'
+    extra += "" if anchor == "start" else f' text-anchor="{anchor}"'
+    extra += "" if fill == INK else f' fill="{fill}"'
+    extra += "" if weight == "normal" else f' font-weight="{weight}"'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(value)}</text>'
 
 
 def _defs(prefix: str) -> str:
@@ -76,7 +81,7 @@ def status_bars(course: CourseStatus) -> Markup:
             parts.append(_swatch(x, y, w, bar, status, prefix))
             if w >= 8 + 6.5 * len(str(n)):
                 parts.append(_text(x + w / 2, y + bar * 0.7, n, size=9, anchor="middle",
-                                   fill=LABEL_COLOURS.get(status, "#0b0c0c"), weight="bold"))
+                                   fill=LABEL_COLOURS.get(status, INK), weight="bold"))
             x += w
         parts.append(_text(width - right + 6, y + bar * 0.7, f"{total} in all", size=9))
     x = float(left)
@@ -133,6 +138,7 @@ def progress_histogram(progress: Progress) -> Markup:
 def _svg(width: int, height: float, label: str, parts: list[str]) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height:.0f}" '
-        f'viewBox="0 0 {width} {height:.0f}" aria-label="{escape(label)}">'
+        f'viewBox="0 0 {width} {height:.0f}" font-family="{FONT}" font-size="10" fill="{INK}" '
+        f'aria-label="{escape(label)}">'
         f'<title>{escape(label)}</title>' + "".join(parts) + "</svg>"
     )

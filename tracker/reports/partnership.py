@@ -244,7 +244,7 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
         select(DeliveryPartner.id, DeliveryPartner.code, DeliveryPartner.name).where(DeliveryPartner.code == code)
     ).first()
     if partner is None:
-        raise UnknownPartner(partner_code)
+        raise UnknownPartner(code)
     partner_id = partner[0]
     book = book or Book()
     found = standings(meeting_date, participants_query().where(DeliveryPartner.code == code), book)
