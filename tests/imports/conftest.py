@@ -2,16 +2,23 @@ from __future__ import annotations
 
 import pytest
 
-from ..factories import gen_participant
+from ..factories import PARTICIPANT_HEADER, import_text
 
 
 @pytest.fixture()
 def people(session):
-    """Participants of two partners; NPQLT in cohorts 1-3 and NPQLL in cohort 3."""
-    gen_participant("P3", partner="NORTH", course="NPQLT", cohort=3)
-    gen_participant("P1", partner="NORTH", course="NPQLT", cohort=1)
-    gen_participant("P2", partner="NORTH", course="NPQLT", cohort=2)
-    gen_participant("S3", partner="SOUTH", course="NPQLT", cohort=3)
-    gen_participant("L3", partner="NORTH", course="NPQLL", cohort=3)
-    gen_participant("H3", partner="NORTH", course="NPQSL", cohort=3)
+    """Participants of two partners; NPQLT in cohorts 1-3, NPQLL and NPQSL in cohort 3."""
+    rows = [
+        f"{ref},Name {ref},{ref.lower()}@example.org,{partner},{course},{cohort},yes,yes,active"
+        for ref, partner, course, cohort in [
+            ("P3", "NORTH", "NPQLT", 3),
+            ("P1", "NORTH", "NPQLT", 1),
+            ("P2", "NORTH", "NPQLT", 2),
+            ("S3", "SOUTH", "NPQLT", 3),
+            ("L3", "NORTH", "NPQLL", 3),
+            ("H3", "NORTH", "NPQSL", 3),
+        ]
+    ]
+    result = import_text("participants", PARTICIPANT_HEADER, *rows)
+    assert result.ok, result.errors
     return session

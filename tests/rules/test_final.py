@@ -45,6 +45,12 @@ def test_225_of_249_credits_is_enough():
     assert met.not_preferred is False
 
 
+def test_exactly_90_percent_is_enough():
+    course_200 = content_of({BIG: 200})
+    assert final(Credit(BIG, 180, CREDITED), assessment(ASSESSED), content=course_200).met_on == ASSESSED
+    assert final(Credit(BIG, 179, CREDITED), assessment(ASSESSED), content=course_200).met_on is None
+
+
 def test_all_credits_of_the_day_count_together():
     # 200 and 25 recorded on the same day reach 225 that day
     met = final(Credit(BIG, 200, CREDITED), Credit(SMALL, 25, CREDITED), assessment(d("2023-01-01")))

@@ -129,13 +129,6 @@ def test_video_with_a_self_study_credit_on_the_same_day_is_preferred():
     assert met.not_preferred is False
 
 
-def test_a_contingency_mark_with_a_video_on_the_same_day_is_preferred():
-    day = d("2022-10-20")
-    met = output(1, contingency(day), video(day, 100))
-    assert met.basis == ("register", "video")
-    assert met.not_preferred is False
-
-
 def test_output_1_may_be_met_after_its_review_date():
     late = R1.replace(day=R1.day + 3)
     assert output(1, attended(late)).met_on == late
