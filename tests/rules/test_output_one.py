@@ -132,3 +132,18 @@ def test_video_with_a_self_study_credit_on_the_same_day_is_preferred():
 def test_output_1_may_be_met_after_its_review_date():
     late = R1.replace(day=R1.day + 3)
     assert output(1, attended(late)).met_on == late
+
+
+def test_a_contingency_mark_and_a_video_on_the_same_day_are_still_not_preferred():
+    from datetime import date
+
+    from tracker.rules.facts import Content, Evidence, OutputSpec, Register, VideoView
+    from tracker.rules.outputs import compute_outputs
+
+    schedule = [OutputSpec(1, "Output 1", "first", date(2022, 11, 24))]
+    content = Content({1: 15}, {1: "training-event"}, 15)
+    evidence = Evidence(registers=[Register(1, date(2022, 11, 1), "contingency")],
+                        videos=[VideoView(1, 95.0, date(2022, 11, 1))])
+    met = compute_outputs(schedule, content, evidence)[0]
+    assert met.basis == ("register", "video")
+    assert met.not_preferred

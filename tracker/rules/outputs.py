@@ -72,10 +72,13 @@ def _conclude(number: int, candidates: dict[str, date | None], registers_on_day:
         return OutputMet(number, None)
     met_on = min(dates)
     basis = tuple(name for name in BASIS_ORDER if candidates.get(name) == met_on)
-    contingency_only = basis == ("register",) and all(
-        r.mark == CONTINGENCY for r in registers_on_day if r.session_date == met_on
+    # "Acceptable, not preferred": nothing DfE prefers held that day, only a video view and/or
+    # a contingency mark (so contingency plus video is flagged too).
+    attended = "register" in basis and any(
+        r.mark != CONTINGENCY for r in registers_on_day if r.session_date == met_on
     )
-    return OutputMet(number, met_on, basis, basis == ("video",) or contingency_only)
+    preferred = attended or "self-study" in basis or "progress" in basis
+    return OutputMet(number, met_on, basis, not preferred)
 
 
 def _first_output(spec, content, credits, attended, first_video) -> OutputMet:
