@@ -18,7 +18,7 @@ from ..conftest import EXAMPLES
 
 KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
 PARTNER = "NORTH"
-PARTNER_NAME = "North Star Teaching Hub"
+PARTNER_NAME = "North Star Teaching Hub & Partners"
 # NORTH has participants escalated, in the window and due soon on this date.
 MEETING = date(2024, 2, 10)
 

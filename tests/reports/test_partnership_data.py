@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from tracker.models import DeliveryPartner
+from tracker.reports import partnership_pdf
 from tracker.reports.partnership import UnknownPartner, build_report, expected_percent
 from tracker.rules.status import URGENCY
 
@@ -62,3 +64,11 @@ def test_progress_counts_active_participants_of_courses_with_a_known_total(examp
         assert sum(progress.bands) == progress.participants == active[(progress.course, progress.cohort)]
         assert all(0 <= p <= 100 for p in progress.percents)
         assert 0 <= progress.expected_percent <= 100
+
+
+def test_a_partner_without_participants_still_gets_a_report(session):
+    session.add(DeliveryPartner(code="EMPTY", name="A partner with no participants yet"))
+    session.commit()
+    report = build_report("EMPTY", MEETING)
+    assert report.participants == 0 and not report.summaries and not report.past_window
+    assert partnership_pdf("EMPTY", MEETING).startswith(b"%PDF")

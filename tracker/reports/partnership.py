@@ -186,6 +186,18 @@ class Action:
 
 
 @dataclass(frozen=True)
+class NotChased:
+    """A deferred or withdrawn participant: excluded from chasing, listed with what was done."""
+
+    participant_id: str
+    full_name: str
+    course: str
+    cohort: int
+    status: str
+    interventions: list[Intervention]
+
+
+@dataclass(frozen=True)
 class PastWindowGroup:
     """Participants past the 3-week window for the same course, cohort and output."""
 
@@ -224,6 +236,7 @@ class PartnershipReport:
     progress: list[Progress]
     action_groups: list[ActionGroup]
     past_window: list[PastWindowGroup] = field(default_factory=list)
+    not_chased: list[NotChased] = field(default_factory=list)
 
     @property
     def past_window_count(self) -> int:
@@ -235,7 +248,7 @@ class PartnershipReport:
 
     @property
     def title(self) -> str:
-        return f"Partnership meeting report: {self.partner_name}, {self.meeting_date:%-d %B %Y}"
+        return f"Partnership meeting report: {self.partner_name}, {self.meeting_date.day} {self.meeting_date:%B %Y}"
 
 
 def build_report(partner_code: str, meeting_date: date, book: Book | None = None) -> PartnershipReport:
@@ -247,7 +260,7 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
         raise UnknownPartner(code)
     partner_id = partner[0]
     book = book or Book()
-    found = standings(meeting_date, participants_query().where(DeliveryPartner.code == code), book)
+    found = standings(meeting_date, participants_query().where(Participant.partner_id == partner_id), book)
     cohorts = {c.number: c for c in db.session.scalars(select(Cohort))}
     names = {facts.course.code: facts.course.name for facts in book.courses.values()}
     interventions = _interventions(partner_id)
@@ -277,6 +290,11 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
         progress=_progress(found, book, cohorts, names, meeting_date),
         action_groups=groups,
         past_window=_past_window(actions),
+        not_chased=[
+            NotChased(s.participant_id, s.full_name, s.course, s.cohort, s.status, interventions.get(s.pk, []))
+            for s in found
+            if s.status in (DEFERRED, WITHDRAWN)
+        ],
     )
 
 
@@ -431,13 +449,13 @@ def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
         .join(Participant, Extension.participant_id == Participant.id).where(mine)
     ):
         found[pid].append(
-            Intervention(at.date(), "Extension", by or "", f"Output {output} extended to {deadline:%-d %b %Y}", note or "")
+            Intervention(at.date(), "Extension", by or "", f"Output {output} extended to {deadline.day} {deadline:%b %Y}", note or "")
         )
     for pid, on, returned, note, by in db.session.execute(
         select(Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by)
         .join(Participant, Deferral.participant_id == Participant.id).where(mine)
     ):
-        what = f"Deferred; returned {returned:%-d %b %Y}" if returned else "Deferred"
+        what = f"Deferred; returned {returned.day} {returned:%b %Y}" if returned else "Deferred"
         found[pid].append(Intervention(on, "Deferral", by, what, note or ""))
     for pid, on, reason, note, by, state, decided_by in db.session.execute(
         select(WithdrawalRequest.participant_id, WithdrawalRequest.proposed_on, WithdrawalRequest.reason,

@@ -20,7 +20,8 @@ STYLESHEET = Path(__file__).resolve().parent / "print.css"
 
 
 def _day(value: date | None, fmt: str = "%-d %b %Y") -> str:
-    return value.strftime(fmt) if value else ""
+    """%-d (day without a leading zero) spelt out, as not every platform's strftime has it."""
+    return value.strftime(fmt.replace("%-d", str(value.day))) if value else ""
 
 
 def _days(days: int) -> str:
