@@ -6,6 +6,7 @@ and axe-core finds no WCAG 2.2 A/AA violation.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -68,6 +69,13 @@ _UNNAMED_GROUPS = """() => {
 }"""
 
 
+# HTML escaped twice shows its tags to the user as text ("<a class=...>").
+_SHOWN_MARKUP = """() => {
+  const found = document.body.innerText.match(/<\\/?(a|strong|span|div|p|br|ul|li|table|tr|td|th)\\b[^>]*>/i);
+  return found ? found[0] : null;
+}"""
+
+
 class Journey:
     """A user's browser tab, with the checks every page must pass."""
 
@@ -96,6 +104,9 @@ class Journey:
         """The page the user has just reached is sound and accessible."""
         self.page.wait_for_load_state("load")
         problems, self.problems = self.problems, []
+        shown_markup = self.page.evaluate(_SHOWN_MARKUP)
+        if shown_markup:
+            problems.append(f"HTML shown as text on {self.page.url}: {shown_markup}")
         assert not problems, "\n".join(problems)
         check_accessibility(self.page)
 
@@ -118,6 +129,13 @@ class Journey:
         """Follow a link by its accessible name."""
         with self.page.expect_navigation():
             self.page.get_by_role("link", name=name, exact=exact).first.click()
+        self.arrived()
+
+    def open_participant(self, ref: str) -> None:
+        """From a list of participants, follow the link in the row of participant REF."""
+        row = self.page.get_by_role("row").filter(has_text=re.compile(rf"\b{re.escape(ref)}\b"))
+        with self.page.expect_navigation():
+            row.get_by_role("link").first.click()
         self.arrived()
 
     def heading(self) -> str:

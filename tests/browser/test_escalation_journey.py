@@ -26,7 +26,7 @@ def test_a_lead_logs_a_contact_for_an_escalated_participant_and_agrees_an_extens
     # review date 23 June 2022) and its 3-week window ended on 14 July 2022
     journey.sign_in("lead@north.example")
     journey.follow("Participants", exact=True)
-    journey.follow("EX006", exact=True)
+    journey.open_participant("EX006")
     # Then the lead sees EX006 escalated
     assert escalation(page) == "Escalated"
 

@@ -57,7 +57,7 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
 
     # When they open N001's page from the participants list
     journey.follow("Participants", exact=True)
-    journey.follow("N001", exact=True)
+    journey.open_participant("N001")
     assert journey.heading() == "Name N001"
 
     # Then Output 1 is met, on the day of the session, on the evidence of the register
@@ -68,6 +68,6 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
 
     # And N002, marked absent, has not met Output 1
     journey.follow("All participants")
-    journey.follow("N002", exact=True)
+    journey.open_participant("N002")
     output_1 = page.get_by_role("row", name=re.compile(r"^Output 1: "))
     assert output_1.get_by_text("Not met", exact=True).is_visible(), output_1.inner_text()
