@@ -45,12 +45,17 @@ def test_a_lead_who_mistypes_their_password_is_told_then_signs_in_and_out(journe
 
 def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in_and_back_to_the_page_they_wanted(journey, north_lead):
     page = journey.page
-    journey.visit("/?from=bookmark")
-    assert "/sign-in" in page.url
+    # Given someone who is not signed in opens a bookmark to Registers
+    journey.visit("/registers")
+    # Then they are asked to sign in first
+    assert journey.heading() == "Sign in"
+    # When they sign in
     page.get_by_label("Email address").fill("lead@north.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     journey.press("Sign in")
-    assert "/sign-in" not in page.url
+    # Then they are on the page they wanted
+    assert page.url.endswith("/registers")
+    assert journey.heading() == "Registers"
 
 
 def _focused(page) -> dict:
