@@ -1,0 +1,191 @@
+"""EDT's edits to course content, schedules and prices, checked as the loader checks its files.
+
+Every edit is checked against the whole of what it touches (a course's blocks and totals, or a
+cohort and course group's schedule) with rules/reference.py before anything is stored; a
+refused edit changes nothing. An accepted edit is audited (before and after) and met_on is
+recomputed for the participants it can affect. The caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..audit import record
+from ..engagement.book import Book, title_key
+from ..engagement.recompute import recompute
+from ..extensions import db
+from ..models import Activity, Block, Course, Participant, ScheduleOutput
+from ..rules.facts import COMPONENTS
+from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems
+
+KEEP = object()  # "leave this value as it is"
+MAX_PRICE = Decimal("99999999.99")
+
+
+class EditProblem(ValueError):
+    """field: the form field the problem belongs to (None: the edit as a whole)."""
+
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    recomputed: int  # participants whose met_on was recomputed
+
+
+def _course_problems(course: Course, *, credits: dict[int, int | None] | None = None,
+                     added: tuple[int, int | None] | None = None, block_totals: dict[int, int | None] | None = None,
+                     course_total=KEEP) -> list[str]:
+    """content_problems for `course` as it would be after the change.
+
+    credits: activity id -> new credits; added: (block id, credits) of a new activity;
+    block_totals: block id -> new printed total.
+    """
+    credits, block_totals = credits or {}, block_totals or {}
+    facts = []
+    for block in course.blocks:
+        values = [credits[a.id] if a.id in credits else a.credits for a in block.activities]
+        if added and added[0] == block.id:
+            values.append(added[1])
+        total = block_totals[block.id] if block.id in block_totals else block.printed_total
+        facts.append(BlockFacts(course.code, block.number, total, tuple(values) or (None,)))
+    printed = course.printed_total if course_total is KEEP else course_total
+    return content_problems(facts, {course.code: printed})
+
+
+def _recompute_course(course: Course) -> int:
+    db.session.flush()
+    ids = db.session.scalars(select(Participant.id).where(Participant.course_id == course.id)).all()
+    return recompute(ids, Book()) if ids else 0
+
+
+def _check_number(field: str, value: int | None, what: str) -> None:
+    if value is not None and value < 0:
+        raise EditProblem(field, f"{what} must be 0 or more")
+
+
+def _check_title(block: Block, title: str, activity: Activity | None) -> None:
+    if not title.strip():
+        raise EditProblem("title", "Enter the activity's title")
+    for other in block.activities:
+        if other is not activity and title_key(other.title) == title_key(title):
+            raise EditProblem("title", f"{block.course.code} block {block.number} already has an activity called '{other.title}'")
+
+
+def _refuse(problems: list[str], field: str) -> None:
+    if problems:
+        raise EditProblem(field, "; ".join(problems))
+
+
+def _totals_changes(actor: str, block: Block, block_total, course_total) -> None:
+    """Apply and audit new printed totals of a block and its course (KEEP: unchanged)."""
+    if block_total is not KEEP and block_total != block.printed_total:
+        record(actor, "update", "block", block.id, before={"course": block.course.code, "block": block.number,
+               "printed_total": block.printed_total}, after={"printed_total": block_total})
+        block.printed_total = block_total
+    course = block.course
+    if course_total is not KEEP and course_total != course.printed_total:
+        record(actor, "update", "course", course.id, before={"course": course.code, "printed_total": course.printed_total},
+               after={"printed_total": course_total})
+        course.printed_total = course_total
+
+
+def edit_activity(activity: Activity, actor: str, *, title: str, duration: str, credits: int | None,
+                  block_total=KEEP, course_total=KEEP) -> Outcome:
+    """Complete or correct an activity (None credits: TBC), with its block's and course's printed totals."""
+    block = activity.block
+    title, duration = title.strip(), duration.strip()
+    _check_title(block, title, activity)
+    _check_number("credits", credits, "Credits")
+    _check_number("block_total", None if block_total is KEEP else block_total, "The block's printed total")
+    _check_number("course_total", None if course_total is KEEP else course_total, "The course's printed total")
+    _refuse(_course_problems(block.course, credits={activity.id: credits},
+                             block_totals={} if block_total is KEEP else {block.id: block_total},
+                             course_total=course_total), "credits")
+    before = {"course": block.course.code, "block": block.number, "title": activity.title,
+              "duration": activity.duration, "credits": activity.credits}
+    after = {"title": title, "duration": duration or "TBC", "credits": credits}
+    if any(before[k] != v for k, v in after.items()):
+        record(actor, "update", "activity", activity.id, before=before, after=after)
+        activity.title, activity.duration, activity.credits = after["title"], after["duration"], credits
+    _totals_changes(actor, block, block_total, course_total)
+    return Outcome(_recompute_course(block.course))
+
+
+def add_activity(block: Block, actor: str, *, component: str, title: str, duration: str, credits: int | None,
+                 block_total=KEEP, course_total=KEEP) -> Outcome:
+    if component not in COMPONENTS:
+        raise EditProblem("component", f"Choose one of {', '.join(COMPONENTS)}")
+    title, duration = title.strip(), duration.strip()
+    _check_title(block, title, None)
+    _check_number("credits", credits, "Credits")
+    _check_number("block_total", None if block_total is KEEP else block_total, "The block's printed total")
+    _refuse(_course_problems(block.course, added=(block.id, credits),
+                             block_totals={} if block_total is KEEP else {block.id: block_total},
+                             course_total=course_total), "credits")
+    position = max((a.position for a in block.activities), default=0) + 1
+    activity = Activity(block_id=block.id, position=position, component=component, title=title,
+                        duration=duration or "TBC", credits=credits)
+    db.session.add(activity)
+    block.activities.append(activity)
+    db.session.flush()
+    record(actor, "create", "activity", activity.id, after={
+        "course": block.course.code, "block": block.number, "component": component, "title": title,
+        "duration": activity.duration, "credits": credits})
+    _totals_changes(actor, block, block_total, course_total)
+    return Outcome(_recompute_course(block.course))
+
+
+def set_totals(block: Block, actor: str, *, block_total: int | None, course_total=KEEP) -> Outcome:
+    """Set a block's printed total (None: TBC), and the course's when given."""
+    _check_number("block_total", block_total, "The block's printed total")
+    _check_number("course_total", None if course_total is KEEP else course_total, "The course's printed total")
+    _refuse(_course_problems(block.course, block_totals={block.id: block_total}, course_total=course_total),
+            "block_total")
+    _totals_changes(actor, block, block_total, course_total)
+    return Outcome(_recompute_course(block.course))
+
+
+def edit_schedule(row: ScheduleOutput, actor: str, *, review_date: date, invoice_date: date,
+                  payment_date: date) -> Outcome:
+    """Change an output's dates; the cohort and course group's schedule must stay in order."""
+    siblings = db.session.scalars(
+        select(ScheduleOutput).where(ScheduleOutput.cohort == row.cohort, ScheduleOutput.course_group == row.course_group)
+    ).all()
+    facts = [
+        ScheduleFacts(s.cohort, s.course_group, s.number, review_date, invoice_date, payment_date) if s is row
+        else ScheduleFacts(s.cohort, s.course_group, s.number, s.review_date, s.invoice_date, s.payment_date)
+        for s in siblings
+    ]
+    _refuse(schedule_problems(facts), "review_date")
+    before = {"cohort": row.cohort, "course_group": row.course_group, "output": row.number,
+              "review_date": row.review_date, "invoice_date": row.invoice_date, "payment_date": row.payment_date}
+    after = {"review_date": review_date, "invoice_date": invoice_date, "payment_date": payment_date}
+    if all(before[k] == v for k, v in after.items()):
+        return Outcome(0)
+    record(actor, "update", "schedule_output", row.id, before=before, after=after)
+    row.review_date, row.invoice_date, row.payment_date = review_date, invoice_date, payment_date
+    db.session.flush()
+    ids = db.session.scalars(
+        select(Participant.id).join(Course, Participant.course_id == Course.id)
+        .where(Participant.cohort == row.cohort, Course.course_group == row.course_group)
+    ).all()
+    return Outcome(recompute(ids, Book()) if ids else 0)
+
+
+def set_price(course: Course, actor: str, price: Decimal | None) -> Outcome:
+    """The price per teacher expected payments are counted at (None: not configured)."""
+    if price is not None and not Decimal(0) <= price <= MAX_PRICE:
+        raise EditProblem("price", f"The price must be between £0 and £{MAX_PRICE:,}")
+    price = None if price is None else price.quantize(Decimal("0.01"))
+    if price != course.price_per_teacher:
+        record(actor, "update", "course", course.id, before={"course": course.code, "price_per_teacher": course.price_per_teacher},
+               after={"price_per_teacher": price})
+        course.price_per_teacher = price
+    return Outcome(0)

@@ -1,0 +1,266 @@
+"""Course content, schedules and prices: EDT staff read them, EDT admins correct and complete them.
+
+Every change goes through tracker/reference/editing.py, which checks it as the loader checks
+its files, audits it and recomputes the participants it affects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..engagement.book import Book
+from ..extensions import db
+from ..models import Activity, Block, Course, ScheduleOutput
+from ..models.accounts import EDT_ADMIN
+from ..reference.editing import EditProblem, Outcome, add_activity, edit_activity, edit_schedule, set_price, set_totals
+from ..rules.facts import COMPONENTS
+from .access import ADMIN, EDT, access
+from .assessments import DayMonthYear
+
+bp = Blueprint("reference", __name__, url_prefix="/reference")
+
+COMPONENT_NAMES = {c: c.replace("-", " ").capitalize() for c in COMPONENTS}
+TBC_HINT = "A whole number, or TBC while it is not known"
+
+
+class NumberOrTBC(StringField):
+    """A whole number of credits, or TBC (stored as None)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, widget=GovTextInput(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.raw_data = [raw]
+        self.data = None
+        if raw == "" or raw.upper() == "TBC":
+            return
+        if not raw.isdigit():
+            raise ValueError(f"{self.label.text} must be a whole number, or TBC")
+        self.data = int(raw)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "TBC" if self.data is None else str(self.data)
+
+
+class TotalsForm(FlaskForm):
+    block_total = NumberOrTBC("Block's printed total", description=TBC_HINT)
+    course_total = NumberOrTBC("Course's printed total", description=TBC_HINT)
+
+
+class ActivityForm(FlaskForm):
+    title = StringField("Title", widget=GovTextInput(), validators=[
+        DataRequired("Enter the activity's title"), Length(max=200, message="Title must be 200 characters or fewer")])
+    duration = StringField("Duration", widget=GovTextInput(), description="For example 1 hour, 40 minutes or Flexible",
+                           validators=[Length(max=40, message="Duration must be 40 characters or fewer")])
+    credits = NumberOrTBC("Credits", description=TBC_HINT)
+    block_total = NumberOrTBC("Block's printed total", description=TBC_HINT)
+    course_total = NumberOrTBC("Course's printed total", description=TBC_HINT)
+
+
+class NewActivityForm(ActivityForm):
+    component = SelectField("Component", widget=GovSelect(), validators=[DataRequired("Choose the component")])
+
+
+class ScheduleForm(FlaskForm):
+    review_date = DayMonthYear("Review date")
+    invoice_date = DayMonthYear("Invoice sent date")
+    payment_date = DayMonthYear("Payment on or after")
+
+
+class PriceForm(FlaskForm):
+    price = StringField("Price per teacher, in pounds", widget=GovTextInput(),
+                        description="For example 1250.00. Leave empty when there is no price.")
+
+
+@dataclass(frozen=True)
+class BlockView:
+    block: Block
+    known_sum: int  # credits of the activities whose credits are known
+    tbc: int  # activities whose credits are TBC
+
+
+def _course_or_404(code: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.code == code))
+    if course is None:
+        abort(404)
+    return course
+
+
+def _block_or_404(course: Course, number: int) -> Block:
+    block = next((b for b in course.blocks if b.number == number), None)
+    if block is None:
+        abort(404)
+    return block
+
+
+def _is_admin() -> bool:
+    return current_user.role == EDT_ADMIN
+
+
+def _saved(outcome: Outcome, what: str) -> None:
+    extra = f" Outputs recomputed for {outcome.recomputed} participant{'s' if outcome.recomputed != 1 else ''}." if outcome.recomputed else ""
+    flash(f"{what}.{extra}", "success")
+
+
+def _problem(form: FlaskForm, problem: EditProblem) -> None:
+    db.session.rollback()
+    field = getattr(form, problem.field or "", None)
+    if field is None:
+        field = next(iter(f for f in form if f.name != "csrf_token"))
+    field.errors = list(field.errors) + [problem.message]
+
+
+@bp.get("")
+@access(EDT)
+def index():
+    book = Book()
+    courses = db.session.scalars(select(Course).order_by(Course.code)).all()
+    schedules = db.session.scalars(
+        select(ScheduleOutput).order_by(ScheduleOutput.cohort, ScheduleOutput.course_group, ScheduleOutput.number)
+    ).all()
+    by_cohort: dict[int, list[ScheduleOutput]] = {}
+    for row in schedules:
+        by_cohort.setdefault(row.cohort, []).append(row)
+    return render_template("reference/index.html", title="Course content and schedules", courses=courses,
+                           known={c.code: book.by_code[c.code].content.total for c in courses}, by_cohort=by_cohort,
+                           admin=_is_admin())
+
+
+@bp.get("/<code>")
+@access(EDT)
+def course(code: str):
+    course = _course_or_404(code)
+    facts = Book().by_code[code]
+    blocks = [
+        BlockView(b, sum(a.credits for a in b.activities if a.credits is not None),
+                  sum(1 for a in b.activities if a.credits is None))
+        for b in course.blocks
+    ]
+    return render_template("reference/course.html", title=f"{course.code} {course.name}", course=course, blocks=blocks,
+                           total=facts.content.total, admin=_is_admin(), components=COMPONENT_NAMES)
+
+
+@bp.route("/<code>/activities/<int:activity_id>", methods=["GET", "POST"])
+@access(ADMIN)
+def activity(code: str, activity_id: int):
+    course = _course_or_404(code)
+    found = db.session.get(Activity, activity_id)
+    if found is None or found.block.course_id != course.id:
+        abort(404)
+    block = found.block
+    form = ActivityForm(data={"title": found.title, "duration": found.duration, "credits": found.credits,
+                              "block_total": block.printed_total, "course_total": course.printed_total})
+    if form.validate_on_submit():
+        try:
+            outcome = edit_activity(found, current_user.email, title=form.title.data, duration=form.duration.data or "",
+                                    credits=form.credits.data, block_total=form.block_total.data,
+                                    course_total=form.course_total.data)
+        except EditProblem as problem:
+            _problem(form, problem)
+        else:
+            db.session.commit()
+            _saved(outcome, f"{course.code} block {block.number}: '{form.title.data.strip()}' saved")
+            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    return render_template("reference/activity.html", title=f"Change an activity of {course.code} block {block.number}",
+                           form=form, course=course, block=block, activity=found, components=COMPONENT_NAMES)
+
+
+@bp.route("/<code>/blocks/<int:number>/activities/new", methods=["GET", "POST"])
+@access(ADMIN)
+def new_activity(code: str, number: int):
+    course = _course_or_404(code)
+    block = _block_or_404(course, number)
+    form = NewActivityForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
+    form.component.choices = [("", "Choose a component")] + list(COMPONENT_NAMES.items())
+    if form.validate_on_submit():
+        try:
+            outcome = add_activity(block, current_user.email, component=form.component.data, title=form.title.data,
+                                   duration=form.duration.data or "", credits=form.credits.data,
+                                   block_total=form.block_total.data, course_total=form.course_total.data)
+        except EditProblem as problem:
+            _problem(form, problem)
+        else:
+            db.session.commit()
+            _saved(outcome, f"{course.code} block {block.number}: '{form.title.data.strip()}' added")
+            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    return render_template("reference/activity.html", title=f"Add an activity to {course.code} block {block.number}",
+                           form=form, course=course, block=block, activity=None, components=COMPONENT_NAMES)
+
+
+@bp.route("/<code>/blocks/<int:number>/totals", methods=["GET", "POST"])
+@access(ADMIN)
+def totals(code: str, number: int):
+    course = _course_or_404(code)
+    block = _block_or_404(course, number)
+    form = TotalsForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
+    if form.validate_on_submit():
+        try:
+            outcome = set_totals(block, current_user.email, block_total=form.block_total.data,
+                                 course_total=form.course_total.data)
+        except EditProblem as problem:
+            _problem(form, problem)
+        else:
+            db.session.commit()
+            _saved(outcome, f"{course.code} block {block.number}: printed totals saved")
+            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    return render_template("reference/totals.html", title=f"Printed totals of {course.code} block {block.number}",
+                           form=form, course=course, block=block)
+
+
+@bp.route("/<code>/price", methods=["GET", "POST"])
+@access(ADMIN)
+def price(code: str):
+    course = _course_or_404(code)
+    current = course.price_per_teacher
+    form = PriceForm(data={"price": "" if current is None else f"{current:.2f}"})
+    if form.validate_on_submit():
+        raw = (form.price.data or "").strip().lstrip("£").replace(",", "")
+        try:
+            value = None if raw == "" else Decimal(raw)
+            if value is not None and not value.is_finite():
+                raise InvalidOperation
+            outcome = set_price(course, current_user.email, value)
+        except InvalidOperation:
+            form.price.errors = ["Price per teacher must be an amount in pounds, like 1250.00"]
+        except EditProblem as problem:
+            _problem(form, problem)
+        else:
+            db.session.commit()
+            _saved(outcome, f"{course.code}: price per teacher saved")
+            return redirect(url_for("reference.course", code=course.code))
+    return render_template("reference/price.html", title=f"Price per teacher of {course.code}", form=form, course=course)
+
+
+@bp.route("/schedules/<int:cohort>/<group>/<int:output>", methods=["GET", "POST"])
+@access(ADMIN)
+def schedule(cohort: int, group: str, output: int):
+    row = db.session.scalar(select(ScheduleOutput).where(
+        ScheduleOutput.cohort == cohort, ScheduleOutput.course_group == group, ScheduleOutput.number == output))
+    if row is None:
+        abort(404)
+    form = ScheduleForm(data={"review_date": row.review_date, "invoice_date": row.invoice_date,
+                              "payment_date": row.payment_date})
+    if form.validate_on_submit():
+        try:
+            outcome = edit_schedule(row, current_user.email, review_date=form.review_date.data,
+                                    invoice_date=form.invoice_date.data, payment_date=form.payment_date.data)
+        except EditProblem as problem:
+            _problem(form, problem)
+        else:
+            db.session.commit()
+            _saved(outcome, f"Cohort {cohort} {group} output {output}: dates saved")
+            return redirect(url_for("reference.index") + f"#cohort-{cohort}")
+    return render_template("reference/schedule.html", title=f"Dates of cohort {cohort} {group} output {output}",
+                           form=form, row=row)
+
