@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import date
 
 import pytest
 from werkzeug.serving import make_server
@@ -23,13 +24,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 EXAMPLE_KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
-
-
-def pytest_collection_modifyitems(items):
-    here = os.path.dirname(__file__)
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +70,6 @@ def journey(chromium, live_server, session, as_of):
 @pytest.fixture()
 def example_dataset(session):
     """The public sample dataset (tests/data/examples), imported as the command line would."""
-    from datetime import date
-
     for kind in EXAMPLE_KINDS:
         with open(EXAMPLES / f"{kind}.csv", "rb") as stream:
             result = run_import(importer_for(kind, Context(date(2026, 11, 24), Book())), stream, f"{kind}.csv")
