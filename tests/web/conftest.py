@@ -41,17 +41,22 @@ class Browser:
     def __init__(self, client):
         self.client = client
 
+    @staticmethod
+    def _fresh_g():
+        # The test's app context outlives requests, so each request would see the previous
+        # one's g (its CSRF token, Flask-Login's cached user): start every request clean.
+        for name in list(vars(g)):
+            g.pop(name, None)
+
     def get(self, url, **kwargs):
+        self._fresh_g()
         response = self.client.get(url, **kwargs)
         if response.status_code == 200 and response.mimetype == "text/html":
             check_page(response)
         return response
 
     def csrf(self, url):
-        # The test's app context outlives requests; a token cached in g from before sign-in
-        # belongs to the old session.
-        g.pop("csrf_token", None)
-        page = self.client.get(url).get_data(as_text=True)
+        page = self.get(url).get_data(as_text=True)
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
             r'name="csrf_token" value="([^"]+)"', page)
         assert match, f"no CSRF token on {url}"
@@ -60,6 +65,7 @@ class Browser:
     def post(self, url, data=None, form_url=None, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf(form_url or url))
+        self._fresh_g()
         response = self.client.post(url, data=data, **kwargs)
         if response.status_code == 200 and response.mimetype == "text/html":
             check_page(response)
