@@ -21,6 +21,7 @@ from tests.factories import PARTICIPANT_HEADER, import_text
 from tests.test_examples import KINDS
 from tracker.engagement.book import Book
 from tracker.engagement.filters import ParticipantFilters, apply, page_window, paginate
+from tracker.engagement.progress import Tally
 from tracker.engagement.standing import standings
 from tracker.extensions import db
 from tracker.imports import importer_for, run_import
@@ -297,6 +298,13 @@ def test_filters_match_any_output_with_the_status(examples):
     blocked = apply(found, ParticipantFilters(status="blocked"))
     assert blocked and all(any(o.status == "blocked" for o in s.outputs) for s in blocked)
     assert len(apply(found, ParticipantFilters(partner="NORTH", search="ex00"))) == 5
+
+
+def test_ninety_percent_of_a_total_is_counted_in_whole_credits():
+    assert Tally(0, 249).needed == 225  # 90% of 249 is 224.1: 224 credits are not enough
+    assert not Tally(224, 249).reached and Tally(225, 249).reached
+    assert Tally(12, None).percent is None and not Tally(12, None).reached
+    assert Tally(250, 249).percent == 100
 
 
 def test_paging_clamps_to_the_pages_there_are():

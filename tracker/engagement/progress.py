@@ -111,7 +111,8 @@ def registers(participant_pk: int) -> list[RegisterLine]:
     return [
         RegisterLine(title, block, on, mark, by or "")
         for title, block, on, mark, by in db.session.execute(
-            select(Activity.title, Block.number, RegisterEntry.session_date, RegisterEntry.mark, RegisterEntry.marked_by)
+            select(Activity.title, Block.number, RegisterEntry.session_date, RegisterEntry.mark,
+                   RegisterEntry.marked_by)
             .join(Activity, RegisterEntry.activity_id == Activity.id)
             .join(Block, Activity.block_id == Block.id)
             .where(RegisterEntry.participant_id == participant_pk)

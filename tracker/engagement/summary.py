@@ -17,7 +17,6 @@ from ..models import DeliveryPartner, PartnershipMeeting
 from ..rules.status import (
     BLOCKED,
     DUE_SOON,
-    ESCALATED,
     EXTENDED,
     MET,
     MET_LATE,
@@ -204,10 +203,6 @@ class Dashboard:
 
     def actions_in(self, state: str) -> int:
         return sum(1 for a in self.actions if a.state == state)
-
-    @property
-    def escalated(self) -> int:
-        return self.actions_in(ESCALATED)
 
 
 def dashboard(as_of: date, query: Select | None = None, partner_id: int | None = None,

@@ -78,7 +78,7 @@ def index():
         partner_codes=db.session.scalars(select(DeliveryPartner.code).order_by(DeliveryPartner.code)).all()
         if current_user.is_edt else [],
         show_partner=current_user.is_edt,
-        max_outputs=MAX_OUTPUTS,
+        output_columns=max((len(s.outputs) for s in matched), default=1),
     )
 
 
