@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from tracker.models import DeliveryPartner
-from tracker.reports import partnership_pdf
+from tracker.reports import partnership_html, partnership_pdf
 from tracker.reports.partnership import UnknownPartner, build_report, expected_percent
 from tracker.rules.status import URGENCY
 
+from ..factories import gen_participant
 from .conftest import MEETING, PARTNER, PARTNER_NAME
 
 
@@ -72,3 +73,17 @@ def test_a_partner_without_participants_still_gets_a_report(session):
     report = build_report("EMPTY", MEETING)
     assert report.participants == 0 and not report.summaries and not report.past_window
     assert partnership_pdf("EMPTY", MEETING).startswith(b"%PDF")
+
+
+def test_coaching_and_tbc_courses_show_their_extra_columns_and_no_progress(session):
+    gen_participant("C001", partner="EAST", course="EHCO", cohort=3)
+    gen_participant("L001", partner="EAST", course="NPQLL", cohort=3)
+    report = build_report("EAST", MEETING)
+    columns = {s.course: s.columns for s in report.summaries}
+    assert columns["EHCO"][-1] == "criteria-pending" and "total-unknown" not in columns["EHCO"]
+    assert columns["NPQLL"][-1] == "total-unknown"
+    notes = {p.course: p.note for p in report.progress}
+    assert "not yet published" in notes["EHCO"] and "TBC" in notes["NPQLL"]
+    assert all(p.participants == 0 for p in report.progress)
+    html = partnership_html("EAST", MEETING)
+    assert "Criteria pending" in html and "Total unknown" in html and "<svg" in html

@@ -15,7 +15,8 @@ from ..engagement.book import Book
 from ..engagement.recompute import CHUNK, load_evidence
 from ..engagement.standing import Standing, participants_query, standings
 from ..extensions import db
-from ..models import Cohort, ContactAttempt, Deferral, DeliveryPartner, Extension, Participant, WithdrawalRequest
+from ..engagement.history import HistoryItem, histories
+from ..models import Cohort, DeliveryPartner, Participant
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from ..rules.outputs import score_on
 from ..rules.status import (
@@ -150,13 +151,7 @@ class Progress:
         return sum(1 for p in self.percents if p >= self.expected_percent)
 
 
-@dataclass(frozen=True)
-class Intervention:
-    on: date
-    kind: str
-    by: str
-    what: str
-    note: str
+Intervention = HistoryItem  # what was done, as the participant page shows it
 
 
 @dataclass(frozen=True)
@@ -417,7 +412,9 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
         bands = [0] * BANDS
         percents = []
         note = ""
-        if total is None:
+        if facts.course.course_group == "coaching":
+            note = "The Coaching Offer's content and output criteria are not yet published, so progress cannot be shown."
+        elif total is None:
             note = "Some of this course's content is still TBC, so its credit total, and progress as a share of it, is not known yet."
         elif total == 0:
             note = "This course has no credits recorded in its content."
@@ -434,42 +431,8 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
 
 
 def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
-    """Every contact, extension, deferral and withdrawal proposal for the partner's participants."""
-    mine = Participant.partner_id == partner_id
-    found: dict[int, list[Intervention]] = defaultdict(list)
-    for pid, on, method, outcome, note, by in db.session.execute(
-        select(ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.method,
-               ContactAttempt.outcome, ContactAttempt.note, ContactAttempt.recorded_by)
-        .join(Participant, ContactAttempt.participant_id == Participant.id).where(mine)
-    ):
-        found[pid].append(Intervention(on, "Contact", by, f"{_words(method)}, {_words(outcome)}", note or ""))
-    for pid, output, deadline, note, by, at in db.session.execute(
-        select(Extension.participant_id, Extension.output, Extension.deadline, Extension.note,
-               Extension.agreed_by, Extension.agreed_at)
-        .join(Participant, Extension.participant_id == Participant.id).where(mine)
-    ):
-        found[pid].append(
-            Intervention(at.date(), "Extension", by or "", f"Output {output} extended to {deadline.day} {deadline:%b %Y}", note or "")
-        )
-    for pid, on, returned, note, by in db.session.execute(
-        select(Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by)
-        .join(Participant, Deferral.participant_id == Participant.id).where(mine)
-    ):
-        what = f"Deferred; returned {returned.day} {returned:%b %Y}" if returned else "Deferred"
-        found[pid].append(Intervention(on, "Deferral", by, what, note or ""))
-    for pid, on, reason, note, by, state, decided_by in db.session.execute(
-        select(WithdrawalRequest.participant_id, WithdrawalRequest.proposed_on, WithdrawalRequest.reason,
-               WithdrawalRequest.note, WithdrawalRequest.proposed_by, WithdrawalRequest.state,
-               WithdrawalRequest.decided_by)
-        .join(Participant, WithdrawalRequest.participant_id == Participant.id).where(mine)
-    ):
-        what = f"Withdrawal proposed ({_words(reason)}); {state}"
-        if decided_by and state != "proposed":
-            what += f" by {decided_by}"
-        found[pid].append(Intervention(on, "Withdrawal proposal", by, what, note or ""))
-    for items in found.values():
-        items.sort(key=lambda i: (i.on, i.kind))
-    return found
+    """Every contact, extension, deferral and withdrawal for the partner's participants."""
+    return histories(Participant.partner_id == partner_id)
 
 
 def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
