@@ -1,0 +1,47 @@
+"""Every page each role can reach from the navigation, and the action forms with their errors,
+pass the same checks as the journeys (axe-core WCAG 2.2 AA, legends, CSP, no server errors)."""
+from __future__ import annotations
+
+import pytest
+
+from ..web.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+# EDT staff see the same pages as EDT admins, less Users.
+USERS = {
+    "partner-lead": ("lead@north.example", "NORTH"),
+    "facilitator": ("facilitator@north.example", "NORTH"),
+    "edt-admin": ("admin@edt.example", None),
+}
+
+
+@pytest.mark.parametrize("role", USERS)
+def test_every_page_in_the_navigation_passes_the_accessibility_checks(journey, example_dataset, role):
+    email, partner = USERS[role]
+    make_user(email, role, partner)
+    page = journey.page
+    # Given someone of this role, signed in, on the example dataset
+    journey.sign_in(email)
+    navigation = page.get_by_role("navigation").filter(has=page.get_by_role("link", name="Participants"))
+    links = [(link.inner_text().strip(), link.get_attribute("href")) for link in navigation.get_by_role("link").all()]
+    assert len(links) >= 4, links
+    # When they open every page of the navigation, each page passes the checks (journey.visit checks it)
+    for text, href in links:
+        journey.visit(href)
+        assert journey.heading(), f"{text} ({href}) has no main heading"
+
+
+def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_has_errors(journey, example_dataset):
+    make_user("lead@north.example", "partner-lead", "NORTH")
+    page = journey.page
+    journey.sign_in("lead@north.example")
+    for path in ("/participants/EX006", "/participants/EX006/history", "/participants/EX006/deferral",
+                 "/participants/EX006/withdrawal/new", "/participants/EX006/extensions/new"):
+        journey.visit(path)
+    # When a lead sends the contact form empty, the errors are listed and each is linked to its field
+    journey.visit("/participants/EX006/contacts/new")
+    journey.press("Log contact")
+    assert journey.errors() == ["Enter the date of contact", "Select how you contacted the participant",
+                                "Select the outcome of the contact"]
+    assert page.title().startswith("Error: ")
