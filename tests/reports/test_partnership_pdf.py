@@ -106,7 +106,7 @@ def test_interventions_logged_for_a_participant_appear(example_dataset):
     follow_up = text[text.index("Participants to follow up") :]
     assert "Left a voicemail offering a call back" in follow_up
     assert "facilitator@north.example" in follow_up
-    assert "2 Feb 2024 Contact by facilitator@north.example: phone, no response" in follow_up
+    assert "2 Feb 2024 Contact by facilitator@north.example: Phone call: No response" in follow_up
     extended = between(follow_up, "Extended: 1 participant", "Due soon:")
     assert participant_ids(extended) == {second.participant_id}
     assert "Back from sick leave on 19 February" in extended

@@ -256,7 +256,7 @@ def test_the_escalation_history_lists_what_was_done_oldest_first(north_lead, exa
     tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page)
     rows = ["".join(r.itertext()) for r in tree.findall(".//table[@id='history-table']/tbody/tr")]
     assert len(rows) == 3
-    assert "20 Jul 2022" in rows[0] and "Email: no response" in rows[0]
+    assert "20 Jul 2022" in rows[0] and "Email: No response" in rows[0]
     assert "1 Aug 2022" in rows[1] and "Left a message" in rows[1]
     assert "Output 2 extended to 30 Sep 2022" in rows[2]
 

@@ -7,13 +7,15 @@ participant, newest first, with before and after shown field by field.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AuditEvent, ContactAttempt, Deferral, Extension, WithdrawalRequest
+from ..models import AuditEvent, ContactAttempt, Deferral, Extension, Participant, WithdrawalRequest
+from ..escalation.labels import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS
 from ..models.escalation import PROPOSED
 
 CONTACT, EXTENSION, DEFERRAL, RETURN = "Contact", "Extension", "Deferral", "Return from deferral"
@@ -39,38 +41,53 @@ def words(value: str) -> str:
 
 
 def escalation_history(participant_pk: int) -> list[HistoryItem]:
-    items: list[HistoryItem] = []
-    for on, method, outcome, note, by in db.session.execute(
-        select(ContactAttempt.contacted_on, ContactAttempt.method, ContactAttempt.outcome, ContactAttempt.note,
-               ContactAttempt.recorded_by).where(ContactAttempt.participant_id == participant_pk)
+    return histories(Participant.id == participant_pk).get(participant_pk, [])
+
+
+def histories(which) -> dict[int, list[HistoryItem]]:
+    """Escalation histories of the participants matching `which` (a condition on Participant),
+    in four queries however many participants: the participant page, the history page and
+    the partnership report all read this."""
+    found: dict[int, list[HistoryItem]] = defaultdict(list)
+
+    def rows(*columns):
+        model = columns[0].class_
+        return db.session.execute(
+            select(*columns).join(Participant, model.participant_id == Participant.id).where(which)
+        )
+
+    for pk, on, method, outcome, note, by in rows(
+        ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.method,
+        ContactAttempt.outcome, ContactAttempt.note, ContactAttempt.recorded_by,
     ):
-        items.append(HistoryItem(on, CONTACT, by, f"{words(method)}: {words(outcome).lower()}", note or ""))
-    for output, deadline, note, by, at in db.session.execute(
-        select(Extension.output, Extension.deadline, Extension.note, Extension.agreed_by, Extension.agreed_at)
-        .where(Extension.participant_id == participant_pk)
+        what = f"{CONTACT_METHOD_LABELS.get(method, words(method))}: {CONTACT_OUTCOME_LABELS.get(outcome, words(outcome))}"
+        found[pk].append(HistoryItem(on, CONTACT, by, what, note or ""))
+    for pk, output, deadline, note, by, at in rows(
+        Extension.participant_id, Extension.output, Extension.deadline, Extension.note, Extension.agreed_by,
+        Extension.agreed_at,
     ):
-        items.append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {_day(deadline)}",
-                                 note or ""))
-    for on, returned, note, by in db.session.execute(
-        select(Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by)
-        .where(Deferral.participant_id == participant_pk)
+        found[pk].append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {_day(deadline)}",
+                                     note or ""))
+    for pk, on, returned, note, by in rows(
+        Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by,
     ):
-        items.append(HistoryItem(on, DEFERRAL, by, "Deferred", note or ""))
+        found[pk].append(HistoryItem(on, DEFERRAL, by, "Deferred", note or ""))
         if returned:
-            items.append(HistoryItem(returned, RETURN, by, "Returned to the course"))
-    for on, reason, note, by, state, decided_by, decided_at, decision_note in db.session.execute(
-        select(WithdrawalRequest.proposed_on, WithdrawalRequest.reason, WithdrawalRequest.note,
-               WithdrawalRequest.proposed_by, WithdrawalRequest.state, WithdrawalRequest.decided_by,
-               WithdrawalRequest.decided_at, WithdrawalRequest.decision_note)
-        .where(WithdrawalRequest.participant_id == participant_pk)
+            found[pk].append(HistoryItem(returned, RETURN, by, "Returned to the course"))
+    for pk, on, reason, note, by, state, decided_by, decided_at, decision_note in rows(
+        WithdrawalRequest.participant_id, WithdrawalRequest.proposed_on, WithdrawalRequest.reason,
+        WithdrawalRequest.note, WithdrawalRequest.proposed_by, WithdrawalRequest.state,
+        WithdrawalRequest.decided_by, WithdrawalRequest.decided_at, WithdrawalRequest.decision_note,
     ):
         pending = " (awaiting EDT's decision)" if state == PROPOSED else ""
-        items.append(HistoryItem(on, WITHDRAWAL_PROPOSED, by, f"Reason: {words(reason).lower()}{pending}", note or ""))
+        found[pk].append(HistoryItem(on, WITHDRAWAL_PROPOSED, by, f"Reason: {WITHDRAWAL_REASON_LABELS.get(reason, words(reason))}{pending}",
+                                     note or ""))
         if state != PROPOSED and decided_at is not None:
-            items.append(HistoryItem(decided_at.date(), WITHDRAWAL_DECIDED, decided_by or "",
-                                     f"Withdrawal {state}", decision_note or ""))
-    items.sort(key=lambda item: (item.on, ORDER.index(item.kind)))
-    return items
+            found[pk].append(HistoryItem(decided_at.date(), WITHDRAWAL_DECIDED, decided_by or "",
+                                         f"Withdrawal {state}", decision_note or ""))
+    for items in found.values():
+        items.sort(key=lambda item: (item.on, ORDER.index(item.kind)))
+    return dict(found)
 
 
 def _day(value: date) -> str:

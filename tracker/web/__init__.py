@@ -58,7 +58,7 @@ def navigation() -> list[tuple[str, str]]:
     from flask import current_app
     from flask_login import current_user
 
-    items = [("home.dashboard", "Dashboard"), ("participants.index", "Participants"),
+    items = [("dashboard.index", "Dashboard"), ("participants.index", "Participants"),
              ("registers.index", "Registers"), ("uploads.index", "Uploads"), ("reports.index", "Reports")]
     if current_user.is_edt:
         items += [("overview.index", "All partners"), ("actions.withdrawals", "Withdrawals"),

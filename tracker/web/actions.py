@@ -20,7 +20,7 @@ from ..escalation import ActionProblem
 from ..escalation.contacts import log_contact
 from ..escalation.deferrals import defer, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
-from ..escalation.history import history as escalation_history
+from ..engagement.history import escalation_history
 from ..escalation.labels import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS,
                                  WITHDRAWAL_STATE_LABELS)
 from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
@@ -291,4 +291,4 @@ def history(participant_id: str):
     if role in EDT and proposal is not None:
         links.append((url_for("actions.withdrawals"), "Decide on the proposed withdrawal"))
     return _render("history.html", participant, title=f"Escalation actions for {participant.full_name}",
-                   standing=_standing(participant), history=escalation_history(participant), links=links)
+                   standing=_standing(participant), history=escalation_history(participant.id), links=links)
