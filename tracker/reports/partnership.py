@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import select
 
 from ..engagement.book import Book
+from ..engagement.history import HistoryItem, histories
 from ..engagement.recompute import CHUNK, load_evidence
 from ..engagement.standing import Standing, participants_query, standings
 from ..extensions import db
-from ..engagement.history import HistoryItem, histories
 from ..models import Cohort, DeliveryPartner, Participant
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from ..rules.outputs import score_on
