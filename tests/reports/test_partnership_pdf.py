@@ -35,7 +35,7 @@ def summary_tables(text: str) -> dict[tuple[str, int], dict[int, dict[str, int]]
         columns = ["Met", "Met late", "Blocked", "Pending", "Not met"]
         columns += [label for label in OPTIONAL_COLUMNS if label in header]
         row = re.compile(
-            r"Output (\d) [A-Za-z ,]+? (?:\d{1,2} [A-Z][a-z]{2} \d{4}|not set) ((?:\d+ ){%d}\d+)" % len(columns)
+            r"Output (\d) (?:\d{1,2} [A-Z][a-z]{2} \d{4}|not set) ((?:\d+ ){%d}\d+)" % len(columns)
         )
         outputs = {}
         for match in row.finditer(block):

@@ -114,6 +114,7 @@ class CourseStatus:
     course: str
     course_name: str
     rows: list[tuple[int, dict[str, int]]]  # (output number, status -> count)
+    output_names: list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -370,13 +371,16 @@ def _summaries(found: list[Standing], book: Book, cohorts: dict, names: dict[str
 
 def _course_status(found: list[Standing], names: dict[str, str]) -> list[CourseStatus]:
     counts: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    output_names: dict[str, dict[int, str]] = defaultdict(dict)
     order: dict[str, int] = {}
     for s in found:
         order[s.course] = s.course_id
         for output in s.outputs:
             counts[s.course][output.spec.number][output.status] += 1
+            output_names[s.course][output.spec.number] = output.spec.name
     return [
-        CourseStatus(course, names[course], [(n, dict(per)) for n, per in sorted(counts[course].items())])
+        CourseStatus(course, names[course], [(n, dict(per)) for n, per in sorted(counts[course].items())],
+                     sorted(output_names[course].items()))
         for course in sorted(counts, key=order.get)
     ]
 
