@@ -179,3 +179,14 @@ def test_a_blocked_declaration_cannot_be_recorded_from_a_file(declarations_page)
     ref, kind = blocked.participant_id, blocked.declaration_type
     page = upload(declarations_page, f"participant_id,declaration_type,state\n{ref},{kind},submitted\n").get_data(as_text=True)
     assert f"{ref}&#39;s {kind} declaration is blocked" in page
+
+
+def test_long_lists_are_shown_a_page_at_a_time(declarations_page, monkeypatch):
+    monkeypatch.setattr("tracker.web.declarations.PER_PAGE", 10)
+    page = declarations_page.get("/declarations?cohort=1").get_data(as_text=True)
+    assert "Declarations of met outputs, page 1 of" in page
+    assert "/declarations?cohort=1&amp;page=2#ready" in page
+    second = declarations_page.get("/declarations?cohort=1&page=2").get_data(as_text=True)
+    assert "Declarations of met outputs, page 2 of" in second
+    blocked = declarations_page.get("/declarations?blocked_page=2").get_data(as_text=True)
+    assert "Blocked declarations and why, page 2 of 2" in blocked

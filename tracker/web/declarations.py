@@ -5,6 +5,8 @@ The list and both downloads read tracker/declarations/listing.py, which reuses t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -43,6 +45,23 @@ class UploadForm(FlaskForm):
                      validators=[FileRequired("Choose a CSV or XLSX file")])
 
 
+@dataclass(frozen=True)
+class Paged:
+    """One page of a long list; `arg` is the query-string parameter that picks the page."""
+
+    items: list
+    number: int
+    pages: int
+    arg: str
+
+    @classmethod
+    def of(cls, items: list, arg: str) -> Paged:
+        pages = max(1, -(-len(items) // PER_PAGE))
+        raw = request.args.get(arg, "1")
+        number = min(int(raw), pages) if raw.isdigit() and int(raw) > 0 else 1
+        return cls(items[(number - 1) * PER_PAGE : number * PER_PAGE], number, pages, arg)
+
+
 def _filters() -> tuple[int | None, int | None]:
     def number(name, allowed):
         value = request.args.get(name, "")
@@ -61,14 +80,11 @@ def link(endpoint: str, **values) -> str | None:
 def index():
     cohort, output = _filters()
     listing = build(today(), cohort, output)
-    pages = max(1, -(-len(listing.ready) // PER_PAGE))
-    page = request.args.get("page", "1")
-    page = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
-    shown = listing.ready[(page - 1) * PER_PAGE : page * PER_PAGE]
     filters = {k: v for k, v in (("cohort", cohort), ("output", output)) if v is not None}
+    ready, blocked = Paged.of(listing.ready, "page"), Paged.of(listing.blocked, "blocked_page")
     return render_template(
-        "declarations/index.html", title="DfE declarations", listing=listing, shown=shown, page=page,
-        pages=pages, filters=filters, cohort=cohort, output=output, cohorts=COHORTS, outputs=OUTPUTS,
+        "declarations/index.html", title="DfE declarations", listing=listing, ready=ready, blocked=blocked,
+        filters=filters, cohort=cohort, output=output, cohorts=COHORTS, outputs=OUTPUTS,
         as_of=today(), state_labels=STATE_LABELS, participant_link=lambda ref: link("participants.show", participant_id=ref),
     )
 
