@@ -12,14 +12,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea
-from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..declarations.listing import build, for_participants, jsonl, csv_file, records, unsigned
 from ..declarations.states import StateProblem, change_state, history, import_states
 from ..extensions import db
-from ..models import DeclarationRecord
 from ..rules.declaration_states import STATES, reachable
 from .access import EDT, access, participant_or_404, today
 
