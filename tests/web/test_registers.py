@@ -135,7 +135,7 @@ def test_a_session_in_the_future_is_refused_naming_the_session_date(app, north_g
 def test_a_session_date_that_is_not_a_date_is_refused(app, north_group):
     browser = signed_in(app, "facilitator@north.example")
     page = create_register(browser, day=["31", "2", "2022"]).get_data(as_text=True)
-    assert "Session date must be a real date" in page
+    assert "The session date must be a real date" in page
     page = create_register(browser, day=["", "", ""]).get_data(as_text=True)
     assert "Enter the session date" in page
 

@@ -5,13 +5,11 @@ writes the records and the audit trail; a problem it finds is shown on the field
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea
-from wtforms import Field, RadioField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
+from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..engagement.book import Book
@@ -30,6 +28,7 @@ from ..models import Participant, WithdrawalRequest
 from ..models.accounts import PARTNER_LEAD
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from .access import ANYONE, EDT, LEADS, access, participant_or_404, today
+from .fields import DayMonthYear
 from .filters import long_date
 
 bp = Blueprint("actions", __name__)
@@ -43,36 +42,6 @@ LABELS = {"method": CONTACT_METHOD_LABELS, "outcome": CONTACT_OUTCOME_LABELS,
 NOTE_LIMIT = 2000
 
 
-class DateField(Field):
-    """Day, month and year boxes; messages name the field in words ("the date of contact")."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label, **kwargs):
-        kwargs.setdefault("description", "For example, 27 3 2023")
-        super().__init__(label, **kwargs)
-        self.noun = label[0].lower() + label[1:]
-
-    def _value(self):
-        return ""  # the widget reads raw_data or data itself
-
-    def process_formdata(self, valuelist):
-        parts = [value.strip() for value in valuelist]
-        if len(parts) != 3:
-            parts = (parts + ["", "", ""])[:3]
-            self.raw_data = parts
-        if not any(parts):
-            raise ValueError(f"Enter the {self.noun}")
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
-            self.data = date(year, month, day)
-        except ValueError:
-            self.data = None
-            raise ValueError(f"The {self.noun} must be a real date, like 27 3 2023") from None
-
-
 def _note(label="Note (optional)"):
     return TextAreaField(label, widget=GovTextArea(), validators=[
         Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT} characters or fewer")])
@@ -83,7 +52,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 class ContactForm(FlaskForm):
-    contacted_on = DateField("Date of contact")
+    contacted_on = DayMonthYear("Date of contact")
     method = RadioField("How did you contact them?", widget=GovRadioInput(), choices=_choices(CONTACT_METHOD_LABELS),
                         validate_choice=False, validators=[InputRequired("Select how you contacted the participant")])
     outcome = RadioField("What was the outcome?", widget=GovRadioInput(), choices=_choices(CONTACT_OUTCOME_LABELS),
@@ -95,25 +64,25 @@ class ExtensionForm(FlaskForm):
     output = RadioField("Which output is the deadline for?", widget=GovRadioInput(), coerce=int,
                         validate_choice=False,
                         validators=[InputRequired("Select the output the extended deadline is for")])
-    deadline = DateField("Extended deadline", description="After today and after the output's review date. "
+    deadline = DayMonthYear("Extended deadline", description="After today and after the output's review date. "
                                                           "For example, 27 3 2023")
     note = _note("What did you agree? (optional)")
 
 
 class DeferralForm(FlaskForm):
-    deferred_on = DateField("Date of deferral")
+    deferred_on = DayMonthYear("Date of deferral")
     note = _note()
 
 
 class ReturnForm(FlaskForm):
-    returned_on = DateField("Date of return", description="On or after the date of deferral. For example, 27 3 2023")
+    returned_on = DayMonthYear("Date of return", description="On or after the date of deferral. For example, 27 3 2023")
     note = _note()
 
 
 class WithdrawalForm(FlaskForm):
     reason = RadioField("Reason for withdrawal", widget=GovRadioInput(), choices=_choices(WITHDRAWAL_REASON_LABELS),
                         validate_choice=False, validators=[InputRequired("Select the reason for withdrawal")])
-    withdrawn_on = DateField("Date of withdrawal", description="The date the participant left the course or told you "
+    withdrawn_on = DayMonthYear("Date of withdrawal", description="The date the participant left the course or told you "
                                                                "they were leaving. For example, 27 3 2023")
     note = _note()
 

@@ -12,9 +12,9 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from sqlalchemy import select
-from wtforms import DateField, RadioField, StringField
+from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -28,31 +28,13 @@ from ..imports.evidence import AssessmentsImporter
 from ..models import AssessmentRecord, Participant
 from ..rules.facts import ASSESSMENT_STATUSES, FINAL
 from .access import EDT, access, participant_or_404, today
+from .fields import DayMonthYear
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 RECENT = 50
 STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in ASSESSMENT_STATUSES}
 RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
-
-
-class DayMonthYear(DateField):
-    """Three boxes (day, month, year) read as one date, with messages that name the field."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist):
-        values = [str(v).strip() for v in valuelist][:3]
-        self.raw_data = values + [""] * (3 - len(values))
-        day, month, year = self.raw_data
-        self.data = None
-        if not (day or month or year):
-            raise ValueError(f"Enter the {self.label.text.lower()}")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2023") from None
 
 
 class AssessmentForm(FlaskForm):

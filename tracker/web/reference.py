@@ -23,7 +23,7 @@ from ..models.accounts import EDT_ADMIN
 from ..reference.editing import EditProblem, Outcome, add_activity, edit_activity, edit_schedule, set_price, set_totals
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
-from .assessments import DayMonthYear
+from .fields import DayMonthYear
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 

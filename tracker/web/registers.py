@@ -4,14 +4,12 @@ The steps (who is in the group, what a mark changes) live in tracker/registers/s
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from sqlalchemy import select
-from wtforms import DateField, RadioField, SelectField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
@@ -22,8 +20,9 @@ from ..registers.sessions import (
     session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
-from .filters import long_date
 from .access import ANYONE, access, guard_partner_id, own_partner_id, today
+from .fields import DayMonthYear
+from .filters import long_date
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -35,25 +34,6 @@ MARK_TAGS = {
     CONTINGENCY: ("Contingency", "govuk-tag--yellow"),
     None: ("Not marked", "govuk-tag--grey"),
 }
-
-
-class DayMonthYear(DateField):
-    """Three boxes (day, month, year) read as one date, with messages that name the field."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist):
-        values = [str(v).strip() for v in valuelist][:3]
-        self.raw_data = values + [""] * (3 - len(values))
-        day, month, year = self.raw_data
-        self.data = None
-        if not (day or month or year):
-            raise ValueError(f"Enter the {self.label.text.lower()}")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2023") from None
 
 
 class NewRegisterForm(FlaskForm):

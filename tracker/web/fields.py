@@ -1,0 +1,37 @@
+"""Form fields shared by the pages."""
+from __future__ import annotations
+
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+
+
+class DayMonthYear(Field):
+    """GOV.UK's three boxes (day, month, year) read as one date; messages name the field in words."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("description", "For example, 27 3 2023")
+        super().__init__(label, **kwargs)
+        self.noun = label[0].lower() + label[1:]
+
+    def _value(self):
+        return ""  # the widget reads raw_data or data itself
+
+    def process_formdata(self, valuelist):
+        parts = [str(value).strip() for value in valuelist]
+        if len(parts) != 3:
+            parts = (parts + ["", "", ""])[:3]
+            self.raw_data = parts
+        if not any(parts):
+            raise ValueError(f"Enter the {self.noun}")
+        try:
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"The {self.noun} must be a real date, like 27 3 2023") from None
