@@ -7,6 +7,7 @@ from datetime import datetime
 import html5lib
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tracker.accounts.users import create_user
@@ -41,15 +42,7 @@ class Browser:
     def __init__(self, client):
         self.client = client
 
-    @staticmethod
-    def _fresh_g():
-        # The test's app context outlives requests, so each request would see the previous
-        # one's g (its CSRF token, Flask-Login's cached user): start every request clean.
-        for name in list(vars(g)):
-            g.pop(name, None)
-
     def get(self, url, **kwargs):
-        self._fresh_g()
         response = self.client.get(url, **kwargs)
         if response.status_code == 200 and response.mimetype == "text/html":
             check_page(response)
@@ -65,11 +58,24 @@ class Browser:
     def post(self, url, data=None, form_url=None, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf(form_url or url))
-        self._fresh_g()
         response = self.client.post(url, data=data, **kwargs)
         if response.status_code == 200 and response.mimetype == "text/html":
             check_page(response)
         return response
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_globals(monkeypatch):
+    """The test's app context outlives each request, so flask.g would carry the CSRF token and the
+    signed-in user from one request (or one test client) to the next: start each request afresh."""
+    send = FlaskClient.open
+
+    def open_fresh(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(FlaskClient, "open", open_fresh)
 
 
 def make_user(email, role, partner_code=None):

@@ -11,8 +11,6 @@ import re
 from datetime import date
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tracker.engagement.standing import participants_query, standings
@@ -24,20 +22,6 @@ from .conftest import signed_in
 TODAY = "2023-03-01"
 N001 = "/participants/N001"
 S001 = "/participants/S001"
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(monkeypatch):
-    """The test's app context outlives each request, so flask.g would carry the CSRF token and the
-    signed-in user from one request (or one browser) to the next: start each request afresh."""
-    send = FlaskClient.open
-
-    def open_fresh(self, *args, **kwargs):
-        for name in list(g):
-            g.pop(name)
-        return send(self, *args, **kwargs)
-
-    monkeypatch.setattr(FlaskClient, "open", open_fresh)
 
 
 @pytest.fixture(autouse=True)

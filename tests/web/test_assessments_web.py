@@ -12,7 +12,6 @@ from tracker.extensions import db
 from tracker.models import AssessmentRecord, AuditEvent
 
 from ..factories import import_text
-from .test_declarations_web import fresh_request_globals  # noqa: F401  (autouse fixture)
 
 URL = "/assessments/N001/new"
 

@@ -6,8 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tracker.declarations.listing import build
@@ -17,20 +15,6 @@ from tracker.models import AuditEvent, DeclarationEvent, DeclarationRecord
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
 
 AS_OF = "2023-03-01"
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(monkeypatch):
-    """The test's app context outlives each request, so flask.g would carry the CSRF token and the
-    signed-in user from one request to the next: start each request afresh (as test_actions does)."""
-    send = FlaskClient.open
-
-    def open_fresh(self, *args, **kwargs):
-        for name in list(g):
-            g.pop(name)
-        return send(self, *args, **kwargs)
-
-    monkeypatch.setattr(FlaskClient, "open", open_fresh)
 
 
 @pytest.fixture()

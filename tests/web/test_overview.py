@@ -16,7 +16,6 @@ from tracker.models import Course, DeliveryPartner, Extension, Participant
 
 from ..factories import gen_participant
 from ..test_examples import DATES, example_dataset  # noqa: F401  (fixture)
-from .test_declarations_web import fresh_request_globals  # noqa: F401  (autouse fixture)
 
 
 def by_hand(as_of: date, cohort=None, course=None, prices=None) -> dict:

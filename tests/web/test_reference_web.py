@@ -16,7 +16,6 @@ from tracker.reference.loader import ReferenceFiles, load_reference
 
 from ..conftest import _empty_evidence
 from ..factories import import_text
-from .test_declarations_web import fresh_request_globals  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from tracker.engagement.standing import participants_query, standings
@@ -14,22 +13,9 @@ from tracker.extensions import db
 from tracker.models import Activity, AuditEvent, Block, Course, OutputRecord, Participant, RegisterEntry, RegisterSession
 
 from ..factories import gen_participant, import_text
-from .conftest import Browser, signed_in
+from .conftest import signed_in
 
 SESSION_DAY = ["1", "11", "2022"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_csrf_token_per_page(monkeypatch):
-    """The test's app context outlives each request, so flask.g would keep a token from before
-    sign-in (or from another user's browser): forget it before a form page is fetched."""
-    fetch = Browser.csrf
-
-    def csrf(self, url):
-        g.pop("csrf_token", None)
-        return fetch(self, url)
-
-    monkeypatch.setattr(Browser, "csrf", csrf)
 
 
 @pytest.fixture()

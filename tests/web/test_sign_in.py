@@ -8,8 +8,6 @@ from urllib.parse import urlsplit
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -22,20 +20,6 @@ WRONG = "not-the-right-password-1"
 NOT_RIGHT = "Email address or password is not right"
 TOO_MANY = "Too many attempts to sign in. Wait 15 minutes and try again."
 EXPIRED = "You were signed out to keep your data safe. Sign in again to continue."
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_globals(monkeypatch):
-    """The test's app context outlives each request, so flask.g would carry the CSRF token and the
-    signed-in user from one request (or one browser) to the next: start each request afresh."""
-    send = FlaskClient.open
-
-    def open_fresh(self, *args, **kwargs):
-        for name in list(g):
-            g.pop(name)
-        return send(self, *args, **kwargs)
-
-    monkeypatch.setattr(FlaskClient, "open", open_fresh)
 
 
 def visitor(app, address="127.0.0.1") -> Browser:

@@ -7,13 +7,12 @@ import io
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import CreditRecord, ImportBatch, Participant, PendingUpload
 
-from .conftest import Browser, signed_in
+from .conftest import signed_in
 
 HEADER = "participant_id,block,activity,credits,completed_on"
 GOOD_ROWS = (
@@ -26,19 +25,6 @@ BAD_ROWS = (
     "N001,1,Video Introduction to Block 1,9,2022-10-10",
     "N001,1,S 1.1a The Importance of Teachers and Teaching,3,2023-04-01",
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_csrf_token_per_page(monkeypatch):
-    """The test's app context outlives each request, so flask.g would keep a token from before
-    sign-in (or from another user's browser): forget it before a form page is fetched."""
-    fetch = Browser.csrf
-
-    def csrf(self, url):
-        g.pop("csrf_token", None)
-        return fetch(self, url)
-
-    monkeypatch.setattr(Browser, "csrf", csrf)
 
 
 @pytest.fixture()
