@@ -1,9 +1,14 @@
-"""Recompute and store met_on for participants whose evidence or reference data changed."""
+"""Recompute and store met_on for participants whose evidence or reference data changed.
+
+The queries name table columns (Table.c), not ORM attributes: the rows are plain values,
+and SQLAlchemy hands them over without the ORM's per-row loading work, which matters when
+every participant's evidence (millions of rows) is read.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, OutputRecord, Participant, RegisterEntry, VideoViewRecord
@@ -19,31 +24,58 @@ def _chunks(ids: list[int], size: int = CHUNK):
         yield ids[start : start + size]
 
 
+def _evidence_queries(ids: list[int], book: Book) -> list[tuple[Select, str, type]]:
+    """(query, Evidence field, fact) per kind of evidence; a row is (participant, *the fact's fields)."""
+    credit = CreditRecord.__table__.c
+    register = RegisterEntry.__table__.c
+    video = VideoViewRecord.__table__.c
+    assessment = AssessmentRecord.__table__.c
+    block_numbers = {bid: number for facts in book.courses.values() for number, bid in facts.blocks.items()}
+
+    def video_view(block_id, percent, on):
+        return VideoView(block_numbers[block_id], percent, on)
+
+    return [
+        (select(credit.participant_id, credit.activity_id, credit.credits, credit.completed_on)
+         .where(credit.participant_id.in_(ids)), "credits", Credit),
+        (select(register.participant_id, register.activity_id, register.session_date, register.mark)
+         .where(register.participant_id.in_(ids)), "registers", Register),
+        (select(video.participant_id, video.block_id, video.percent, video.viewed_on)
+         .where(video.participant_id.in_(ids)), "videos", video_view),
+        (select(assessment.participant_id, assessment.status, assessment.result, assessment.recorded_on)
+         .where(assessment.participant_id.in_(ids)), "assessments", Assessment),
+    ]
+
+
 def load_evidence(ids: list[int], book: Book) -> dict[int, Evidence]:
     evidence = {pid: Evidence() for pid in ids}
-    session = db.session
-    for pid, activity, credits, on in session.execute(
-        select(CreditRecord.participant_id, CreditRecord.activity_id, CreditRecord.credits, CreditRecord.completed_on)
-        .where(CreditRecord.participant_id.in_(ids))
-    ):
-        evidence[pid].credits.append(Credit(activity, credits, on))
-    for pid, activity, on, mark in session.execute(
-        select(RegisterEntry.participant_id, RegisterEntry.activity_id, RegisterEntry.session_date, RegisterEntry.mark)
-        .where(RegisterEntry.participant_id.in_(ids))
-    ):
-        evidence[pid].registers.append(Register(activity, on, mark))
-    block_numbers = {bid: number for facts in book.courses.values() for number, bid in facts.blocks.items()}
-    for pid, block_id, percent, on in session.execute(
-        select(VideoViewRecord.participant_id, VideoViewRecord.block_id, VideoViewRecord.percent, VideoViewRecord.viewed_on)
-        .where(VideoViewRecord.participant_id.in_(ids))
-    ):
-        evidence[pid].videos.append(VideoView(block_numbers[block_id], percent, on))
-    for pid, status, result, on in session.execute(
-        select(AssessmentRecord.participant_id, AssessmentRecord.status, AssessmentRecord.result, AssessmentRecord.recorded_on)
-        .where(AssessmentRecord.participant_id.in_(ids))
-    ):
-        evidence[pid].assessments.append(Assessment(status, result, on))
+    for query, field, fact in _evidence_queries(ids, book):
+        for pid, a, b, c in db.session.execute(query):
+            getattr(evidence[pid], field).append(fact(a, b, c))
     return evidence
+
+
+def _each_evidence(ids: list[int], book: Book) -> Iterator[tuple[int, Evidence]]:
+    """(participant, evidence) for each of ids (ascending), every table read in participant order.
+
+    One participant's evidence at a time, not a chunk's: short-lived objects stay in the
+    garbage collector's young generations, where collecting them costs next to nothing.
+    """
+    streams = []
+    for query, field, fact in _evidence_queries(ids, book):
+        rows = iter(db.session.execute(query.order_by(query.selected_columns[0])))
+        streams.append([next(rows, None), rows, field, fact])
+    for pid in ids:
+        evidence = Evidence()
+        for stream in streams:
+            row, rows, field, fact = stream
+            if row is not None and row[0] == pid:
+                facts = getattr(evidence, field)
+                while row is not None and row[0] == pid:
+                    facts.append(fact(row[1], row[2], row[3]))
+                    row = next(rows, None)
+                stream[0] = row
+        yield pid, evidence
 
 
 def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None) -> int:
@@ -52,15 +84,23 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
     if participant_ids is None:
         participant_ids = db.session.scalars(select(Participant.id)).all()
     ids = sorted(set(participant_ids))
+    people_table = Participant.__table__.c
+    outputs = OutputRecord.__table__
     for chunk in _chunks(ids):
-        people = db.session.execute(
-            select(Participant.id, Participant.course_id, Participant.cohort).where(Participant.id.in_(chunk))
-        ).all()
-        evidence = load_evidence(chunk, book)
+        people = dict(
+            (pid, (course_id, cohort))
+            for pid, course_id, cohort in db.session.execute(
+                select(people_table.id, people_table.course_id, people_table.cohort)
+                .where(people_table.id.in_(chunk))
+            )
+        )
         rows = []
-        for pid, course_id, cohort in people:
+        for pid, evidence in _each_evidence(chunk, book):
+            if pid not in people:
+                continue  # no such participant
+            course_id, cohort = people[pid]
             facts = book.courses[course_id]
-            for met in compute_outputs(book.schedule(course_id, cohort), facts.content, evidence[pid]):
+            for met in compute_outputs(book.schedule(course_id, cohort), facts.content, evidence):
                 rows.append(
                     {
                         "participant_id": pid,
@@ -72,5 +112,7 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
                 )
         db.session.execute(delete(OutputRecord).where(OutputRecord.participant_id.in_(chunk)))
         if rows:
-            db.session.execute(insert(OutputRecord), rows)
+            # A Core insert: one executemany. (The ORM's bulk insert splits the batch wherever
+            # met_on switches between a date and None.)
+            db.session.execute(insert(outputs), rows)
     return len(ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Select, func, select
 
@@ -67,19 +68,8 @@ def standings(as_of: date, query: Select | None = None, book: Book | None = None
     """query: a participants_query() narrowed by the caller (partner, filters, page)."""
     book = book or Book()
     query = participants_query() if query is None else query
-    people = db.session.execute(query).all()
     ids = select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id)
-    mets: dict[int, dict[int, OutputMet]] = {}
-    for pid, number, met_on, basis, not_preferred in db.session.execute(
-        select(
-            OutputRecord.participant_id,
-            OutputRecord.number,
-            OutputRecord.met_on,
-            OutputRecord.basis,
-            OutputRecord.not_preferred,
-        ).where(OutputRecord.participant_id.in_(ids))
-    ):
-        mets.setdefault(pid, {})[number] = OutputMet(number, met_on, tuple(basis.split(";")) if basis else (), not_preferred)
+    mets = _stored_outputs(ids)
     extensions: dict[int, dict[int, date]] = {}
     for pid, output, deadline in db.session.execute(
         select(Extension.participant_id, Extension.output, func.max(Extension.deadline))
@@ -87,25 +77,83 @@ def standings(as_of: date, query: Select | None = None, book: Book | None = None
         .group_by(Extension.participant_id, Extension.output)
     ):
         extensions.setdefault(pid, {})[output] = deadline
+    verdicts = _Verdicts(book, as_of)
     return [
-        _standing(row, book, mets.get(row[0], {}), extensions.get(row[0], {}), as_of) for row in people
+        verdicts.standing(row, mets, extensions.get(row[0]))
+        for row in db.session.execute(query)
     ]
 
 
-def _standing(row, book: Book, mets: dict[int, OutputMet], extensions: dict[int, date], as_of: date) -> Standing:
-    pk, ref, name, partner, course, course_id, cohort, status, contract, sponsorship = row
-    facts = book.courses[course_id]
-    schedule = book.schedule(course_id, cohort)
-    agreed = bool(contract and sponsorship)
-    results = [mets.get(spec.number, OutputMet(spec.number, None)) for spec in schedule]
-    outputs = [
-        OutputStanding(
-            spec,
-            met,
-            output_status(spec, met, as_of, payment_agreed=agreed, total_known=facts.total_known),
-            met.met_on if met_by(met, as_of) else None,
-        )
-        for spec, met in zip(schedule, results)
-    ]
-    chase = escalation(status, schedule, results, as_of, total_known=facts.total_known, extensions=extensions)
-    return Standing(pk, ref, name, partner, course, course_id, cohort, status, agreed, outputs, chase)
+def _stored_outputs(ids: Select) -> dict[tuple[int, int], OutputMet]:
+    """Stored met_on by (participant, output number).
+
+    Equal rows share one OutputMet (it is immutable): a national export reads a few hundred
+    thousand rows holding a few thousand different verdicts. (One flat dict, not one per
+    participant: fewer long-lived objects for the garbage collector to walk.)
+    """
+    record = OutputRecord.__table__.c
+    made: dict[tuple, OutputMet] = {}
+    mets: dict[tuple[int, int], OutputMet] = {}
+    for pid, number, met_on, basis, not_preferred in db.session.execute(
+        select(record.participant_id, record.number, record.met_on, record.basis, record.not_preferred)
+        .where(record.participant_id.in_(ids))
+    ):
+        key = (number, met_on, basis, not_preferred)
+        met = made.get(key)
+        if met is None:
+            met = made[key] = OutputMet(number, met_on, tuple(basis.split(";")) if basis else (), not_preferred)
+        mets[(pid, number)] = met
+    return mets
+
+
+class _Verdicts:
+    """Output standings as of one date, shared between participants.
+
+    An OutputStanding is immutable and depends only on the output, the stored verdict,
+    whether payment is agreed and whether the course total is known, so participants alike
+    in those share one (the stored verdicts are shared already, see _stored_outputs): a
+    national export of a few hundred thousand outputs builds a few thousand. Each Standing
+    still has a list of its own.
+    """
+
+    def __init__(self, book: Book, as_of: date):
+        self.book = book
+        self.as_of = as_of
+        self.schedules: dict[tuple[int, int], tuple[list[OutputSpec], bool]] = {}
+        # Keyed by the identity of spec and met: the OutputStanding kept here holds both,
+        # so neither id can be reused while this lives.
+        self.outputs: dict[tuple[int, int, bool, bool], OutputStanding] = {}
+        self.escalations: dict[Escalation, Escalation] = {}
+
+    def standing(self, row, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None) -> Standing:
+        pk, ref, name, partner, course, course_id, cohort, status, contract, sponsorship = row
+        agreed = bool(contract and sponsorship)
+        found = self.schedules.get((course_id, cohort))
+        if found is None:
+            found = self.schedules[(course_id, cohort)] = (
+                self.book.schedule(course_id, cohort), self.book.courses[course_id].total_known
+            )
+        schedule, total_known = found
+        results = [mets.get((pk, spec.number)) or _missing(spec.number) for spec in schedule]
+        outputs = [self.output(spec, met, agreed, total_known) for spec, met in zip(schedule, results)]
+        chase = escalation(status, schedule, results, self.as_of, total_known=total_known, extensions=extensions or {})
+        chase = self.escalations.setdefault(chase, chase)  # one of each, like the outputs
+        return Standing(pk, ref, name, partner, course, course_id, cohort, status, agreed, outputs, chase)
+
+    def output(self, spec: OutputSpec, met: OutputMet, agreed: bool, total_known: bool) -> OutputStanding:
+        key = (id(spec), id(met), agreed, total_known)  # courses of a group share their specs
+        found = self.outputs.get(key)
+        if found is None:
+            found = self.outputs[key] = OutputStanding(
+                spec,
+                met,
+                output_status(spec, met, self.as_of, payment_agreed=agreed, total_known=total_known),
+                met.met_on if met_by(met, self.as_of) else None,
+            )
+        return found
+
+
+@lru_cache(maxsize=None)
+def _missing(number: int) -> OutputMet:
+    """The verdict of an output with no stored record."""
+    return OutputMet(number, None)

@@ -10,6 +10,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from operator import itemgetter
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, insert, select, update
@@ -73,6 +74,7 @@ class Importer(ABC):
     table = None
     key_columns: tuple[str, ...] = ()
     value_columns: tuple[str, ...] = ()
+    cells_are_text = False  # validate() sets it: CSV cells are all text
 
     def __init__(self, context: Context):
         self.context = context
@@ -86,29 +88,32 @@ class Importer(ABC):
 
     # Writing: evidence tables share one shape; participants override apply().
     def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
+        """Write records (key -> values). Takes the records apart: stored keys are removed as
+        they are matched, so what is left is what to create (and a million-row file needs no
+        second set of keys)."""
         table = self.table.__table__
         columns = [table.c[name] for name in self.key_columns + self.value_columns]
         participants = sorted({self.participant_of(key) for key in records})
         width = len(self.key_columns)
         updates = []
-        found: set[tuple] = set()
         for start in range(0, len(participants), CHUNK):
             chunk = participants[start : start + CHUNK]
             stored = db.session.execute(
                 select(table.c.id, *columns).where(table.c.participant_id.in_(chunk))
             )
-            for row in stored:
-                key, values = tuple(row[1 : 1 + width]), tuple(row[1 + width :])
-                wanted = records.get(key)
-                if wanted is None:
-                    continue
-                found.add(key)
-                if wanted == values:
-                    result.unchanged += 1
-                else:
-                    updates.append((row[0], key, values, wanted))
+            for rows in stored.partitions(CHUNK):
+                for row in rows:
+                    key = tuple(row[1 : 1 + width])
+                    wanted = records.pop(key, None)
+                    if wanted is None:
+                        continue
+                    values = tuple(row[1 + width :])
+                    if wanted == values:
+                        result.unchanged += 1
+                    else:
+                        updates.append((row[0], key, values, wanted))
         result.updated += len(updates)
-        creates = [key for key in records if key not in found]
+        creates = records  # the keys no stored record has
         result.created += len(creates)
         result.touched.update(self.participant_of(key) for key in creates)
         result.touched.update(self.participant_of(key) for _, key, _, _ in updates)
@@ -120,8 +125,13 @@ class Importer(ABC):
         if dry_run:
             return
         names = self.key_columns + self.value_columns
-        for start in range(0, len(creates), CHUNK):
-            batch = [dict(zip(names, key + records[key])) for key in creates[start : start + CHUNK]]
+        batch = []
+        for key, values in creates.items():
+            batch.append(dict(zip(names, key + values)))
+            if len(batch) == CHUNK:
+                db.session.execute(insert(table), batch)
+                batch = []
+        if batch:
             db.session.execute(insert(table), batch)
         if updates:
             statement = (
@@ -160,22 +170,40 @@ def file_digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+def _picker(indexes: list[int]):
+    """values -> a tuple of the values at these indexes."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda values: (values[index],)
+    return itemgetter(*indexes)
+
+
 def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult) -> dict[tuple, tuple]:
     records: dict[tuple, tuple] = {}
+    # Most rows have one of a few value tuples (credits and source, a mark...): keep one of
+    # each, not a million equal copies.
+    shared: dict[tuple, tuple] = {}
     rows = read_rows(stream, filename)
     try:
         _, header = next(rows)
     except StopIteration:
         raise FileProblem("the file is empty: a header row is required") from None
-    positions = list(_columns(importer, header).items())
+    positions = _columns(importer, header)
+    names, indexes = list(positions), list(positions.values())
+    pick, width = _picker(indexes), max(indexes) + 1
+    importer.cells_are_text = filename.lower().endswith(".csv")  # XLSX cells may be numbers, dates, booleans
     for number, values in rows:
         result.read += 1
-        row = {name: (values[i] if i < len(values) else "") for name, i in positions}
+        if len(values) >= width:
+            row = dict(zip(names, pick(values)))
+        else:
+            row = {name: (values[i] if i < len(values) else "") for name, i in positions.items()}
         try:
             key, parsed = importer.parse(row)
         except RowError as error:
             result.errors.append(f"row {number}: {error.column}: {error.message}")
             continue
+        parsed = shared.setdefault(parsed, parsed)
         earlier = records.get(key)
         if earlier is None:
             records[key] = parsed

@@ -17,7 +17,13 @@ SOURCES = ("platform", "self-report")
 
 
 class EvidenceImporter(Importer):
-    """Rows name a participant; the partner's upload may only name its own."""
+    """Rows name a participant; the partner's upload may only name its own.
+
+    Cells repeat: a national file names a few hundred activities and a few hundred dates a
+    million times. What depends only on such cells (and the course) is worked out once per
+    distinct value and remembered (`_once`); a bad cell is not remembered, so every row
+    that has it is reported. Cells that need not repeat (names, percentages) are not.
+    """
 
     def __init__(self, context):
         super().__init__(context)
@@ -25,6 +31,15 @@ class EvidenceImporter(Importer):
         if context.partner_id is not None:
             query = query.where(Participant.partner_id == context.partner_id)
         self.participants = {ref: (pk, course, cohort) for ref, pk, course, cohort in db.session.execute(query)}
+        self._known: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, work):
+        if not self.cells_are_text:  # XLSX cells: True == 1 in Python, but not in a spreadsheet
+            key = tuple((type(part), part) for part in key)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = work()
+        return found
 
     def participant(self, row) -> tuple[int, int, int]:
         ref = fields.text(row["participant_id"])
@@ -36,8 +51,14 @@ class EvidenceImporter(Importer):
         return found
 
     def on_or_before_today(self, row, column: str) -> date:
+        cell = row[column]
+        if type(cell) is not str:  # an XLSX date or datetime: no parsing, and times need not repeat
+            return self._day(column, cell)
+        return self._once(("date", column, cell), lambda: self._day(column, cell))
+
+    def _day(self, column: str, cell) -> date:
         try:
-            day = fields.a_date(row[column])
+            day = fields.a_date(cell)
         except ValueError as error:
             raise RowError(column, str(error)) from None
         if day > self.context.today:
@@ -46,6 +67,10 @@ class EvidenceImporter(Importer):
 
     def course(self, course_id: int):
         return self.context.book.courses[course_id]
+
+
+def _register_mark(value) -> str:
+    return fields.one_of(value, REGISTER_MARKS)
 
 
 def _field(column: str, parse, value):
@@ -65,21 +90,31 @@ class CreditsImporter(EvidenceImporter):
 
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)
-        facts = self.course(course_id)
-        activity = find_activity(facts, row, "activity")
+        cells = (course_id, row["block"], row["activity"], row.get("credits", ""))
+        activity_id, credits = self._once(("credits",) + cells, lambda: self.credited(course_id, row))
+        cell = row.get("source", "")
+        source = self._once(("source", cell, cohort), lambda: self.source(cell, cohort))
+        completed = self.on_or_before_today(row, "completed_on")
+        return (pk, activity_id, completed), (credits, source)
+
+    def credited(self, course_id: int, row) -> tuple[int, int]:
+        """(activity id, credits) from the row's block, activity and credits cells."""
+        activity = find_activity(self.course(course_id), row, "activity")
         if activity.credits is None:
             raise RowError("activity", f"the credits of '{activity.title}' are still TBC")
         raw = fields.text(row.get("credits", ""))
         credits = activity.credits if raw == "" else _field("credits", fields.a_whole_number, raw)
         if not 0 <= credits <= activity.credits:
             raise RowError("credits", f"{credits} is outside 0..{activity.credits} for '{activity.title}'")
-        source = fields.text(row.get("source", "")).lower() or "platform"
+        return activity.id, credits
+
+    def source(self, cell, cohort: int) -> str:
+        source = fields.text(cell).lower() or "platform"
         if source not in SOURCES:
             raise RowError("source", f"'{source}' is not one of {', '.join(SOURCES)}")
         if source == "self-report" and cohort not in SELF_REPORT_COHORTS:
             raise RowError("source", f"self-report exists for cohorts 1 and 2 only (participant is in cohort {cohort})")
-        completed = self.on_or_before_today(row, "completed_on")
-        return (pk, activity.id, completed), (credits, source)
+        return source
 
 
 class AttendanceImporter(EvidenceImporter):
@@ -92,13 +127,18 @@ class AttendanceImporter(EvidenceImporter):
 
     def parse(self, row):
         pk, course_id, _ = self.participant(row)
+        activity_id = self._once(("event", course_id, row["block"], row["event"]), lambda: self.event(course_id, row))
+        cell = row["attendance"]
+        mark = self._once(("attendance", cell), lambda: _field("attendance", _register_mark, cell))
+        session = self.on_or_before_today(row, "session_date")
+        marked_by = fields.text(row.get("marked_by", "")) or None
+        return (pk, activity_id, session), (mark, marked_by)
+
+    def event(self, course_id: int, row) -> int:
         activity = find_activity(self.course(course_id), row, "event")
         if activity.component != TRAINING_EVENT:
             raise RowError("event", f"'{activity.title}' is not a training event (F2F session or live webinar)")
-        mark = _field("attendance", lambda v: fields.one_of(v, REGISTER_MARKS), row["attendance"])
-        session = self.on_or_before_today(row, "session_date")
-        marked_by = fields.text(row.get("marked_by", "")) or None
-        return (pk, activity.id, session), (mark, marked_by)
+        return activity.id
 
 
 class VideoViewsImporter(EvidenceImporter):
@@ -110,7 +150,7 @@ class VideoViewsImporter(EvidenceImporter):
 
     def parse(self, row):
         pk, course_id, _ = self.participant(row)
-        block_id = find_block(self.course(course_id), row)
+        block_id = self._once(("block", course_id, row["block"]), lambda: find_block(self.course(course_id), row))
         percent = _field("percent_watched", fields.a_percent, row["percent_watched"])
         viewed = self.on_or_before_today(row, "viewed_on")
         return (pk, block_id, viewed), (percent,)

@@ -67,5 +67,6 @@ def read_rows(stream: BinaryIO, filename: str) -> Iterator[tuple[int, list[objec
     else:
         raise FileProblem(f"{filename}: expected a .csv or .xlsx file")
     for number, values in enumerate(rows, start=1):
-        if any(str(v).strip() for v in values):
+        # a row is blank when every cell is; the first cell nearly always settles it
+        if (values and str(values[0]).strip()) or any(str(v).strip() for v in values):
             yield number, values

@@ -6,6 +6,7 @@ store it and recompute it when a participant's evidence or the reference data ch
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 
 from .facts import (
     ATTENDED,
@@ -28,11 +29,12 @@ BASIS_ORDER = ("register", "self-study", "progress", "video", "credits-90", "ass
 
 def compute_outputs(schedule: list[OutputSpec], content: Content, evidence: Evidence) -> list[OutputMet]:
     """One OutputMet per output of the schedule, in order."""
-    credits = sorted(evidence.credits, key=lambda c: c.completed_on)
+    credits = sorted(evidence.credits, key=attrgetter("completed_on"))
     attended = sorted(
-        (r for r in evidence.registers if r.mark in (ATTENDED, CONTINGENCY)), key=lambda r: r.session_date
+        (r for r in evidence.registers if r.mark in (ATTENDED, CONTINGENCY)), key=attrgetter("session_date")
     )
     first_video = _first_full_views(evidence)
+    scored: list[tuple[date, int, int]] | None = None  # made once, when a later output needs it
     results: list[OutputMet] = []
     previous: OutputMet | None = None
     prior_review: date | None = None
@@ -43,9 +45,11 @@ def compute_outputs(schedule: list[OutputSpec], content: Content, evidence: Evid
             met = OutputMet(spec.number, None)
         elif spec.kind == RETENTION:
             anchor = max(d for d in (prior_review, previous.met_on) if d is not None)
-            met = _retention_output(spec, anchor, content, credits, attended, first_video)
+            scored = _scored(content, credits) if scored is None else scored
+            met = _retention_output(spec, anchor, scored, attended, first_video)
         elif spec.kind == FINAL:
-            met = _final_output(spec, previous.met_on, content, credits, evidence)
+            scored = _scored(content, credits) if scored is None else scored
+            met = _final_output(spec, previous.met_on, content, scored, evidence)
         else:
             met = OutputMet(spec.number, None)
         results.append(met)
@@ -64,6 +68,16 @@ def _first_full_views(evidence: Evidence) -> dict[int, date]:
 
 def _capped(content: Content, activity_id: int, credits: int) -> int:
     return min(credits, content.credits.get(activity_id, 0))
+
+
+def _scored(content: Content, credits: list) -> list[tuple[date, int, int]]:
+    """(completed on, activity, credits capped at the activity's value) in date order."""
+    limits = content.credits
+    scored = []
+    for c in credits:
+        limit = limits.get(c.activity_id, 0)
+        scored.append((c.completed_on, c.activity_id, c.credits if c.credits < limit else limit))
+    return scored
 
 
 def _conclude(number: int, candidates: dict[str, date | None], registers_on_day: list) -> OutputMet:
@@ -98,15 +112,15 @@ def _first_output(spec, content, credits, attended, first_video) -> OutputMet:
     return _conclude(spec.number, candidates, attended)
 
 
-def _retention_output(spec, anchor: date, content, credits, attended, first_video) -> OutputMet:
+def _retention_output(spec, anchor: date, scored, attended, first_video) -> OutputMet:
     best_at_anchor: dict[int, int] = {}
     progress = None
-    for c in credits:
-        value = _capped(content, c.activity_id, c.credits)
-        if c.completed_on <= anchor:
-            best_at_anchor[c.activity_id] = max(best_at_anchor.get(c.activity_id, 0), value)
-        elif value > best_at_anchor.get(c.activity_id, 0):
-            progress = c.completed_on
+    for on, activity, value in scored:
+        if on <= anchor:
+            if value > best_at_anchor.get(activity, 0):
+                best_at_anchor[activity] = value
+        elif value > best_at_anchor.get(activity, 0):
+            progress = on
             break
     later = [r for r in attended if r.session_date > anchor]
     videos = [d for d in first_video.values() if d > anchor]
@@ -119,19 +133,28 @@ def _retention_output(spec, anchor: date, content, credits, attended, first_vide
 
 
 def credits_reached(content: Content, credits: list, share_tenths: int = 9) -> date | None:
-    """The first date the score reaches share_tenths/10 of the course total (integers only)."""
+    """The first date the score reaches share_tenths/10 of the course total (integers only).
+
+    credits: in date order.
+    """
     if content.total is None:
         return None
+    return _reached(_scored(content, credits), content.total, share_tenths)
+
+
+def _reached(scored: list[tuple[date, int, int]], total: int, share_tenths: int = 9) -> date | None:
     best: dict[int, int] = {}
     score = 0
-    for index, c in enumerate(credits):
-        value = _capped(content, c.activity_id, c.credits)
-        if value > best.get(c.activity_id, 0):
-            score += value - best.get(c.activity_id, 0)
-            best[c.activity_id] = value
-        last_of_day = index + 1 == len(credits) or credits[index + 1].completed_on != c.completed_on
-        if last_of_day and score * 10 >= content.total * share_tenths:
-            return c.completed_on
+    needed = total * share_tenths
+    last = len(scored) - 1
+    for index, (on, activity, value) in enumerate(scored):
+        gain = value - best.get(activity, 0)
+        if gain > 0:
+            score += gain
+            best[activity] = value
+        # the score as of a day counts only once that day's records are all in
+        if score * 10 >= needed and (index == last or scored[index + 1][0] != on):
+            return on
     return None
 
 
@@ -144,10 +167,10 @@ def score_on(content: Content, credits: list, on: date) -> int:
     return sum(best.values())
 
 
-def _final_output(spec, previous_met_on: date, content, credits, evidence: Evidence) -> OutputMet:
+def _final_output(spec, previous_met_on: date, content, scored, evidence: Evidence) -> OutputMet:
     if content.total is None:
         return OutputMet(spec.number, None)
-    reached = credits_reached(content, credits)
+    reached = _reached(scored, content.total)
     assessed = min(
         (a.recorded_on for a in evidence.assessments if a.status == MODERATED and a.result),
         default=None,
