@@ -52,7 +52,7 @@ def status_of(ref: str, number: int, on: date):
 
 
 def audits(entity: str) -> list[AuditEvent]:
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.entity == entity)).all()
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id)).all()
 
 
 def test_edt_staff_read_courses_blocks_and_tbc_content(as_edt_staff):
