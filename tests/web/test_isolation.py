@@ -1,0 +1,94 @@
+"""Partner A signed in tries every partner-B URL the app has: each is a 404 (or 403 for EDT's
+pages), nothing of B's shows, and nothing of B's changes. A new route with a parameter this
+test does not know how to fill makes it fail, so isolation is checked by construction."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import (
+    Activity, AuditEvent, Block, Course, DeliveryPartner, Participant, PendingUpload, RegisterEntry,
+    RegisterSession, User, WithdrawalRequest,
+)
+from tracker.web.access import PUBLIC
+
+from ..factories import gen_participant
+
+
+@pytest.fixture()
+def south_records(two_partners):
+    """Records that belong to SOUTH: a participant, a register, an upload, a withdrawal proposal."""
+    gen_participant("S002", partner="SOUTH", course="NPQLT", cohort=3)
+    south = db.session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == "SOUTH"))
+    s001 = db.session.scalar(select(Participant).where(Participant.participant_id == "S001"))
+    event = db.session.scalar(
+        select(Activity).join(Block).join(Course)
+        .where(Course.code == "NPQLT", Block.number == 1, Activity.component == "training-event").limit(1)
+    )
+    register = RegisterSession(partner_id=south.id, activity_id=event.id, cohort=3, session_date=date(2022, 11, 10),
+                               created_by="lead@south.example", created_at=datetime(2022, 11, 10))
+    db.session.add(register)
+    lead = db.session.scalar(select(User).where(User.email == "lead@south.example"))
+    upload = PendingUpload(token="south-upload-token", kind="credits", filename="south.csv", content=b"x",
+                           user_id=lead.id, partner_id=south.id, created_at=datetime(2026, 11, 24))
+    proposal = WithdrawalRequest(participant_id=s001.id, proposed_on=date(2026, 11, 1), reason="other", note="",
+                                 proposed_by="lead@south.example")
+    db.session.add_all([upload, proposal])
+    db.session.commit()
+    return {
+        "participant_id": "S001",
+        "session_id": register.id,
+        "token": upload.token,
+        "proposal_id": proposal.id,
+        # Reference data is shared by all partners (and only EDT may open these pages):
+        "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
+        "output": 1, "kind": "started",
+    }
+
+
+def _south_state():
+    return (
+        db.session.scalar(select(func.count()).select_from(RegisterEntry)),
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        db.session.scalar(select(func.count()).select_from(PendingUpload)),
+        tuple(db.session.execute(select(Participant.participant_id, Participant.status)).all()),
+        tuple(db.session.execute(select(WithdrawalRequest.state)).scalars()),
+    )
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in ("static", "auth.sign_out") or view.access_rule == PUBLIC:
+            continue  # signing out would end the attack early; it touches no partner's data
+        yield rule, view.access_rule
+
+
+def test_a_partner_user_cannot_reach_any_of_another_partners_records(app, as_north_lead, south_records):
+    before = _south_state()
+    token = as_north_lead.csrf("/dashboard")
+    checked = 0
+    for rule, allowed in _routes(app):
+        unknown = set(rule.arguments) - set(south_records)
+        assert not unknown, f"{rule.rule}: teach this test how to fill {unknown}"
+        url = rule.build({name: south_records[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            send = as_north_lead.client.get if method == "GET" else as_north_lead.client.post
+            data = {"csrf_token": token} if method == "POST" else None
+            query = "" if rule.arguments or method == "POST" else "?partner=SOUTH"
+            response = send(url + query, data=data)
+            body = response.get_data(as_text=True)
+            if "partner-lead" not in allowed:
+                assert response.status_code == 403, f"{method} {url}: {response.status_code}"
+            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id"}:
+                assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+            else:
+                assert response.status_code in (200, 302, 404), f"{method} {url}{query}: {response.status_code}"
+            assert not re.search(r"\bS00[12]\b|Name S00", body), f"{method} {url}{query} shows SOUTH's participant"
+            checked += 1
+    assert checked > 40
+    assert _south_state() == before
