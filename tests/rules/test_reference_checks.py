@@ -87,3 +87,20 @@ def test_review_dates_are_compared_within_one_cohort_and_group_only():
 
 def test_a_course_in_a_cohort_it_is_not_offered_in_is_named():
     assert cohort_problems("NPQLL", [3, 4], [1, 3]) == ["NPQLL: not offered in cohort 1 (offered in 3 4)"]
+
+
+def test_a_course_offered_in_a_cohort_without_its_schedule_is_refused():
+    from tracker.rules.reference import offering_problems
+
+    offered = {"NPQSL": ("leadership", 4, [1, 2]), "NPQLL": ("specialist", 3, [3, 5]), "EHCO": ("coaching", 3, [3])}
+    schedules = {(1, "leadership"): 4, (2, "leadership"): 3, (3, "specialist"): 3}
+    assert offering_problems(offered, [1, 2, 3, 4], schedules) == [
+        "NPQLL: offered in cohort 5, which is not a cohort",
+        "NPQSL: offered in cohort 2, whose leadership schedule has 3 outputs, not 4",
+    ]
+
+
+def test_the_shipped_offering_is_consistent():
+    from tracker.reference.loader import ReferenceFiles
+
+    assert ReferenceFiles.read().problems() == []

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Block, Cohort, Course, ScheduleOutput
-from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems
+from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, offering_problems, schedule_problems
 
 DATA = Path(__file__).parent / "data"
 
@@ -64,7 +64,15 @@ class ReferenceFiles:
                           date.fromisoformat(r["invoice_date"]), date.fromisoformat(r["payment_date"]))
             for r in self.schedules
         ]
-        return content_problems(blocks, totals) + schedule_problems(schedule)
+        offered = {r["code"]: (r["course_group"], int(r["outputs"]), [int(c) for c in r["cohorts"].split()])
+                   for r in self.courses}
+        scheduled: dict[tuple[int, str], int] = {}
+        for r in self.schedules:
+            key = (int(r["cohort"]), r["course_group"])
+            scheduled[key] = scheduled.get(key, 0) + 1
+        cohorts = [int(r["cohort"]) for r in self.cohorts]
+        return (content_problems(blocks, totals) + schedule_problems(schedule)
+                + offering_problems(offered, cohorts, scheduled))
 
 
 def load_reference(folder: Path = DATA) -> dict[str, int]:

@@ -79,3 +79,23 @@ def cohort_problems(course: str, offered: list[int], cohorts_with_participants: 
         for cohort in cohorts_with_participants
         if cohort not in offered
     ]
+
+
+def offering_problems(offered: dict[str, tuple[str, int, list[int]]], cohorts: list[int],
+                      schedules: dict[tuple[int, str], int]) -> list[str]:
+    """A course exists only in the cohorts that offer it, and each of those has its schedule.
+
+    offered: course code -> (course group, number of outputs, cohorts offering it);
+    schedules: (cohort, course group) -> number of outputs scheduled.
+    """
+    problems = []
+    for course, (group, outputs, numbers) in sorted(offered.items()):
+        for cohort in numbers:
+            if cohort not in cohorts:
+                problems.append(f"{course}: offered in cohort {cohort}, which is not a cohort")
+            elif group != "coaching" and schedules.get((cohort, group), 0) != outputs:
+                problems.append(
+                    f"{course}: offered in cohort {cohort}, whose {group} schedule has "
+                    f"{schedules.get((cohort, group), 0)} outputs, not {outputs}"
+                )
+    return problems
