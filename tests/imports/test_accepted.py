@@ -290,3 +290,23 @@ def test_a_row_for_an_existing_participant_updates_it():
                                 .where(Participant.participant_id == "P3")).one()
     assert tuple(stored) == (False, "deferred")
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 6
+
+
+def test_a_participants_file_without_status_keeps_a_deferral_recorded_since(session):
+    from sqlalchemy import select
+
+    from tracker.models import Participant
+
+    from ..factories import PARTICIPANT_HEADER, import_text
+
+    header = PARTICIPANT_HEADER.rsplit(",", 1)[0]
+    row = "P100,Name P100,p100@example.org,NORTH,NPQLT,3,yes,yes"
+    assert import_text("participants", header, row).created == 1
+    participant = session.scalar(select(Participant).where(Participant.participant_id == "P100"))
+    assert participant.status == "active"
+    participant.status = "deferred"
+    session.commit()
+    again = import_text("participants", header, row)
+    assert (again.unchanged, again.updated) == (1, 0)
+    session.expire_all()
+    assert session.scalar(select(Participant.status).where(Participant.participant_id == "P100")) == "deferred"

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, VideoViewRecord
-from ..rules.facts import PARTICIPANT_STATUSES
+from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
 from .base import Importer, RowError
 
@@ -57,8 +57,10 @@ class ParticipantsImporter(Importer):
                 flags.append(fields.a_bool(row[column]))
             except ValueError as error:
                 raise RowError(column, str(error)) from None
-        status = fields.text(row.get("status", "")).lower() or "active"
-        if status not in PARTICIPANT_STATUSES:
+        # A blank status keeps an existing participant's (a deferral recorded in the browser must
+        # survive a re-import of the list); a new participant starts active.
+        status = fields.text(row.get("status", "")).lower() or None
+        if status is not None and status not in PARTICIPANT_STATUSES:
             raise RowError("status", f"'{status}' is not one of {', '.join(PARTICIPANT_STATUSES)}")
         return (ref,), (name, email, partner, facts.course.id, cohort, flags[0], flags[1], status)
 
@@ -87,6 +89,8 @@ class ParticipantsImporter(Importer):
             return
         creates, updates = [], []
         for (ref,), values in records.items():
+            if values[-1] is None:
+                values = values[:-1] + (stored[ref][1][-1] if ref in stored else ACTIVE,)
             if ref not in stored:
                 creates.append((ref, values))
             elif stored[ref][1] != values:
