@@ -64,7 +64,7 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
     output_1 = page.get_by_role("row", name=re.compile(r"^Output 1: "))
     assert output_1.get_by_text("Met", exact=True).is_visible(), output_1.inner_text()
     assert "10 Nov 2022" in output_1.inner_text()
-    assert "Register (attended)" in output_1.inner_text()
+    assert "Facilitator register" in output_1.inner_text()
 
     # And N002, marked absent, has not met Output 1
     journey.follow("All participants")

@@ -206,7 +206,7 @@ def test_a_participant_page_shows_each_output_with_its_status_and_evidence(north
     text = ["".join(r.itertext()) for r in rows]
     assert len(rows) == 3
     assert "Teacher Validated and Training Commenced" in text[0] and "Met" in text[0]
-    assert "27 Nov 2021" in text[0] and "Register (attended)" in text[0]
+    assert "27 Nov 2021" in text[0] and "Facilitator register" in text[0]
     assert "Met late" in text[1] and "Credit progress" in text[1]
     assert "Not met" in text[2] and "24 Feb 2023" in text[2]
     assert "In the window" in page and "16 days left in the window" in page

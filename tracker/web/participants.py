@@ -29,7 +29,7 @@ EXPORT_HEADER = ["participant_id", "full_name", "delivery_partner", "course", "c
     f"output_{n}" for n in range(1, MAX_OUTPUTS + 1)
 ] + ["escalation", "window_ends"]
 BASIS_LABELS = {
-    "register": "Register (attended)",
+    "register": "Facilitator register",
     "self-study": "Self-study",
     "progress": "Credit progress",
     "video": "Video introduction (90% watched)",
