@@ -7,10 +7,15 @@
    time, peak memory;
 4. recompute() of met_on for every participant, against one plain SQL query per evidence
    table reading the same rows;
-5. the engagement export (standings + engagement_rows + csv_text) for every participant.
+5. the engagement export (standings + engagement_rows + csv_text) for every participant;
+6. the pages (bench.pages), through Flask's test client signed in as a partner lead of DP001
+   and of DP002 and as EDT staff: dashboard and filtered participant list (server time, SQL
+   queries per page), EDT's overview of all partners, and partner_overview() alone;
+7. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone.
 
 Targets are printed with each figure; at a scale below 1 the time targets shrink in
-proportion (the memory target and the ratio do not), so a smoke run is only indicative.
+proportion (the memory target, the ratios and the page and report targets do not: a page's
+time is mostly per request, not per participant), so a smoke run is only indicative.
 """
 from __future__ import annotations
 
@@ -29,12 +34,17 @@ from pathlib import Path
 
 from . import dataset
 from .imports import ImportStats, import_file, import_in_child
+from .pages import PAGES_AS_OF, measure_pages, measure_report
 
 IMPORT_SECONDS = 60.0  # for CREDITS_PER_FILE rows
 IMPORT_MB = 500.0
 RECOMPUTE_RATIO = 4.0
 EXPORT_SECONDS = 5.0
 EXPORT_AS_OF = date(2025, 3, 1)
+PAGE_MS = 300.0  # median and 95th percentile of a partner's dashboard and participant list
+OVERVIEW_MS = 1000.0
+REPORT_SECONDS = 5.0
+REPORT_RATIO = 1.3  # the report against WeasyPrint rendering its finished HTML alone
 
 PLAIN_READS = (
     "SELECT participant_id, activity_id, credits, completed_on FROM credit_record",
@@ -147,7 +157,8 @@ def run(
     out(f"NPQ engagement tracker benchmark: {participants:,} participants (scale {scale:g}), seed {seed}")
     out(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {_load()}")
     if scale != 1:
-        out(f"(scale {scale:g}: time targets scaled by {scale:g}; the memory target and the ratio are not)")
+        out(f"(scale {scale:g}: import, recompute and export time targets scaled by {scale:g}; the memory "
+            "target, the ratios and the page and report targets are not)")
 
     url = "sqlite:///" + str(workdir / "bench.db")
     started = time.perf_counter()
@@ -233,6 +244,15 @@ def run(
         figures["credits_reimport"] = {"rows": again.rows, "unchanged": again.unchanged, "seconds": again.seconds,
                                        "cpu_seconds": again.cpu_seconds, "peak_mb": again.peak_mb}
 
+    # 6-7. the pages and the report, on the same database
+    out(f"\npages (Flask test client, signed in) and the partnership report, as of {PAGES_AS_OF}...")
+    started = time.perf_counter()
+    with _profiled(workdir / "profile-pages.prof" if profile else None):
+        figures["pages"] = measure_pages(app)
+    with _profiled(workdir / "profile-report.prof" if profile else None):
+        figures["report"] = measure_report(app, "DP002")
+    out(f"  done in {time.perf_counter() - started:.0f} s")
+
     total = time.perf_counter() - begun
     figures["total_seconds"] = total
     r, e = figures["recompute"], figures["export"]
@@ -258,5 +278,54 @@ def run(
         a = figures["credits_reimport"]
         out(f"  credits file imported again: {a['seconds']:.1f} s (CPU {a['cpu_seconds']:.1f} s), "
             f"{a['unchanged']:,} of {a['rows']:,} rows unchanged, peak {a['peak_mb']:.0f} MB")
+    _page_results(figures["pages"], out)
+    _report_results(figures["report"], out)
     out(f"\nbenchmark took {total:.0f} s end to end")
     return figures
+
+
+def _ms(t: dict) -> str:
+    return f"median {t['median_ms']:.0f} ms, p95 {t['p95_ms']:.0f} ms (CPU median {t['cpu_median_ms']:.0f} ms)"
+
+
+def _page_results(pages: dict, out: Callable[[str], None]) -> None:
+    partners = pages["partners"]
+    lead = partners.get("DP001")
+    names = {"dashboard": "dashboard (/dashboard)", "list": f"participant list ({pages['list_url']})"}
+    for name, label in names.items():
+        if lead is None:
+            out(f"  {label}: not measured (DP001 has no participants at this scale)")
+            continue
+        t = lead[name]
+        matches = f", {lead['list_matches']:,} matching" if name == "list" else ""
+        out(f"  {label}, partner lead of DP001 ({lead['participants']:,} participants{matches}), "
+            f"{t['requests']} requests: {_ms(t)}")
+        worst = max(t["median_ms"], t["p95_ms"])
+        out(f"    target median and p95 under {PAGE_MS:g} ms: {_verdict(worst, PAGE_MS)}")
+        counted = {code: (p["participants"], p[name]["queries"]) for code, p in partners.items()}
+        listed = ", ".join(f"{code} ({n:,} participants) {q}" for code, (n, q) in counted.items())
+        if len(counted) > 1:
+            same = len({q for _, q in counted.values()}) == 1
+            out(f"    SQL queries per page: {listed}; the same whatever the number of participants: "
+                f"{'MET' if same else 'NOT MET'}")
+        else:
+            out(f"    SQL queries per page: {listed} (DP002 has no participants at this scale to compare)")
+    o = pages["overview"]
+    out(f"  EDT overview (/overview), {o['participants']:,} participants in {o['partners']} partners, "
+        f"{o['requests']} requests: {_ms(o)}; {o['queries']} SQL queries")
+    out(f"    target under {OVERVIEW_MS:g} ms (p95): {_verdict(o['p95_ms'], OVERVIEW_MS)}")
+    out(f"    (partner_overview() alone: {_ms(o['direct'])})")
+
+
+def _report_results(report: dict | None, out: Callable[[str], None]) -> None:
+    if report is None:
+        out("  partnership report: not measured (DP002 has no participants at this scale)")
+        return
+    out(f"  partnership report for {report['partner']} ({report['participants']:,} participants, meeting "
+        f"{report['meeting_date']}, {report['pages'] or '?'} pages, {report['pdf_bytes'] / 1e3:.0f} kB), median of "
+        f"{report['repeats']}: "
+        f"{report['report_seconds']:.2f} s (CPU {report['report_cpu_seconds']:.2f} s); WeasyPrint rendering the "
+        f"same HTML alone {report['render_only_seconds']:.2f} s (CPU {report['render_only_cpu_seconds']:.2f} s)")
+    out(f"    target under {REPORT_SECONDS:g} s: {_verdict(report['report_seconds'], REPORT_SECONDS)}")
+    out(f"    ratio {report['ratio']:.2f} (CPU {report['cpu_ratio']:.2f}); target under {REPORT_RATIO:g}: "
+        f"{_verdict(report['ratio'], REPORT_RATIO)}")

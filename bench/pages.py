@@ -1,0 +1,208 @@
+"""Server time and SQL queries of the busiest pages, on the benchmark database.
+
+The pages are fetched through Flask's test client (no network, no browser), signed in through
+the real sign-in form, so the time around `client.get` is the server's time: routing, access
+checks, the queries, the rules, the template. SQL statements are counted with a
+"before_cursor_execute" listener on the engine.
+
+- a partner lead's dashboard and filtered participant list, for DP001 (2,000 participants at
+  scale 1) and for DP002 (500): the time for DP001, the query count for both (it must not grow
+  with the number of participants);
+- EDT's overview of every partner (all participants), and partner_overview() alone;
+- the partnership-meeting report for DP002 beside WeasyPrint rendering its finished HTML alone
+  (bench.report_bench.measure).
+"""
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import time
+from datetime import date, datetime
+
+from sqlalchemy import event, func, select
+
+PAGES_AS_OF = "2023-03-01"  # inside every cohort's course period
+REPORT_MEETING = date(2023, 3, 1)
+PASSWORD = "bench-Slow-Tortoise-Quick-Hare-42"
+LIST_FILTER = {"course": "NPQSL", "escalation": "escalated"}
+PAGE_REQUESTS, PAGE_WARMUPS = 30, 3
+OVERVIEW_REQUESTS, OVERVIEW_WARMUPS = 10, 2
+REPORT_REPEATS = 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value at least `share` of the values are at or below."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timings(values: list[float], cpu: list[float]) -> dict:
+    return {"requests": len(values), "median_ms": statistics.median(values) * 1000,
+            "p95_ms": percentile(values, 0.95) * 1000, "max_ms": max(values) * 1000,
+            "cpu_median_ms": statistics.median(cpu) * 1000}
+
+
+class QueryCounter:
+    """Counts the SQL statements the engine runs while `counting` is true."""
+
+    def __init__(self, engine):
+        self.engine, self.counting, self.statements = engine, False, 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args) -> None:
+        if self.counting:
+            self.statements += 1
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def _users(app) -> dict[str, int]:
+    """A partner lead of DP001 and of DP002 and an EDT staff user; partner code -> participants."""
+    from tracker.accounts.users import create_user
+    from tracker.extensions import db
+    from tracker.models import DeliveryPartner, Participant, User
+
+    with app.app_context():
+        partners = dict(db.session.execute(select(DeliveryPartner.code, DeliveryPartner.id)).all())
+        counts = dict(db.session.execute(
+            select(DeliveryPartner.code, func.count(Participant.id))
+            .join(Participant, Participant.partner_id == DeliveryPartner.id)
+            .group_by(DeliveryPartner.code)).all())
+        now = datetime.now()
+        wanted = [(f"lead-{code.lower()}@bench.example", f"Lead {code}", "partner-lead", partners.get(code))
+                  for code in ("DP001", "DP002")] + [("edt@bench.example", "EDT staff", "edt-staff", None)]
+        for email, name, role, partner_id in wanted:
+            if role == "partner-lead" and partner_id is None:
+                continue  # a tiny run may have no participants for the partner, so no partner
+            if db.session.scalar(select(User.id).where(User.email == email)) is None:
+                create_user(email, name, role, now, password=PASSWORD, partner_id=partner_id)
+        db.session.commit()
+        return {code: counts.get(code, 0) for code in ("DP001", "DP002") if code in partners}
+
+
+def _signed_in(app, email: str):
+    """A test client signed in through the sign-in form, CSRF token included."""
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError("no CSRF token on the sign-in page")
+    response = client.post("/sign-in", data={"csrf_token": token.group(1), "email": email, "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in as {email} failed ({response.status_code})")
+    return client
+
+
+def _get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
+    return response
+
+
+def time_page(client, url: str, requests: int, warmups: int) -> dict:
+    for _ in range(warmups):
+        _get(client, url)
+    wall, cpu = [], []
+    for _ in range(requests):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        _get(client, url)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return timings(wall, cpu)
+
+
+def count_queries(counter: QueryCounter, client, url: str) -> int:
+    counter.statements, counter.counting = 0, True
+    try:
+        _get(client, url)
+    finally:
+        counter.counting = False
+    return counter.statements
+
+
+def _list_matches(app, code: str) -> int:
+    """How many of the partner's participants the list filter matches, as the page computes it."""
+    from tracker.engagement.filters import ParticipantFilters, apply
+    from tracker.engagement.standing import participants_query, standings
+    from tracker.models import DeliveryPartner
+
+    with app.app_context():
+        found = standings(date.fromisoformat(PAGES_AS_OF), participants_query().where(DeliveryPartner.code == code))
+        return len(apply(found, ParticipantFilters.from_args(LIST_FILTER)))
+
+
+def measure_pages(app) -> dict:
+    """Time the pages and count their queries; `app` is the benchmark's app (its database is filled)."""
+    from urllib.parse import urlencode
+
+    from tracker.engagement.overview import partner_overview
+    from tracker.extensions import db
+
+    list_url = "/participants/?" + urlencode(LIST_FILTER)
+    pages = {"dashboard": "/dashboard", "list": list_url}
+    previous_today = app.config.get("TODAY")
+    app.config["TODAY"] = PAGES_AS_OF
+    counts = _users(app)
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+    figures: dict = {"as_of": PAGES_AS_OF, "list_url": list_url, "partners": {}}
+    try:
+        for code, participants in counts.items():
+            if not participants:
+                continue
+            client = _signed_in(app, f"lead-{code.lower()}@bench.example")
+            partner = figures["partners"][code] = {"participants": participants,
+                                                   "list_matches": _list_matches(app, code)}
+            for name, url in pages.items():
+                _get(client, url)  # warm up before counting
+                partner[name] = {"queries": count_queries(counter, client, url)}
+                if code == "DP001":
+                    partner[name].update(time_page(client, url, PAGE_REQUESTS, PAGE_WARMUPS))
+
+        edt = _signed_in(app, "edt@bench.example")
+        _get(edt, "/overview")
+        overview = {"queries": count_queries(counter, edt, "/overview")}
+        overview.update(time_page(edt, "/overview", OVERVIEW_REQUESTS, OVERVIEW_WARMUPS))
+        as_of = date.fromisoformat(PAGES_AS_OF)
+        with app.app_context():
+            wall, cpu = [], []
+            for _ in range(OVERVIEW_REQUESTS):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                partners = partner_overview(as_of)
+                wall.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+                db.session.remove()
+            overview["partners"] = len(partners)
+            overview["participants"] = sum(p.participants for p in partners)
+            overview["direct"] = timings(wall, cpu)
+        figures["overview"] = overview
+    finally:
+        counter.close()
+        app.config["TODAY"] = previous_today
+    return figures
+
+
+def measure_report(app, partner_code: str = "DP002", repeats: int = REPORT_REPEATS) -> dict | None:
+    """bench.report_bench.measure for the partner, or None when it has no participants."""
+    from tracker.extensions import db
+    from tracker.models import DeliveryPartner, Participant
+
+    from .report_bench import measure
+
+    with app.app_context():
+        participants = db.session.scalar(select(func.count(Participant.id)).join(DeliveryPartner)
+                                         .where(DeliveryPartner.code == partner_code))
+        if not participants:
+            return None
+        try:
+            result = measure(partner_code, REPORT_MEETING, repeats=repeats)
+        finally:
+            db.session.remove()
+    render = result["render_only_cpu_seconds"]
+    result["cpu_ratio"] = round(result["report_cpu_seconds"] / render, 3) if render else None
+    result["repeats"] = repeats
+    return result
