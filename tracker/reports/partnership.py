@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..engagement.book import Book
 from ..engagement.history import HistoryItem, histories
+from ..engagement.summary import output_counts
 from ..engagement.recompute import CHUNK, load_evidence
 from ..engagement.standing import Standing, participants_query, standings
 from ..extensions import db
@@ -28,7 +29,6 @@ from ..rules.status import (
     MET,
     MET_LATE,
     NOT_MET,
-    OUTPUT_STATUSES,
     PENDING,
     TOTAL_UNKNOWN,
     URGENCY,
@@ -45,7 +45,6 @@ STATUS_LABELS = {
     CRITERIA_PENDING: "Criteria pending",
 }
 # Always shown; the other two columns appear only in a table that has them.
-CORE_STATUSES = (MET, MET_LATE, BLOCKED, PENDING, NOT_MET)
 ESCALATION_LABELS = {ESCALATED: "Escalated", WINDOW: "In the window", EXTENDED: "Extended", DUE_SOON: "Due soon"}
 # "No output met 3+ weeks after the review date": past the window, with or without an extension.
 PAST_WINDOW = (ESCALATED, EXTENDED)
@@ -335,23 +334,18 @@ def _by_course_cohort(found: list[Standing], book: Book) -> list[tuple[tuple[str
 def _summaries(found: list[Standing], book: Book, cohorts: dict, names: dict[str, str]) -> list[Summary]:
     summaries = []
     for (course, cohort), members in _by_course_cohort(found, book):
-        counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        specs = {}
-        for s in members:
-            for output in s.outputs:
-                counts[output.spec.number][output.status] += 1
-                specs[output.spec.number] = output.spec
-        present = {status for per in counts.values() for status, n in per.items() if n}
-        columns = tuple(st for st in OUTPUT_STATUSES if st in CORE_STATUSES or st in present)
+        table = output_counts(members)  # the dashboard's counts, so both always agree
+        specs = {output.spec.number: output.spec for s in members for output in s.outputs}
+        columns = table.columns
         rows = [
             OutputRow(
-                number,
-                specs[number].name,
-                specs[number].review_date,
-                tuple(counts[number][st] for st in columns),
-                sum(counts[number].values()),
+                row.number,
+                specs[row.number].name,
+                specs[row.number].review_date,
+                tuple(row.counts.get(st, 0) for st in columns),
+                row.total,
             )
-            for number in sorted(specs)
+            for row in table.rows
         ]
         summaries.append(
             Summary(
