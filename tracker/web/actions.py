@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..engagement.book import Book
@@ -47,8 +48,8 @@ def _note(label="Note (optional)"):
         Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT} characters or fewer")])
 
 
-def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return list(labels.items())
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 class ContactForm(FlaskForm):
@@ -145,7 +146,7 @@ def extension(participant_id: str):
     outputs = extendable(schedule)
     form = ExtensionForm()
     form.output.choices = [
-        (spec.number, f"Output {spec.number}: {spec.name} (review date {long_date(spec.review_date)})")
+        SelectChoice(spec.number, f"Output {spec.number}: {spec.name} (review date {long_date(spec.review_date)})")
         for spec in outputs]
     if not form.is_submitted():
         form.output.data = _standing(participant, book).escalation.output

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from sqlalchemy import select
 from wtforms import EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..accounts.users import AccountProblem, create_user
@@ -42,12 +43,12 @@ def _visible_users():
 def users():
     form = InviteForm()
     if current_user.role == EDT_ADMIN:
-        form.role.choices = [(r, ROLE_NAMES[r]) for r in ROLES]
+        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
         partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all()
-        form.partner.choices = [("", "None (EDT staff)")] + [(p.code, f"{p.code} – {p.name}") for p in partners]
+        form.partner.choices = [SelectChoice("", "None (EDT staff)")] + [SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
     else:
-        form.role.choices = [(FACILITATOR, ROLE_NAMES[FACILITATOR]), (PARTNER_LEAD, ROLE_NAMES[PARTNER_LEAD])]
-        form.partner.choices = [(current_user.partner.code, current_user.partner.code)]
+        form.role.choices = [SelectChoice(FACILITATOR, ROLE_NAMES[FACILITATOR]), SelectChoice(PARTNER_LEAD, ROLE_NAMES[PARTNER_LEAD])]
+        form.partner.choices = [SelectChoice(current_user.partner.code, current_user.partner.code)]
     invite_link = None
     if form.validate_on_submit():
         partner_id = current_user.partner_id

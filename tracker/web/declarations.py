@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..declarations.listing import build, for_participants, jsonl, csv_file, records, unsigned
@@ -122,7 +123,7 @@ def show(participant_id: str, kind: str):
     made, stored = _declaration(participant, kind)
     current = stored.state if stored else None
     form = StateForm()
-    form.state.choices = [("", "Choose a state")] + [(s, STATE_LABELS[s]) for s in reachable(current)]
+    form.state.choices = [SelectChoice("", "Choose a state")] + [SelectChoice(s, STATE_LABELS[s]) for s in reachable(current)]
     recordable = bool(form.state.choices[1:]) and (stored is not None or not made.blocked)
     if recordable and form.validate_on_submit():
         try:

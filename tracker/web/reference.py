@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from sqlalchemy import select
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..engagement.book import Book
@@ -182,7 +183,7 @@ def new_activity(code: str, number: int):
     course = _course_or_404(code)
     block = _block_or_404(course, number)
     form = NewActivityForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
-    form.component.choices = [("", "Choose a component")] + list(COMPONENT_NAMES.items())
+    form.component.choices = [SelectChoice("", "Choose a component")] + [SelectChoice(v, label) for v, label in COMPONENT_NAMES.items()]
     if form.validate_on_submit():
         try:
             outcome = add_activity(block, current_user.email, component=form.component.data, title=form.title.data,
