@@ -129,3 +129,12 @@ def test_a_leadership_final_is_output_4_and_needs_output_3():
     assert CREDITED > r2
     assert [o.met_on for o in result] == [EARLY, R1 + days(1), CREDITED, ASSESSED]
     assert result[3].basis == ("credits-90", "assessment")
+
+
+def test_the_share_the_final_output_needs_is_decided_in_one_place():
+    from tracker.rules.outputs import credits_needed, reaches_final_share
+
+    assert credits_needed(249) == 225 and credits_needed(200) == 180 and credits_needed(237) == 214
+    assert not reaches_final_share(224, 249) and reaches_final_share(225, 249)
+    assert all(reaches_final_share(credits_needed(t), t) and not reaches_final_share(credits_needed(t) - 1, t)
+               for t in range(1, 400))

@@ -147,3 +147,18 @@ def test_a_contingency_mark_and_a_video_on_the_same_day_are_still_not_preferred(
     met = compute_outputs(schedule, content, evidence)[0]
     assert met.basis == ("register", "video")
     assert met.not_preferred
+
+
+def test_a_video_view_counts_from_90_percent():
+    from tracker.rules.outputs import video_counts
+
+    assert not video_counts(89.9) and video_counts(90) and video_counts(100)
+
+
+def test_evidence_dated_after_today_is_in_the_future():
+    from datetime import date
+
+    from tracker.rules.facts import dated_in_future
+
+    today = date(2026, 11, 24)
+    assert dated_in_future(date(2026, 11, 25), today) and not dated_in_future(today, today)

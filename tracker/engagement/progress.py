@@ -14,12 +14,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Block, CreditRecord, RegisterEntry, VideoViewRecord
-from ..rules.facts import VIDEO_THRESHOLD, Credit
-from ..rules.outputs import score_on
+from ..rules.facts import Credit
+from ..rules.outputs import credits_needed, reaches_final_share, score_on, video_counts
 from .book import CourseFacts
-
-TARGET_TENTHS = 9  # the final output needs 90% of the course total
-
 
 @dataclass(frozen=True)
 class Tally:
@@ -40,11 +37,11 @@ class Tally:
     @property
     def needed(self) -> int | None:
         """Credits that make 90% of the total (integers: 90% of 249 needs 225)."""
-        return None if self.total is None else -(-self.total * TARGET_TENTHS // 10)
+        return None if self.total is None else credits_needed(self.total)
 
     @property
     def reached(self) -> bool:
-        return self.total is not None and self.earned * 10 >= self.total * TARGET_TENTHS
+        return self.total is not None and reaches_final_share(self.earned, self.total)
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,7 @@ class ViewLine:
 
     @property
     def counts(self) -> bool:
-        return self.percent >= VIDEO_THRESHOLD
+        return video_counts(self.percent)
 
 
 def registers(participant_pk: int) -> list[RegisterLine]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
-from ..rules.facts import ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT
+from ..rules.facts import ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, dated_in_future
 from . import fields
 from .base import Importer, RowError
 from .book_lookup import find_activity, find_block
@@ -61,7 +61,7 @@ class EvidenceImporter(Importer):
             day = fields.a_date(cell)
         except ValueError as error:
             raise RowError(column, str(error)) from None
-        if day > self.context.today:
+        if dated_in_future(day, self.context.today):
             raise RowError(column, f"{day.isoformat()} is in the future")
         return day
 

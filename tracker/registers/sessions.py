@@ -15,7 +15,7 @@ from ..engagement.book import Book
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..models import Activity, Block, Cohort, Course, DeliveryPartner, Participant, RegisterEntry, RegisterSession
-from ..rules.facts import ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT
+from ..rules.facts import ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT, dated_in_future
 
 
 class SessionProblem(ValueError):
@@ -76,7 +76,7 @@ def cohorts() -> list[Cohort]:
 
 def session_date_problem(session_date: date, today: date) -> str | None:
     """Evidence dated after today is refused (DOMAIN.md "Evidence")."""
-    return "Session date must be today or in the past" if session_date > today else None
+    return "Session date must be today or in the past" if dated_in_future(session_date, today) else None
 
 
 def create_session(*, partner_id: int, activity_id: int, cohort: int, session_date: date, today: date,

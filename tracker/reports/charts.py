@@ -7,7 +7,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..rules.status import OUTPUT_STATUSES
-from .partnership import STATUS_LABELS, CourseStatus, Progress
+from ..engagement.labels import STATUS_LABELS
+from .partnership import CourseStatus, Progress
 
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 INK = "#0b0c0c"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..engagement.book import Book
 from ..engagement.history import HistoryItem, histories
+from ..engagement.labels import ESCALATION_LABELS
 from ..engagement.summary import output_counts
 from ..engagement.recompute import CHUNK, load_evidence
 from ..engagement.standing import Standing, participants_query, standings
@@ -20,32 +21,8 @@ from ..extensions import db
 from ..models import Cohort, DeliveryPartner, Participant
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from ..rules.outputs import score_on
-from ..rules.status import (
-    BLOCKED,
-    CRITERIA_PENDING,
-    DUE_SOON,
-    ESCALATED,
-    EXTENDED,
-    MET,
-    MET_LATE,
-    NOT_MET,
-    PENDING,
-    TOTAL_UNKNOWN,
-    URGENCY,
-    WINDOW,
-)
+from ..rules.status import ESCALATED, EXTENDED, URGENCY
 
-STATUS_LABELS = {
-    MET: "Met",
-    MET_LATE: "Met late",
-    BLOCKED: "Blocked",
-    PENDING: "Pending",
-    NOT_MET: "Not met",
-    TOTAL_UNKNOWN: "Total unknown",
-    CRITERIA_PENDING: "Criteria pending",
-}
-# Always shown; the other two columns appear only in a table that has them.
-ESCALATION_LABELS = {ESCALATED: "Escalated", WINDOW: "In the window", EXTENDED: "Extended", DUE_SOON: "Due soon"}
 # "No output met 3+ weeks after the review date": past the window, with or without an extension.
 PAST_WINDOW = (ESCALATED, EXTENDED)
 BANDS = 10
@@ -445,10 +422,6 @@ def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
     ]
     found.sort(key=lambda g: (-g.days_after_review, g.course, g.cohort))
     return found
-
-
-def _words(value: str) -> str:
-    return value.replace("-", " ")
 
 
 def _actions(found: list[Standing], on: date, interventions: dict[int, list[Intervention]]) -> list[Action]:

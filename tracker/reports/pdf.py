@@ -13,7 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML
 
 from . import charts
-from .partnership import STATUS_LABELS, build_report
+from ..engagement.labels import STATUS_LABELS
+from .partnership import build_report
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "print.css"

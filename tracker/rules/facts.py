@@ -39,6 +39,11 @@ PARTICIPANT_STATUSES = (ACTIVE, DEFERRED, WITHDRAWN)
 VIDEO_THRESHOLD = 90  # percent of a block's video introduction
 
 
+def dated_in_future(day: date, today: date) -> bool:
+    """Evidence carries the day the engagement happened; a day after today is refused."""
+    return day > today
+
+
 @dataclass(frozen=True)
 class OutputSpec:
     number: int

@@ -61,7 +61,7 @@ def _first_full_views(evidence: Evidence) -> dict[int, date]:
     """For each block, the first date its video introduction was watched to the threshold."""
     first: dict[int, date] = {}
     for view in evidence.videos:
-        if view.percent >= VIDEO_THRESHOLD and (view.block not in first or view.viewed_on < first[view.block]):
+        if video_counts(view.percent) and (view.block not in first or view.viewed_on < first[view.block]):
             first[view.block] = view.viewed_on
     return first
 
@@ -132,20 +132,37 @@ def _retention_output(spec, anchor: date, scored, attended, first_video) -> Outp
     return _conclude(spec.number, candidates, later)
 
 
-def credits_reached(content: Content, credits: list, share_tenths: int = 9) -> date | None:
-    """The first date the score reaches share_tenths/10 of the course total (integers only).
+FINAL_SHARE_TENTHS = 9  # the final output needs 90% of the course's credits
+
+
+def reaches_final_share(score: int, total: int) -> bool:
+    """score x 10 >= total x 9, in integers: 90% of 249 needs 225, not 224."""
+    return score * 10 >= total * FINAL_SHARE_TENTHS
+
+
+def credits_needed(total: int) -> int:
+    """The fewest whole credits that reach the final output's share of `total`."""
+    return -(-total * FINAL_SHARE_TENTHS // 10)
+
+
+def video_counts(percent: float) -> bool:
+    """A view of a block's video introduction counts from the threshold (89.9% does not)."""
+    return percent >= VIDEO_THRESHOLD
+
+
+def credits_reached(content: Content, credits: list) -> date | None:
+    """The first date the score reaches the final output's share of the course total.
 
     credits: in date order.
     """
     if content.total is None:
         return None
-    return _reached(_scored(content, credits), content.total, share_tenths)
+    return _reached(_scored(content, credits), content.total)
 
 
-def _reached(scored: list[tuple[date, int, int]], total: int, share_tenths: int = 9) -> date | None:
+def _reached(scored: list[tuple[date, int, int]], total: int) -> date | None:
     best: dict[int, int] = {}
     score = 0
-    needed = total * share_tenths
     last = len(scored) - 1
     for index, (on, activity, value) in enumerate(scored):
         gain = value - best.get(activity, 0)
@@ -153,7 +170,7 @@ def _reached(scored: list[tuple[date, int, int]], total: int, share_tenths: int 
             score += gain
             best[activity] = value
         # the score as of a day counts only once that day's records are all in
-        if score * 10 >= needed and (index == last or scored[index + 1][0] != on):
+        if reaches_final_share(score, total) and (index == last or scored[index + 1][0] != on):
             return on
     return None
 

@@ -5,24 +5,28 @@ from datetime import date
 
 from flask import Flask
 
-STATUS_TAGS = {
-    "met": ("Met", "govuk-tag--green"),
-    "met-late": ("Met late", "govuk-tag--turquoise"),
-    "blocked": ("Blocked", "govuk-tag--orange"),
-    "pending": ("Pending", "govuk-tag--blue"),
-    "not-met": ("Not met", "govuk-tag--red"),
-    "total-unknown": ("Total unknown", "govuk-tag--grey"),
-    "criteria-pending": ("Criteria pending", "govuk-tag--grey"),
+from ..engagement.labels import ESCALATION_LABELS, STATUS_LABELS
+
+_STATUS_CLASSES = {
+    "met": "govuk-tag--green",
+    "met-late": "govuk-tag--turquoise",
+    "blocked": "govuk-tag--orange",
+    "pending": "govuk-tag--blue",
+    "not-met": "govuk-tag--red",
+    "total-unknown": "govuk-tag--grey",
+    "criteria-pending": "govuk-tag--grey",
 }
-ESCALATION_TAGS = {
-    "none": ("None", "govuk-tag--grey"),
-    "due-soon": ("Due soon", "govuk-tag--yellow"),
-    "window": ("In the window", "govuk-tag--orange"),
-    "extended": ("Extended", "govuk-tag--purple"),
-    "escalated": ("Escalated", "govuk-tag--red"),
-    "deferred": ("Deferred", "govuk-tag--grey"),
-    "withdrawn": ("Withdrawn", "govuk-tag--grey"),
+_ESCALATION_CLASSES = {
+    "none": "govuk-tag--grey",
+    "due-soon": "govuk-tag--yellow",
+    "window": "govuk-tag--orange",
+    "extended": "govuk-tag--purple",
+    "escalated": "govuk-tag--red",
+    "deferred": "govuk-tag--grey",
+    "withdrawn": "govuk-tag--grey",
 }
+STATUS_TAGS = {status: (label, _STATUS_CLASSES[status]) for status, label in STATUS_LABELS.items()}
+ESCALATION_TAGS = {state: (label, _ESCALATION_CLASSES[state]) for state, label in ESCALATION_LABELS.items()}
 
 
 def long_date(value: date | None) -> str:
