@@ -287,4 +287,4 @@ def test_an_email_that_is_not_an_email_is_refused():
 def test_a_course_change_for_a_participant_with_evidence_is_refused():
     assert run_bytes("credits", lines(CREDITS, "P3,1,Survey,,2022-10-05,platform")).ok
     errors = refused("participants", PARTICIPANT_HEADER, "P3,Name P3,p3@example.org,NORTH,NPQSL,3,yes,yes,active")
-    assert errors == ["participant P3: course: has evidence recorded, so cannot change course"]
+    assert errors == ["row 2: course: participant P3 has evidence recorded, so cannot change course"]

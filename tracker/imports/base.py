@@ -198,6 +198,7 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
             row = dict(zip(names, pick(values)))
         else:
             row = {name: (values[i] if i < len(values) else "") for name, i in positions.items()}
+        importer.row_number = number  # for checks that can only run once the whole file is read
         try:
             key, parsed = importer.parse(row)
         except RowError as error:

@@ -62,7 +62,12 @@ class ParticipantsImporter(Importer):
         status = fields.text(row.get("status", "")).lower() or None
         if status is not None and status not in PARTICIPANT_STATUSES:
             raise RowError("status", f"'{status}' is not one of {', '.join(PARTICIPANT_STATUSES)}")
+        self.rows[ref] = self.row_number
         return (ref,), (name, email, partner, facts.course.id, cohort, flags[0], flags[1], status)
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.rows: dict[str, int] = {}  # participant_id -> its row in the file
 
     def participant_of(self, key):
         return key[0]
@@ -84,7 +89,8 @@ class ParticipantsImporter(Importer):
         with_evidence = _with_evidence([stored[ref][0] for ref in moves])
         for ref in moves:
             if stored[ref][0] in with_evidence:
-                result.errors.append(f"participant {ref}: course: has evidence recorded, so cannot change course")
+                result.errors.append(f"row {self.rows[ref]}: course: participant {ref} has evidence recorded, "
+                                     "so cannot change course")
         if result.errors:
             return
         creates, updates = [], []
