@@ -136,9 +136,7 @@ def row_problem(line: str) -> RowProblem:
     their whole text as the message."""
     match = re.fullmatch(r"row (\d+): (.*)", line, re.S)
     if match is None:
-        match = re.fullmatch(r"(participant \S+): (.*)", line, re.S)
-        if match is None:
-            return RowProblem("", "", line)
+        return RowProblem("", "", line)
     where, rest = match.groups()
     column, _, message = rest.partition(": ")
     if column.startswith("missing column"):
