@@ -61,7 +61,7 @@ def journey(chromium, live_server, session, as_of):
     """A fresh browser context (no cookies) against a database holding reference data only."""
     context = chromium.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London",
                                    accept_downloads=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield Journey(page)
     context.close()

@@ -68,7 +68,7 @@ def test_the_same_participant_and_date_again_updates_that_record(as_staff):
     stored = db.session.scalars(select(AssessmentRecord)).all()
     assert [(r.status, r.result) for r in stored] == [("moderated", "fail")]
     assert "Final output: met late" in as_staff.get(URL).get_data(as_text=True)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "assessments")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "assessments").order_by(AuditEvent.id)).all()
     assert actions == ["create", "update"]
 
 
