@@ -334,3 +334,42 @@ def test_xlsx_bytes_escapes_formulas_and_reads_back_as_text():
     assert rows[1] == ["'=HYPERLINK(\"http://x\")", "'@cmd", 3]
     assert rows[2][0] == "P1" and rows[2][1] in (None, "") and rows[2][2] == -1
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+# recompute
+
+
+def test_recompute_restores_the_stored_met_on_from_the_evidence(examples):
+    from tracker.models import OutputRecord
+
+    before = sorted(db.session.execute(select(OutputRecord.participant_id, OutputRecord.number,
+                                              OutputRecord.met_on)).all())
+    db.session.execute(db.delete(OutputRecord))
+    db.session.commit()
+    result = examples("recompute")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"recomputed {count(Participant)} participants\n"
+    after = sorted(db.session.execute(select(OutputRecord.participant_id, OutputRecord.number,
+                                             OutputRecord.met_on)).all())
+    assert before and after == before
+    assert examples("engagement", "--as-of", "2023-11-20").stdout_bytes == \
+        (EXAMPLES / "engagement-2023-11-20.csv").read_bytes()
+
+
+def test_recompute_is_listed_with_its_help(cli):
+    result = cli("--help")
+    assert "recompute" in result.stdout
+    assert "Recompute and store met_on" in cli("recompute", "--help").stdout
+
+
+def test_the_command_line_package_has_one_module_per_group_and_no_cycle():
+    import importlib
+    import sys
+
+    for name in [m for m in sys.modules if m == "tracker.cli" or m.startswith("tracker.cli.")]:
+        del sys.modules[name]
+    for group in ("data", "imports", "exports", "reports", "people", "demo"):
+        assert importlib.import_module(f"tracker.cli.{group}").COMMANDS
+    import tracker.reports as reports_package
+    import os
+    assert not os.path.exists(os.path.join(os.path.dirname(reports_package.__file__), "cli.py"))

@@ -31,10 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)
     from .cli import register_commands
-    from .commands import register_people_commands
     from .web import register_web
 
     register_commands(app)
-    register_people_commands(app)
     register_web(app)
     return app

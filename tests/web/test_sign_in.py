@@ -228,6 +228,19 @@ def test_create_user_on_the_command_line_makes_an_admin_who_can_sign_in(app, ses
     assert "Users" in text(browser.get("/users/"))
 
 
+def test_create_user_on_the_command_line_is_audited(app, session):
+    from tracker.models import AuditEvent
+
+    result = app.test_cli_runner().invoke(args=["create-user", "--email", "audited@edt.example", "--name", "A",
+                                                "--role", "edt-staff", "--password", "a-long-admin-phrase-1"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "audited@edt.example"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "user",
+                                                       AuditEvent.entity_id == str(user.id)))
+    assert (event.actor, event.action) == ("command line", "create")
+    assert '"role": "edt-staff"' in event.after
+
+
 def test_create_user_refuses_a_short_password(app, session):
     result = app.test_cli_runner().invoke(args=["create-user", "--email", "a@edt.example", "--name", "A",
                                                 "--role", "edt-admin", "--password", "short"])

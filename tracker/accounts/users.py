@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..audit import record
 from ..extensions import db
 from ..models import User
 from ..models.accounts import ROLES
@@ -24,8 +25,13 @@ def _token_hash(token: str) -> str:
 
 
 def create_user(email: str, name: str, role: str, now: datetime, *, password: str | None = None,
-                partner_id: int | None = None, invited_by: int | None = None) -> tuple[User, str | None]:
-    """Returns the user and, when no password is given, a one-time invitation token."""
+                partner_id: int | None = None, invited_by: int | None = None,
+                actor: str | None = None) -> tuple[User, str | None]:
+    """Returns the user and, when no password is given, a one-time invitation token.
+
+    With an actor, the new account is written to the audit trail: "invite" when it waits for an
+    invitation to be accepted, "create" when it has a password.
+    """
     email = email.strip().casefold()
     if role not in ROLES:
         raise AccountProblem(f"role must be one of {', '.join(ROLES)}")
@@ -49,6 +55,10 @@ def create_user(email: str, name: str, role: str, now: datetime, *, password: st
         user.invite_token_hash = _token_hash(token)
         user.invite_expires_at = now + INVITE_LIFETIME
     db.session.add(user)
+    if actor is not None:
+        db.session.flush()
+        record(actor, "create" if token is None else "invite", "user", user.id,
+               after={"email": user.email, "role": user.role})
     return user, token
 
 

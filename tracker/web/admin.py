@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..accounts.users import AccountProblem, create_user
-from ..audit import record
 from ..extensions import db
 from ..models import DeliveryPartner, User
 from ..models.accounts import EDT_ADMIN, FACILITATOR, PARTNER_LEAD, ROLE_NAMES, ROLES
@@ -58,12 +57,10 @@ def users():
         try:
             user, token = create_user(form.email.data, form.name.data, form.role.data,
                                       datetime.now(timezone.utc).replace(tzinfo=None),
-                                      partner_id=partner_id, invited_by=current_user.id)
+                                      partner_id=partner_id, invited_by=current_user.id, actor=current_user.email)
         except AccountProblem as problem:
             form.email.errors.append(str(problem))
         else:
-            db.session.flush()
-            record(current_user.email, "invite", "user", user.id, after={"email": user.email, "role": user.role})
             db.session.commit()
             invite_link = url_for("auth.accept_invitation", token=token, _external=True)
             flash(f"Invitation created for {user.email}. Send them this link (valid for 7 days): {invite_link}", "success")

@@ -1,0 +1,12 @@
+"""The command line of INTERCHANGE.md: `flask --app tracker COMMAND`, one module per group."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import data, demo, exports, imports, people, reports
+
+
+def register_commands(app: Flask) -> None:
+    for group in (data, imports, exports, reports, people, demo):
+        for command in group.COMMANDS:
+            app.cli.add_command(command)
