@@ -12,8 +12,10 @@ from the reference data (the Book), so titles, credit values and dates are the r
 - registers for training events, video views per block, assessments near the final
   review date; every date within the participant's course period and never after CAP.
 
-Credits are written to several files of at most `credits_per_file` rows (the first is the
-file whose import the benchmark measures).
+The files come in two stages (DatasetFiles): a fifth of the participants, DP002 whole among
+them, then the rest. Credits are written to several files of at most `credits_per_file` rows
+(the first of the second stage is the file whose import the benchmark measures); new credit
+rows for the upload benchmark go to credits-upload.csv.
 """
 from __future__ import annotations
 
@@ -77,21 +79,49 @@ class CoursePlan:
 
 
 @dataclass
-class DatasetFiles:
-    folder: Path
+class StageFiles:
+    """The files of one stage of the import, in the order they must be imported."""
+
     participants: Path
     credits: list[Path]
     attendance: Path
     video_views: Path
     assessments: Path
     rows: Counter  # kind -> rows written
-    partners: Counter  # partner code -> participants
+    refs: int  # participants
 
     def imports(self) -> list[tuple[str, Path]]:
-        """(kind, file) in the order they must be imported."""
         return ([("participants", self.participants)] + [("credits", path) for path in self.credits]
                 + [("attendance", self.attendance), ("video-views", self.video_views),
                    ("assessments", self.assessments)])
+
+
+@dataclass
+class DatasetFiles:
+    """Two stages: a fifth of the participants (DP002 whole among them), then the rest.
+
+    Between the stages the benchmark times DP002's dashboard, to compare with the same page at
+    national size. `upload` holds new credit rows (never imported) for the upload benchmark.
+    """
+
+    folder: Path
+    stages: tuple[StageFiles, StageFiles]
+    upload: Path
+    upload_rows: int
+    rows: Counter  # kind -> rows written, both stages
+    partners: Counter  # partner code -> participants
+
+    @property
+    def credits(self) -> list[Path]:
+        return self.stages[0].credits + self.stages[1].credits
+
+    @property
+    def measured_credits(self) -> Path:
+        """The credits file whose import is measured: the first of the national stage (the largest)."""
+        return self.stages[1].credits[0]
+
+    def imports(self) -> list[tuple[str, Path]]:
+        return self.stages[0].imports() + self.stages[1].imports()
 
 
 def course_plans(book: Book) -> dict[str, CoursePlan]:
@@ -146,8 +176,8 @@ class _Dates:
 class _CreditFiles:
     """The credits rows, in files of at most `per_file` rows: credits-1.csv, credits-2.csv..."""
 
-    def __init__(self, folder: Path, per_file: int):
-        self.folder, self.per_file = folder, per_file
+    def __init__(self, folder: Path, per_file: int, stem: str = "credits"):
+        self.folder, self.per_file, self.stem = folder, per_file, stem
         self.paths: list[Path] = []
         self.rows = 0
         self._handle = self._writer = None
@@ -156,7 +186,7 @@ class _CreditFiles:
     def writerow(self, row: list) -> None:
         if self._writer is None or self._in_file >= self.per_file:
             self.close()
-            path = self.folder / f"credits-{len(self.paths) + 1}.csv"
+            path = self.folder / f"{self.stem}-{len(self.paths) + 1}.csv"
             self.paths.append(path)
             self._handle = open(path, "w", newline="", encoding="utf-8")
             self._writer = csv.writer(self._handle)
@@ -197,6 +227,56 @@ class _Participant:
         return max(self.start, min(int(day), self.end))
 
 
+SMALL_STAGE = 0.2  # the first stage: a fifth of the participants
+UPLOAD_ROWS = 100_000  # new credit rows in the upload file, at scale 1
+SCALING_PARTNER = "DP002"  # wholly in the first stage
+
+
+class _Stage:
+    def __init__(self, folder: Path, name: str, credits_per_file: int):
+        self.folder, self.name = folder, name
+        self.credits = _CreditFiles(folder, credits_per_file, f"credits-{name}")
+        self.handles = {kind: open(folder / f"{kind}-{name}.csv", "w", newline="", encoding="utf-8")
+                        for kind in ("participants", "attendance", "video-views", "assessments")}
+        self.writers = {kind: csv.writer(handle) for kind, handle in self.handles.items()}
+        for kind, writer in self.writers.items():
+            writer.writerow(HEADERS[kind])
+        self.rows: Counter = Counter()
+
+    def close(self) -> StageFiles:
+        for handle in self.handles.values():
+            handle.close()
+        self.credits.close()
+        self.rows["credits"] = self.credits.rows
+        f = self.folder
+        return StageFiles(f / f"participants-{self.name}.csv", self.credits.paths, f / f"attendance-{self.name}.csv",
+                          f / f"video-views-{self.name}.csv", f / f"assessments-{self.name}.csv", self.rows,
+                          self.rows["participants"])
+
+
+class _UploadRows:
+    """New credit rows for the upload benchmark: the national stage's first credits, each a day later.
+
+    A day later is a new record (participant + activity + date) that no other row has: a
+    partial score and its completion are at least three days apart.
+    """
+
+    def __init__(self, wanted: int):
+        self.wanted, self.rows = wanted, []
+
+    def add(self, row: list) -> None:
+        if len(self.rows) < self.wanted:
+            day = date.fromisoformat(row[4]) + timedelta(days=1)
+            self.rows.append(row[:4] + [day.isoformat()] + row[5:])
+
+    def write(self, path: Path) -> int:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS["credits"])
+            writer.writerows(self.rows)
+        return len(self.rows)
+
+
 def generate(folder: Path, book: Book, participants: int = FULL_PARTICIPANTS, seed: int = 2025,
              credits_per_file: int = CREDITS_PER_FILE) -> DatasetFiles:
     rng = random.Random(seed)
@@ -208,31 +288,31 @@ def generate(folder: Path, book: Book, participants: int = FULL_PARTICIPANTS, se
     counts = partner_counts(participants, rng)
     partners = [code for code, n in sorted(counts.items()) for _ in range(n)]
     rng.shuffle(partners)
+    small = max(0, round(participants * SMALL_STAGE) - counts.get(SCALING_PARTNER, 0))
+    upload = _UploadRows(max(1, round(UPLOAD_ROWS * participants / FULL_PARTICIPANTS)))
 
-    rows: Counter = Counter()
-    credits = _CreditFiles(folder, credits_per_file)
-    handles = {kind: open(folder / f"{kind}.csv", "w", newline="", encoding="utf-8")
-               for kind in ("participants", "attendance", "video-views", "assessments")}
+    stages = (_Stage(folder, "a", credits_per_file), _Stage(folder, "b", credits_per_file))
     try:
-        writers = {kind: csv.writer(handle) for kind, handle in handles.items()}
-        for kind, writer in writers.items():
-            writer.writerow(HEADERS[kind])
         for number, partner in enumerate(partners, start=1):
-            person = _participant(rng, number, partner, plans, starts, schedules, writers["participants"])
-            rows["participants"] += 1
+            if partner == SCALING_PARTNER:
+                stage = stages[0]
+            elif small:
+                stage, small = stages[0], small - 1
+            else:
+                stage = stages[1]
+            person = _participant(rng, number, partner, plans, starts, schedules, stage.writers["participants"])
+            stage.rows["participants"] += 1
             if person is None:
                 continue  # EHCO: no content, no evidence criteria yet
-            _credits(rng, person, dates, credits)
-            rows["attendance"] += _registers(rng, person, dates, writers["attendance"])
-            rows["video-views"] += _video_views(rng, person, dates, writers["video-views"])
-            rows["assessments"] += _assessments(rng, person, dates, writers["assessments"])
+            _credits(rng, person, dates, stage.credits, upload.add if stage is stages[1] else None)
+            stage.rows["attendance"] += _registers(rng, person, dates, stage.writers["attendance"])
+            stage.rows["video-views"] += _video_views(rng, person, dates, stage.writers["video-views"])
+            stage.rows["assessments"] += _assessments(rng, person, dates, stage.writers["assessments"])
     finally:
-        for handle in handles.values():
-            handle.close()
-        credits.close()
-    rows["credits"] = credits.rows
-    return DatasetFiles(folder, folder / "participants.csv", credits.paths, folder / "attendance.csv",
-                        folder / "video-views.csv", folder / "assessments.csv", rows, Counter(counts))
+        closed = tuple(stage.close() for stage in stages)
+    rows = closed[0].rows + closed[1].rows
+    upload_path = folder / "credits-upload.csv"
+    return DatasetFiles(folder, closed, upload_path, upload.write(upload_path), rows, Counter(counts))
 
 
 def _participant(rng, number, partner, plans, starts, schedules, writer) -> _Participant | None:
@@ -266,7 +346,7 @@ def _participant(rng, number, partner, plans, starts, schedules, writer) -> _Par
     return _Participant(ref, partner, cohort, plan, status, start, end, reach, skip, reviews)
 
 
-def _credits(rng: random.Random, p: _Participant, dates: _Dates, out: _CreditFiles) -> None:
+def _credits(rng: random.Random, p: _Participant, dates: _Dates, out: _CreditFiles, copy=None) -> None:
     """Activities in course order up to the reach; sometimes a partial score first, then the rest."""
     items = p.plan.items
     in_block = Counter(item.block for item in items)
@@ -287,6 +367,8 @@ def _credits(rng: random.Random, p: _Participant, dates: _Dates, out: _CreditFil
                 on = later
         full = "" if rng.random() < 0.5 else item.credits  # blank means the activity's full value
         out.writerow([p.ref, item.block, item.title, full, dates.text(on), source])
+        if copy is not None:
+            copy([p.ref, item.block, item.title, full, dates.text(on), source])
 
 
 def _registers(rng: random.Random, p: _Participant, dates: _Dates, out) -> int:

@@ -8,7 +8,13 @@ checks, the queries, the rules, the template. SQL statements are counted with a
 - a partner lead's dashboard and filtered participant list, for DP001 (2,000 participants at
   scale 1) and for DP002 (500): the time for DP001, the query count for both (it must not grow
   with the number of participants);
-- EDT's overview of every partner (all participants), and partner_overview() alone;
+- EDT's overview of every partner (all participants), and partner_overview() alone; EDT's
+  /declarations and EDT's participant list (every participant); the first request of each
+  EDT page (after an import) is reported beside the later ones;
+- DP002's dashboard, timed once a fifth of the national data is in and again at national size
+  (dashboard_timing), to show a partner's page does not grow with the country;
+- an upload of new credit rows through /uploads, and the time of its confirmation
+  (measure_upload);
 - the partnership-meeting report for DP002 beside WeasyPrint rendering its finished HTML alone
   (bench.report_bench.measure).
 """
@@ -28,7 +34,10 @@ PASSWORD = "bench-Slow-Tortoise-Quick-Hare-42"
 LIST_FILTER = {"course": "NPQSL", "escalation": "escalated"}
 PAGE_REQUESTS, PAGE_WARMUPS = 30, 3
 OVERVIEW_REQUESTS, OVERVIEW_WARMUPS = 10, 2
-REPORT_REPEATS = 3
+EDT_PAGES = {"overview": "/overview", "declarations": "/declarations", "edt_list": "/participants/"}
+REPORT_REPEATS = 5
+SCALING_PARTNER = "DP002"
+UPLOAD_TODAY = "2026-11-24"  # the upload's rows run to the dataset's last day
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -104,15 +113,21 @@ def _get(client, url: str):
 
 
 def time_page(client, url: str, requests: int, warmups: int) -> dict:
+    """`warmups` requests, then `requests` timed ones; first_ms is the first warm-up's time."""
+    first = None
     for _ in range(warmups):
+        started = time.perf_counter()
         _get(client, url)
+        first = time.perf_counter() - started if first is None else first
     wall, cpu = [], []
     for _ in range(requests):
         started, started_cpu = time.perf_counter(), time.process_time()
         _get(client, url)
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
-    return timings(wall, cpu)
+    found = timings(wall, cpu)
+    found["first_ms"] = None if first is None else first * 1000
+    return found
 
 
 def count_queries(counter: QueryCounter, client, url: str) -> int:
@@ -164,9 +179,10 @@ def measure_pages(app) -> dict:
                     partner[name].update(time_page(client, url, PAGE_REQUESTS, PAGE_WARMUPS))
 
         edt = _signed_in(app, "edt@bench.example")
-        _get(edt, "/overview")
-        overview = {"queries": count_queries(counter, edt, "/overview")}
-        overview.update(time_page(edt, "/overview", OVERVIEW_REQUESTS, OVERVIEW_WARMUPS))
+        for name, url in EDT_PAGES.items():
+            figures[name] = time_page(edt, url, OVERVIEW_REQUESTS, OVERVIEW_WARMUPS)
+            figures[name]["queries"] = count_queries(counter, edt, url)
+        overview = figures["overview"]
         as_of = date.fromisoformat(PAGES_AS_OF)
         with app.app_context():
             wall, cpu = [], []
@@ -179,11 +195,75 @@ def measure_pages(app) -> dict:
             overview["partners"] = len(partners)
             overview["participants"] = sum(p.participants for p in partners)
             overview["direct"] = timings(wall, cpu)
-        figures["overview"] = overview
     finally:
         counter.close()
         app.config["TODAY"] = previous_today
     return figures
+
+
+def dashboard_timing(app, code: str = SCALING_PARTNER) -> dict | None:
+    """The partner lead's dashboard: PAGE_REQUESTS requests after PAGE_WARMUPS; None without participants."""
+    previous_today = app.config.get("TODAY")
+    app.config["TODAY"] = PAGES_AS_OF
+    try:
+        counts = _users(app)
+        if not counts.get(code):
+            return None
+        client = _signed_in(app, f"lead-{code.lower()}@bench.example")
+        found = time_page(client, "/dashboard", PAGE_REQUESTS, PAGE_WARMUPS)
+        found["participants"] = counts[code]
+        return found
+    finally:
+        app.config["TODAY"] = previous_today
+
+
+def _form(page: str, action_end: str, page_url: str = "") -> tuple[str, str]:
+    """(action, CSRF token) of the page's form whose action ends with action_end (a form
+    without an action posts to page_url)."""
+    for form in re.finditer(r"<form\b[^>]*>.*?</form>", page, re.S):
+        found = re.search(r'<form\b[^>]*action="([^"]*)"', form.group(0))
+        action = found.group(1) if found and found.group(1) else page_url
+        if action.endswith(action_end):
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.group(0))
+            return action, token.group(1) if token else ""
+    raise RuntimeError(f"no form posting to ...{action_end}")
+
+
+def measure_upload(app, path) -> dict:
+    """EDT staff upload a credits file at /uploads; the confirmation (the import) is timed."""
+    from tracker.extensions import db
+    from tracker.models import CreditRecord
+
+    previous_today = app.config.get("TODAY")
+    app.config["TODAY"] = UPLOAD_TODAY
+    try:
+        _users(app)
+        client = _signed_in(app, "edt@bench.example")
+        action, token = _form(_get(client, "/uploads").get_data(as_text=True), "/uploads", "/uploads")
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            response = client.post(action, data={"csrf_token": token, "kind": "credits", "file": (handle, path.name)},
+                                   content_type="multipart/form-data")
+        upload_seconds = time.perf_counter() - started
+        if response.status_code != 302:
+            raise RuntimeError(f"upload of {path.name}: {response.status_code}")
+        preview = _get(client, response.headers["Location"]).get_data(as_text=True)
+        action, token = _form(preview, "/confirm")
+        with app.app_context():
+            before = db.session.scalar(select(func.count(CreditRecord.id)))
+            db.session.remove()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.post(action, data={"csrf_token": token})
+        seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        if response.status_code != 302:
+            raise RuntimeError(f"confirming {path.name}: {response.status_code}")
+        with app.app_context():
+            created = db.session.scalar(select(func.count(CreditRecord.id))) - before
+            db.session.remove()
+        return {"file": path.name, "bytes": path.stat().st_size, "created": created, "seconds": seconds,
+                "cpu_seconds": cpu, "upload_seconds": upload_seconds}
+    finally:
+        app.config["TODAY"] = previous_today
 
 
 def measure_report(app, partner_code: str = "DP002", repeats: int = REPORT_REPEATS) -> dict | None:

@@ -1,42 +1,71 @@
-"""The benchmark (`make bench`) at a tiny scale, so that it cannot rot. No timings are checked."""
+"""The benchmark (`make bench`) at a tiny scale, so that it cannot rot. No timings are checked.
+
+It runs on SQLite, and also on PostgreSQL when the suite runs there (TEST_DATABASE_URL): in a
+scratch database of its own on the same server, as `make bench` does on a cluster it starts.
+"""
 from __future__ import annotations
+
+import os
+
+import pytest
 
 from bench import dataset
 from bench.imports import import_in_child
+from bench.postgres import scratch_database
 from bench.run import run
+from bench.table import markdown
 
 
-def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
+@pytest.fixture()
+def databases():
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        yield {"sqlite": None}
+        return
+    with scratch_database(url, f"bench_smoke_{os.getpid()}") as scratch:
+        yield {"sqlite": None, "postgresql": scratch}
+
+
+def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     lines = []
-    figures = run(200, workdir=tmp_path, isolate=False, out=lines.append)
+    figures = run(200, workdir=tmp_path, databases=databases, isolate=False, report_repeats=1, out=lines.append)
 
-    assert figures["participants"] == 200
+    assert figures["participants"] == 200 and set(figures["databases"]) == set(databases)
     rows = figures["dataset"]
     assert rows["participants"] == 200 and rows["credits"] > rows["attendance"] > 0
     assert rows["video-views"] > 0 and rows["assessments"] > 0
-    assert all(not stats["errors"] for stats in figures["imports"])
-    assert sum(s["rows"] for s in figures["imports"] if s["kind"] == "credits") == rows["credits"]
-    assert figures["credits_import"]["rows"] == round(dataset.CREDITS_PER_FILE * 200 / dataset.FULL_PARTICIPANTS)
-    assert figures["credits_reimport"]["unchanged"] == figures["credits_import"]["rows"]
-    assert figures["recompute"]["participants"] == 200
-    assert figures["recompute"]["evidence_rows"] == rows["evidence"]
-    assert figures["export"]["rows"] > 200
-    assert any("target under" in line for line in lines)
+    assert rows["first_stage"] == 40 and rows["upload_rows"] == round(dataset.UPLOAD_ROWS * 200 / dataset.FULL_PARTICIPANTS)
+    for name, db in figures["databases"].items():
+        assert all(not stats["errors"] for stats in db["imports"]), name
+        assert sum(s["rows"] for s in db["imports"] if s["kind"] == "credits") == rows["credits"]
+        assert db["credits_import"]["rows"] == round(dataset.CREDITS_PER_FILE * 200 / dataset.FULL_PARTICIPANTS)
+        assert db["credits_reimport"]["unchanged"] == db["credits_import"]["rows"]
+        assert db["recompute"]["participants"] == 200
+        assert db["recompute"]["evidence_rows"] == rows["evidence"]
+        assert db["export"]["rows"] > 200
 
-    # the pages and the report, on the same database (DP001 has 8 participants here, DP002 2)
-    pages = figures["pages"]
-    assert set(pages["partners"]) == {"DP001", "DP002"}
-    for partner in pages["partners"].values():
-        assert partner["dashboard"]["queries"] > 0 and partner["list"]["queries"] > 0
-    lead = pages["partners"]["DP001"]
-    assert lead["dashboard"]["requests"] == lead["list"]["requests"] == 30
-    assert 0 < lead["dashboard"]["median_ms"] <= lead["dashboard"]["p95_ms"]
-    assert pages["overview"]["participants"] == 200 and pages["overview"]["direct"]["requests"] == 10
-    assert figures["report"]["participants"] == 2 and figures["report"]["render_only_seconds"] > 0
-    assert any(line.startswith("  dashboard (/dashboard)") for line in lines)
-    assert any("SQL queries per page" in line for line in lines)
+        # the pages and the report, on the same database (DP001 has 8 participants here, DP002 2)
+        pages = db["pages"]
+        assert set(pages["partners"]) == {"DP001", "DP002"}
+        for partner in pages["partners"].values():
+            assert partner["dashboard"]["queries"] > 0 and partner["list"]["queries"] > 0
+        lead = pages["partners"]["DP001"]
+        assert lead["dashboard"]["requests"] == lead["list"]["requests"] == 30
+        assert 0 < lead["dashboard"]["median_ms"] <= lead["dashboard"]["p95_ms"]
+        assert pages["overview"]["participants"] == 200 and pages["overview"]["direct"]["requests"] == 10
+        for page in ("overview", "declarations", "edt_list"):
+            assert pages[page]["requests"] == 10 and pages[page]["first_ms"] > 0 and pages[page]["queries"] > 0
+        assert db["dashboard_small"]["participants"] == db["dashboard_national"]["participants"] == 2
+        assert db["upload"]["created"] == rows["upload_rows"]
+        assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
+
+    # one table of every database, each measure with its target and its share of it
+    table = markdown(figures)
+    assert table[0].startswith("| measure | " + " | ".join(databases))
+    assert len(table) == 2 + 13 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with
-    stats = import_in_child("sqlite:///" + str(tmp_path / "bench.db"), "credits", tmp_path / "data" / "credits-1.csv")
+    url = "sqlite:///" + str(tmp_path / "bench.db")
+    stats = import_in_child(url, "credits", tmp_path / "data" / "credits-b-1.csv")
     assert not stats.errors and stats.unchanged == stats.rows > 0 and stats.peak_mb > 0
-

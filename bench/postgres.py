@@ -1,0 +1,57 @@
+"""A PostgreSQL for the benchmark: a throwaway cluster of its own, or a fresh database on a server.
+
+started() runs scripts/postgres.sh (a new cluster on loopback, removed afterwards);
+scratch_database() creates an empty database on an existing server (the smoke test uses the
+test suite's server) and drops it afterwards.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "postgres.sh"
+DEFAULT_DIR = "/tmp/npq-bench-pg"
+DEFAULT_PORT = 55433
+
+
+@contextlib.contextmanager
+def started(folder: str | None = None, port: int | None = None) -> Iterator[str]:
+    """A new cluster (BENCH_PG_DIR, BENCH_PG_PORT); yields its SQLAlchemy URL and stops it at the end."""
+    folder = folder or os.environ.get("BENCH_PG_DIR", DEFAULT_DIR)
+    port = port or int(os.environ.get("BENCH_PG_PORT", DEFAULT_PORT))
+    url = subprocess.run([str(SCRIPT), "start", folder, str(port)], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    try:
+        yield url
+    finally:
+        subprocess.run([str(SCRIPT), "stop", folder], check=False, capture_output=True)
+
+
+@contextlib.contextmanager
+def scratch_database(url: str, name: str) -> Iterator[str]:
+    """An empty database `name` on the server of `url` (its role needs CREATEDB); dropped afterwards."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def server_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SHOW server_version")).scalar_one()
+    finally:
+        engine.dispose()
