@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from .config import Config, database_url
+from .config import Config, database_url, fixed_today
 from .extensions import csrf, db, login_manager, migrate
 
 
@@ -19,8 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
-    if os.environ.get("TRACKER_TODAY"):
-        app.config["TODAY"] = os.environ["TRACKER_TODAY"]
+    app.config["TODAY"] = fixed_today()
     if config:
         app.config.update(config)
 

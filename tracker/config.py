@@ -15,6 +15,11 @@ def database_url(instance_path: str) -> str:
     return "sqlite:///" + os.path.join(instance_path, "tracker.db")
 
 
+def fixed_today() -> str | None:
+    """TRACKER_TODAY (YYYY-MM-DD): the date the tracker takes for today; unset, the real date."""
+    return os.environ.get("TRACKER_TODAY") or None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
+from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent
 
@@ -23,14 +24,10 @@ def _json(values: dict | None) -> str | None:
     return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def record(actor: str, action: str, entity: str, entity_id=None, *, participant_id: int | None = None,
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
     event = AuditEvent(
-        at=utcnow(), actor=actor, action=action, entity=entity,
+        at=now(), actor=actor, action=action, entity=entity,
         entity_id=None if entity_id is None else str(entity_id), participant_id=participant_id,
         before=_json(before), after=_json(after),
     )

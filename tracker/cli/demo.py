@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..clock import today
 from ..extensions import db
 
 
@@ -13,7 +14,6 @@ from ..extensions import db
 def demo_data_command():
     """Load the demo dataset, users and meetings (safe to run again)."""
     from ..demo import load_demo
-    from ..web.access import today
 
     with current_app.test_request_context():
         lines = load_demo(today())

@@ -1,11 +1,10 @@
 """`engagement` and `declarations`: the files of INTERCHANGE.md."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.queries import assessments_by_participant, partner_dfe_ids
 from ..engagement.standing import standings
@@ -22,7 +21,7 @@ from .params import as_of_option, participants_of, partner_option
 @with_appcontext
 def engagement_command(as_of, partner, output):
     """Write the engagement CSV: every participant's outputs and escalation."""
-    rows = engagement_rows(standings(as_of or date.today(), participants_of(partner)))
+    rows = engagement_rows(standings(as_of or today(), participants_of(partner)))
     text = csv_text(HEADER, rows)
     if output:
         with open(output, "w", newline="", encoding="utf-8") as handle:
@@ -38,7 +37,7 @@ def engagement_command(as_of, partner, output):
 def declarations_command(as_of, partner):
     """Write DfE declaration requests (JSON lines) for met outputs that are not blocked."""
     book = Book()
-    found = standings(as_of or date.today(), participants_of(partner), book)
+    found = standings(as_of or today(), participants_of(partner), book)
     dfe_ids = partner_dfe_ids()
     made = declarations(found, book, assessments_by_participant([s.pk for s in found]))
     click.echo(json_lines(request_body(d, dfe_ids.get(d.partner)) for d in made if not d.blocked), nl=False)

@@ -2,27 +2,24 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
+from ..clock import today
 from ..engagement.book import Book
 from ..extensions import db
 from ..imports import KINDS, importer_for, run_import
 from ..imports.base import Context
-from .params import ISODate
 
 
 @click.command("import")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and count without writing.")
-@click.option("--today", type=ISODate(), default=None, hidden=True)
 @with_appcontext
-def import_command(kind, file, dry_run, today):
+def import_command(kind, file, dry_run):
     """Import a CSV or XLSX file of KIND."""
-    context = Context(today=today or date.today(), book=Book(), user="command line")
+    context = Context(today=today(), book=Book(), user="command line")
     with open(file, "rb") as stream:
         result = run_import(importer_for(kind, context), stream, file, dry_run=dry_run)
     if not result.ok:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 
 import click
 from flask.cli import with_appcontext
 
 from ..accounts.users import AccountProblem, create_user
+from ..clock import now
 from ..extensions import db
 from ..models.accounts import ROLES
 from .params import partner_id as partner_id_of
@@ -23,7 +23,7 @@ from .params import partner_id as partner_id_of
 def create_user_command(email, name, role, partner, password):
     """Create an account (the first EDT admin, typically)."""
     try:
-        create_user(email, name, role, datetime.now(timezone.utc).replace(tzinfo=None), password=password,
+        create_user(email, name, role, now(), password=password,
                     partner_id=partner_id_of(partner) if partner else None, actor="command line")
     except AccountProblem as problem:
         db.session.rollback()

@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
-from ..audit import record as audit, utcnow
+from ..audit import record as audit
+from ..clock import now as clock_now
 from ..exports.declarations import Declaration
 from ..extensions import db
 from ..imports import fields
@@ -42,7 +43,7 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
     problem = transition_problem(record.state if record else None, state)
     if problem:
         raise StateProblem(problem)
-    now = utcnow()
+    now = clock_now()
     if record is None:
         if declaration is None or declaration.blocked:
             raise StateProblem("there is no declaration to record a state for")

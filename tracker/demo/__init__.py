@@ -5,12 +5,13 @@ those cohorts (make run sets TRACKER_TODAY=2023-03-01).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from ..accounts.users import create_user
+from ..clock import now as clock_now
 from ..engagement.book import Book
 from ..extensions import db
 from ..imports import importer_for, run_import
@@ -43,7 +44,7 @@ def load_demo(today: date) -> list[str]:
     partners = {p.code: p for p in db.session.scalars(select(DeliveryPartner))}
     partners["NORTH"].name, partners["SOUTH"].name = "North Teaching School Hub", "South Coast Learning Trust"
     partners["NORTH"].dfe_id = "9e6b1a4c-0d3f-4c52-9a57-2b7d1f0e8a11"
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = clock_now()
     for email, name, role, code in USERS:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             create_user(email, name, role, now, password=DEMO_PASSWORD,

@@ -5,7 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..audit import record, utcnow
+from ..audit import record
+from ..clock import now
 from ..extensions import db
 from ..models import Deferral, Participant
 from ..rules.facts import ACTIVE, DEFERRED
@@ -28,7 +29,7 @@ def defer(participant: Participant, *, deferred_on: date | None, note: str | Non
                             f"Only an active participant can be deferred: this one is {participant.status}")
     require_past("deferred_on", deferred_on, today, "date of deferral")
     deferral = Deferral(participant_id=participant.id, deferred_on=deferred_on, note=(note or "").strip(),
-                        recorded_by=actor, recorded_at=utcnow())
+                        recorded_by=actor, recorded_at=now())
     db.session.add(deferral)
     db.session.flush()
     record(actor, "defer", "deferral", deferral.id, participant_id=participant.id,

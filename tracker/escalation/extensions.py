@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..audit import record, utcnow
+from ..audit import record
+from ..clock import now
 from ..extensions import db
 from ..models import Extension, Participant
 from ..rules.facts import OutputSpec, WITHDRAWN
@@ -41,7 +42,7 @@ def agree_extension(participant: Participant, schedule: list[OutputSpec], *, out
         raise ActionProblem("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
                                         f"{spoken(spec.review_date)}")
     extension = Extension(participant_id=participant.id, output=spec.number, deadline=deadline,
-                          note=(note or "").strip(), agreed_by=actor, agreed_at=utcnow())
+                          note=(note or "").strip(), agreed_by=actor, agreed_at=now())
     db.session.add(extension)
     db.session.flush()
     record(actor, "agree-extension", "extension", extension.id, participant_id=participant.id,

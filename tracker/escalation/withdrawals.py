@@ -5,7 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..audit import record, utcnow
+from ..audit import record
+from ..clock import now
 from ..extensions import db
 from ..models import Participant, WithdrawalRequest
 from ..models.escalation import CONFIRMED, DECLINED, PROPOSED, WITHDRAWAL_REASONS
@@ -52,7 +53,7 @@ def _decide(proposal: WithdrawalRequest, state: str, note: str, actor: str) -> N
     if proposal.state != PROPOSED:
         raise ActionProblem("note", f"This withdrawal was already {proposal.state}")
     before = {"state": proposal.state}
-    proposal.state, proposal.decided_by, proposal.decided_at, proposal.decision_note = state, actor, utcnow(), note
+    proposal.state, proposal.decided_by, proposal.decided_at, proposal.decision_note = state, actor, now(), note
     record(actor, f"{'confirm' if state == CONFIRMED else 'decline'}-withdrawal", "withdrawal_request", proposal.id,
            participant_id=proposal.participant_id, before=before,
            after={"state": state, "decided_by": actor, "decision_note": note})

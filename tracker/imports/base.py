@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from operator import itemgetter
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, insert, select, update
 
 from ..engagement.book import Book
+from ..clock import now
 from ..engagement.recompute import recompute
 from ..extensions import db
 from .reading import FileProblem, header_key, read_rows
@@ -261,7 +262,7 @@ def run_import(
                 kind=importer.kind,
                 filename=filename[:255],
                 sha256=digest,
-                imported_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                imported_at=now(),
                 imported_by=importer.context.user,
                 partner_id=importer.context.partner_id,
                 rows_read=result.read,

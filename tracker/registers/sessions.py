@@ -6,11 +6,12 @@ A mark is a RegisterEntry with the identity the attendance importer uses (partic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import func, or_, select
 
 from ..audit import record
+from ..clock import now
 from ..engagement.book import Book
 from ..engagement.recompute import recompute
 from ..extensions import db
@@ -102,7 +103,7 @@ def create_session(*, partner_id: int, activity_id: int, cohort: int, session_da
         return existing, False
     session = RegisterSession(partner_id=partner_id, activity_id=activity_id, cohort=cohort,
                               session_date=session_date, created_by=actor,
-                              created_at=datetime.now(timezone.utc).replace(tzinfo=None))
+                              created_at=now())
     if db.session.scalar(_group_query(session, event).limit(1)) is None:
         code = db.session.get(DeliveryPartner, partner_id).code
         raise SessionProblem("cohort", f"{code} has no active participants on {event.course} in cohort {cohort}")

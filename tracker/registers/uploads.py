@@ -11,11 +11,12 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import or_, select
 
 from ..engagement.book import Book
+from ..clock import now
 from ..extensions import db
 from ..imports import ImportResult, importer_for, run_import
 from ..imports.base import Context
@@ -90,7 +91,7 @@ def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int
          result: ImportResult) -> PendingUpload:
     pending = PendingUpload(
         token=secrets.token_urlsafe(32), kind=kind, filename=filename, content=content, user_id=user_id,
-        partner_id=partner_id, created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        partner_id=partner_id, created_at=now(),
         errors="\n".join(result.errors),
     )
     db.session.add(pending)

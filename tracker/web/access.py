@@ -7,10 +7,9 @@ route and fails when one has no rule.
 """
 from __future__ import annotations
 
-from datetime import date
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -43,12 +42,6 @@ def access(rule):
         return guarded
 
     return decorate
-
-
-def today() -> date:
-    """The date the pages compute statuses for; tests fix it with the TODAY setting."""
-    fixed = current_app.config.get("TODAY")
-    return date.fromisoformat(fixed) if isinstance(fixed, str) else (fixed or date.today())
 
 
 def own_partner_id() -> int | None:

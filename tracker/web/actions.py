@@ -13,6 +13,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.standing import participants_query, standings
 from ..escalation import ActionProblem
@@ -28,7 +29,7 @@ from ..extensions import db
 from ..models import Participant, WithdrawalRequest
 from ..models.accounts import PARTNER_LEAD
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
-from .access import ANYONE, EDT, LEADS, access, participant_or_404, today
+from .access import ANYONE, EDT, LEADS, access, participant_or_404
 from .fields import DayMonthYear
 from .filters import long_date
 

@@ -1,8 +1,6 @@
 """Users: EDT admins invite anyone; partner leads invite facilitators of their own partner."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..accounts.users import AccountProblem, create_user
+from ..clock import now
 from ..extensions import db
 from ..models import DeliveryPartner, User
 from ..models.accounts import EDT_ADMIN, FACILITATOR, PARTNER_LEAD, ROLE_NAMES, ROLES
@@ -56,7 +55,7 @@ def users():
             partner_id = db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
         try:
             user, token = create_user(form.email.data, form.name.data, form.role.data,
-                                      datetime.now(timezone.utc).replace(tzinfo=None),
+                                      now(),
                                       partner_id=partner_id, invited_by=current_user.id, actor=current_user.email)
         except AccountProblem as problem:
             form.email.errors.append(str(problem))

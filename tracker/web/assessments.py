@@ -18,6 +18,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..clock import today
 from ..audit import record
 from ..engagement.book import Book
 from ..engagement.recompute import recompute
@@ -27,7 +28,7 @@ from ..imports.base import Context, ImportResult, RowError
 from ..imports.evidence import AssessmentsImporter
 from ..models import AssessmentRecord, Participant
 from ..rules.facts import ASSESSMENT_STATUSES, FINAL
-from .access import EDT, access, participant_or_404, today
+from .access import EDT, access, participant_or_404
 from .fields import DayMonthYear
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")

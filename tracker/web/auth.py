@@ -1,7 +1,6 @@
 """Signing in and out, and accepting an invitation."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from ..accounts.passwords import MIN_LENGTH, verify_password
 from ..accounts.signin import record_attempt, throttled
 from ..accounts.users import AccountProblem, accept_invite, user_for_invite
+from ..clock import now, seconds
 from ..extensions import db
 from ..models import User
 from .access import ANYONE, PUBLIC, access
@@ -35,10 +35,6 @@ class SetPasswordForm(FlaskForm):
         DataRequired("Confirm your password"), EqualTo("password", "Passwords must match")])
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
@@ -52,24 +48,24 @@ def sign_in():
     if form.validate_on_submit():
         email = form.email.data.strip().casefold()
         address = request.remote_addr or "unknown"
-        now = _now()
-        if throttled(email, address, now):
-            record_attempt(email, address, now, False)
+        at = now()
+        if throttled(email, address, at):
+            record_attempt(email, address, at, False)
             db.session.commit()
             form.password.errors.append("Too many attempts to sign in. Wait 15 minutes and try again.")
             return render_template("auth/sign_in.html", form=form), 429
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None and user.active and verify_password(user.password_hash, form.password.data):
-            record_attempt(email, address, now, True)
+            record_attempt(email, address, at, True)
             db.session.commit()
             session.clear()
             login_user(user)
             session.permanent = True
-            session["signed_in_at"] = session["last_seen"] = now.replace(tzinfo=timezone.utc).timestamp()
+            session["signed_in_at"] = session["last_seen"] = seconds()
             return redirect(_safe_next(request.args.get("next")))
         if user is None:
             verify_password(None, form.password.data)
-        record_attempt(email, address, now, False)
+        record_attempt(email, address, at, False)
         db.session.commit()
         form.password.errors.append("Email address or password is not right")
     return render_template("auth/sign_in.html", form=form)
@@ -87,7 +83,7 @@ def sign_out():
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @access(PUBLIC)
 def accept_invitation(token: str):
-    user = user_for_invite(token, _now())
+    user = user_for_invite(token, now())
     if user is None:
         abort(404)
     form = SetPasswordForm()

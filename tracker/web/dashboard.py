@@ -8,12 +8,13 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.standing import participants_query
 from ..engagement.summary import dashboard
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
-from .access import ANYONE, access, partner_or_404, scoped, today
+from .access import ANYONE, access, partner_or_404, scoped
 
 bp = Blueprint("dashboard", __name__)
 ACTIONS_SHOWN = 100

@@ -16,11 +16,12 @@ from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from ..clock import today
 from ..declarations.listing import build, for_participants, jsonl, csv_file, records, unsigned
 from ..declarations.states import StateProblem, change_state, history, import_states
 from ..extensions import db
 from ..rules.declaration_states import STATES, reachable
-from .access import EDT, access, participant_or_404, today
+from .access import EDT, access, participant_or_404
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.overview import combined, partner_overview
 from ..rules.status import BLOCKED, MET, MET_LATE, NOT_MET, PENDING
-from .access import EDT, access, today
+from .access import EDT, access
 
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 

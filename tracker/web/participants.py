@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.filters import ParticipantFilters, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
-from .access import ANYONE, access, partner_or_404, participant_or_404, scoped, today
+from .access import ANYONE, access, partner_or_404, participant_or_404, scoped
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 

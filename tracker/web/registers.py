@@ -13,6 +13,7 @@ from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
+from ..clock import today
 from ..extensions import db
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
@@ -20,7 +21,7 @@ from ..registers.sessions import (
     session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
-from .access import ANYONE, access, guard_partner_id, own_partner_id, today
+from .access import ANYONE, access, guard_partner_id, own_partner_id
 from .fields import DayMonthYear
 from .filters import long_date
 

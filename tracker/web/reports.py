@@ -7,10 +7,11 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import today
 from ..extensions import db
 from ..models import DeliveryPartner, PartnershipMeeting
 from ..reports import partnership_pdf
-from .access import ANYONE, access, own_partner_id, partner_or_404, today
+from .access import ANYONE, access, own_partner_id, partner_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ..clock import seconds
 from ..extensions import db, login_manager
 from ..models import User
-
-
-def _now() -> float:
-    return datetime.now(timezone.utc).timestamp()
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +26,7 @@ def init_app(app: Flask) -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
         if not current_user.is_authenticated:
             return None
-        now = _now()
+        now = seconds()
         idle = app.config["IDLE_TIMEOUT"].total_seconds()
         lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
         started, seen = session.get("signed_in_at", now), session.get("last_seen", now)

@@ -14,11 +14,12 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
+from ..clock import today
 from ..exports.cells import csv_text
 from ..extensions import db
 from ..models import PendingUpload
 from ..registers import uploads
-from .access import ANYONE, access, guard_partner_id, own_partner_id, today
+from .access import ANYONE, access, guard_partner_id, own_partner_id
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
