@@ -91,7 +91,7 @@ def test_a_proposal_needs_a_dfe_reason_and_a_date_not_in_the_future(session, par
 
 
 def test_every_dfe_reason_has_a_readable_label():
-    from tracker.escalation.labels import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS,
+    from tracker.words import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS,
                                            WITHDRAWAL_REASON_LABELS)
     from tracker.models.escalation import CONTACT_METHODS, CONTACT_OUTCOMES
 

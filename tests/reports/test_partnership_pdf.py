@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tracker.engagement.standing import participants_query, standings
 from tracker.models import ContactAttempt, DeliveryPartner, Extension
 from tracker.reports import partnership_html, partnership_pdf
-from tracker.engagement.labels import STATUS_LABELS
+from tracker.words import STATUS_LABELS
 
 from .conftest import MEETING, PARTNER, PARTNER_NAME, between, participant_ids, pdf_pages
 

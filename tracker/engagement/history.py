@@ -14,9 +14,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..extensions import db
+from ..formats import short_date
 from ..models import AuditEvent, ContactAttempt, Deferral, Extension, Participant, WithdrawalRequest
-from ..escalation.labels import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS
 from ..models.escalation import PROPOSED
+from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, label
 
 CONTACT, EXTENSION, DEFERRAL, RETURN = "Contact", "Extension", "Deferral", "Return from deferral"
 WITHDRAWAL_PROPOSED, WITHDRAWAL_DECIDED = "Withdrawal proposed", "Withdrawal decision"
@@ -32,12 +33,6 @@ class HistoryItem:
     by: str
     what: str
     note: str = ""
-
-
-def words(value: str) -> str:
-    """A stored code as words: "no-response" -> "No response"."""
-    text = value.replace("-", " ")
-    return text[:1].upper() + text[1:]
 
 
 def escalation_history(participant_pk: int) -> list[HistoryItem]:
@@ -60,13 +55,13 @@ def histories(which) -> dict[int, list[HistoryItem]]:
         ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.method,
         ContactAttempt.outcome, ContactAttempt.note, ContactAttempt.recorded_by,
     ):
-        what = f"{CONTACT_METHOD_LABELS.get(method, words(method))}: {CONTACT_OUTCOME_LABELS.get(outcome, words(outcome))}"
+        what = f"{label(CONTACT_METHOD_LABELS, method)}: {label(CONTACT_OUTCOME_LABELS, outcome)}"
         found[pk].append(HistoryItem(on, CONTACT, by, what, note or ""))
     for pk, output, deadline, note, by, at in rows(
         Extension.participant_id, Extension.output, Extension.deadline, Extension.note, Extension.agreed_by,
         Extension.agreed_at,
     ):
-        found[pk].append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {_day(deadline)}",
+        found[pk].append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {short_date(deadline)}",
                                      note or ""))
     for pk, on, returned, note, by in rows(
         Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by,
@@ -80,7 +75,7 @@ def histories(which) -> dict[int, list[HistoryItem]]:
         WithdrawalRequest.decided_by, WithdrawalRequest.decided_at, WithdrawalRequest.decision_note,
     ):
         pending = " (awaiting EDT's decision)" if state == PROPOSED else ""
-        found[pk].append(HistoryItem(on, WITHDRAWAL_PROPOSED, by, f"Reason: {WITHDRAWAL_REASON_LABELS.get(reason, words(reason))}{pending}",
+        found[pk].append(HistoryItem(on, WITHDRAWAL_PROPOSED, by, f"Reason: {label(WITHDRAWAL_REASON_LABELS, reason)}{pending}",
                                      note or ""))
         if state != PROPOSED and decided_at is not None:
             found[pk].append(HistoryItem(decided_at.date(), WITHDRAWAL_DECIDED, decided_by or "",
@@ -88,10 +83,6 @@ def histories(which) -> dict[int, list[HistoryItem]]:
     for items in found.values():
         items.sort(key=lambda item: (item.on, ORDER.index(item.kind)))
     return dict(found)
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..clock import now
+from ..formats import long_date
 from ..extensions import db
 from ..models import Deferral, Participant
 from ..rules.facts import ACTIVE, DEFERRED
-from .problems import ActionProblem, require_past, spoken
+from .problems import ActionProblem, require_past
 from .statuses import set_status
 
 
@@ -53,7 +54,7 @@ def return_from_deferral(participant: Participant, *, returned_on: date | None, 
     if deferral is not None:
         if returned_on < deferral.deferred_on:
             raise ActionProblem("returned_on", f"The date of return must be on or after the date of deferral, "
-                                               f"{spoken(deferral.deferred_on)}")
+                                               f"{long_date(deferral.deferred_on)}")
         before = {"returned_on": None, "note": deferral.note}
         deferral.returned_on = returned_on
         if extra:

@@ -5,10 +5,11 @@ from datetime import date
 
 from ..audit import record
 from ..clock import now
+from ..formats import long_date
 from ..extensions import db
 from ..models import Extension, Participant
 from ..rules.facts import OutputSpec, WITHDRAWN
-from .problems import ActionProblem, spoken
+from .problems import ActionProblem
 
 
 def extendable(schedule: list[OutputSpec]) -> list[OutputSpec]:
@@ -40,7 +41,7 @@ def agree_extension(participant: Participant, schedule: list[OutputSpec], *, out
         raise ActionProblem("deadline", "The extended deadline must be in the future")
     if deadline <= spec.review_date:
         raise ActionProblem("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
-                                        f"{spoken(spec.review_date)}")
+                                        f"{long_date(spec.review_date)}")
     extension = Extension(participant_id=participant.id, output=spec.number, deadline=deadline,
                           note=(note or "").strip(), agreed_by=actor, agreed_at=now())
     db.session.add(extension)

@@ -34,7 +34,3 @@ def require_past(field: str, value: date | None, today: date, label: str) -> dat
         raise ActionProblem(field, f"The {label} must be today or in the past")
     return value
 
-
-def spoken(value: date) -> str:
-    """A date as messages say it: 22 June 2023."""
-    return f"{value.day} {value:%B %Y}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..rules.status import OUTPUT_STATUSES
-from ..engagement.labels import STATUS_LABELS
+from ..words import STATUS_LABELS
 from .partnership import CourseStatus, Progress
 
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"

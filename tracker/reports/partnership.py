@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from ..engagement.book import Book
 from ..engagement.history import HistoryItem, histories
-from ..engagement.labels import ESCALATION_LABELS
+from ..formats import long_date
+from ..words import ESCALATION_LABELS
 from ..engagement.summary import output_counts
 from ..engagement.recompute import CHUNK, load_evidence
 from ..engagement.standing import Standing, participants_query, standings
@@ -220,7 +221,7 @@ class PartnershipReport:
 
     @property
     def title(self) -> str:
-        return f"Partnership meeting report: {self.partner_name}, {self.meeting_date.day} {self.meeting_date:%B %Y}"
+        return f"Partnership meeting report: {self.partner_name}, {long_date(self.meeting_date)}"
 
 
 def build_report(partner_code: str, meeting_date: date, book: Book | None = None) -> PartnershipReport:

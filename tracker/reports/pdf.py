@@ -13,24 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML
 
 from . import charts
-from ..engagement.labels import STATUS_LABELS
+from ..formats import FILTERS
+from ..words import STATUS_LABELS
 from .partnership import build_report
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "print.css"
-
-
-def _day(value: date | None, fmt: str = "%-d %b %Y") -> str:
-    """%-d (day without a leading zero) spelt out, as not every platform's strftime has it."""
-    return value.strftime(fmt.replace("%-d", str(value.day))) if value else ""
-
-
-def _days(days: int) -> str:
-    if days < 0:
-        return f"{-days} day{'' if days == -1 else 's'} to go"
-    if days == 0:
-        return "review date today"
-    return f"{days} day{'' if days == 1 else 's'} after"
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +30,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["day"] = _day
-    env.filters["days"] = _days
+    env.filters.update(FILTERS)
     env.globals["status_labels"] = STATUS_LABELS
     env.globals["status_bars"] = charts.status_bars
     env.globals["progress_histogram"] = charts.progress_histogram

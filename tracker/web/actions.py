@@ -21,17 +21,16 @@ from ..escalation.contacts import log_contact
 from ..escalation.deferrals import defer, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
 from ..engagement.history import escalation_history
-from ..escalation.labels import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS,
-                                 WITHDRAWAL_STATE_LABELS)
 from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
                                       recently_decided, waiting, why_not_propose)
 from ..extensions import db
 from ..models import Participant, WithdrawalRequest
 from ..models.accounts import PARTNER_LEAD
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
+from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, WITHDRAWAL_STATE_LABELS
 from .access import ANYONE, EDT, LEADS, access, participant_or_404
 from .fields import DayMonthYear
-from .filters import long_date
+from ..formats import long_date
 
 bp = Blueprint("actions", __name__)
 

@@ -27,15 +27,15 @@ from ..extensions import db
 from ..imports.base import Context, ImportResult, RowError
 from ..imports.evidence import AssessmentsImporter
 from ..models import AssessmentRecord, Participant
-from ..rules.facts import ASSESSMENT_STATUSES, FINAL
+from ..rules.facts import FINAL
+from ..words import ASSESSMENT_RESULT_LABELS, ASSESSMENT_STATUS_LABELS
 from .access import EDT, access, participant_or_404
 from .fields import DayMonthYear
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 RECENT = 50
-STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in ASSESSMENT_STATUSES}
-RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
+STATUS_LABELS, RESULT_LABELS = ASSESSMENT_STATUS_LABELS, ASSESSMENT_RESULT_LABELS
 
 
 class AssessmentForm(FlaskForm):

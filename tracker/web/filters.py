@@ -1,11 +1,10 @@
 """Formatting for templates: dates in words, status tags. Templates format; they never decide."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask
 
-from ..engagement.labels import ESCALATION_LABELS, STATUS_LABELS
+from ..formats import FILTERS
+from ..words import ESCALATION_LABELS, STATUS_LABELS, audit_action
 
 _STATUS_CLASSES = {
     "met": "govuk-tag--green",
@@ -29,16 +28,9 @@ STATUS_TAGS = {status: (label, _STATUS_CLASSES[status]) for status, label in STA
 ESCALATION_TAGS = {state: (label, _ESCALATION_CLASSES[state]) for state, label in ESCALATION_LABELS.items()}
 
 
-def long_date(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def short_date(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%b %Y}"
-
-
 def init_app(app: Flask) -> None:
-    app.add_template_filter(long_date)
-    app.add_template_filter(short_date)
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
+    app.add_template_filter(audit_action)
     app.add_template_global(STATUS_TAGS, "STATUS_TAGS")
     app.add_template_global(ESCALATION_TAGS, "ESCALATION_TAGS")

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
+from ..words import BASIS_LABELS, MARK_LABELS
 from .access import ANYONE, access, partner_or_404, participant_or_404, scoped
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -29,15 +30,6 @@ MAX_OUTPUTS = 4
 EXPORT_HEADER = ["participant_id", "full_name", "delivery_partner", "course", "cohort"] + [
     f"output_{n}" for n in range(1, MAX_OUTPUTS + 1)
 ] + ["escalation", "window_ends"]
-BASIS_LABELS = {
-    "register": "Facilitator register",
-    "self-study": "Self-study",
-    "progress": "Credit progress",
-    "video": "Video introduction (90% watched)",
-    "credits-90": "90% of course credits",
-    "assessment": "Assessment marked and moderated",
-}
-MARK_LABELS = {"attended": "Attended", "absent": "Absent", "contingency": "Contingency activity"}
 # Action pages, built in tracker/web/actions.py: (endpoint, link text). Shown only when they exist.
 ACTIONS = (
     ("actions.contact", "Log a contact"),

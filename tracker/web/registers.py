@@ -21,20 +21,17 @@ from ..registers.sessions import (
     session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
+from ..words import MARK_LABELS, NOT_MARKED
 from .access import ANYONE, access, guard_partner_id, own_partner_id
 from .fields import DayMonthYear
-from .filters import long_date
+from ..formats import long_date
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
-MARK_CHOICES = [SelectChoice(ATTENDED, "Attended"), SelectChoice(ABSENT, "Absent"),
-                SelectChoice(CONTINGENCY, "Contingency activity")]
-MARK_TAGS = {
-    ATTENDED: ("Attended", "govuk-tag--green"),
-    ABSENT: ("Absent", "govuk-tag--red"),
-    CONTINGENCY: ("Contingency", "govuk-tag--yellow"),
-    None: ("Not marked", "govuk-tag--grey"),
-}
+MARK_CHOICES = [SelectChoice(mark, MARK_LABELS[mark]) for mark in (ATTENDED, ABSENT, CONTINGENCY)]
+_MARK_CLASSES = {ATTENDED: "govuk-tag--green", ABSENT: "govuk-tag--red", CONTINGENCY: "govuk-tag--yellow"}
+MARK_TAGS = {mark: (MARK_LABELS[mark], classes) for mark, classes in _MARK_CLASSES.items()} | {
+    None: (NOT_MARKED, "govuk-tag--grey")}
 
 
 class NewRegisterForm(FlaskForm):
