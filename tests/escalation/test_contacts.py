@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tracker.escalation import ActionProblem
+from tracker.refusal import Refusal
 from tracker.escalation.contacts import log_contact
 from tracker.models import ContactAttempt
 
@@ -42,9 +42,9 @@ def test_a_contact_may_be_dated_today(session, participant):
     ({"outcome": ""}, "outcome", "outcome"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(session, participant, changes, field, words):
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         contact(participant, **changes)
     assert problem.value.field == field and words in problem.value.message
-    assert field in str(problem.value)
+    assert str(problem.value) == problem.value.message
     assert session.scalar(select(func.count()).select_from(ContactAttempt)) == 0
     assert audit_trail(participant) == []

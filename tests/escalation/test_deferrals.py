@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tracker.escalation import ActionProblem
+from tracker.refusal import Refusal
 from tracker.escalation.deferrals import defer, open_deferral, return_from_deferral
 
 from .conftest import LEAD, TODAY
@@ -35,7 +35,7 @@ def test_deferring_stops_the_chase_and_returning_restarts_it(session, participan
 
 def test_the_return_cannot_be_before_the_deferral(session, participant):
     defer(participant, deferred_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY)
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         return_from_deferral(participant, returned_on=date(2023, 2, 19), note="", actor=LEAD, today=TODAY)
     assert problem.value.field == "returned_on"
     assert "on or after the date of deferral, 20 February 2023" in problem.value.message
@@ -49,17 +49,17 @@ def test_the_return_may_be_on_the_day_of_deferral(session, participant):
 
 
 def test_a_deferral_cannot_be_dated_in_the_future(session, participant):
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         defer(participant, deferred_on=date(2023, 3, 2), note="", actor=LEAD, today=TODAY)
     assert problem.value.field == "deferred_on" and "today or in the past" in problem.value.message
     assert participant.status == "active" and audit_trail(participant) == []
 
 
 def test_only_an_active_participant_is_deferred_and_only_a_deferred_one_returns(session, participant):
-    with pytest.raises(ActionProblem, match="not deferred"):
+    with pytest.raises(Refusal, match="not deferred"):
         return_from_deferral(participant, returned_on=TODAY, note="", actor=LEAD, today=TODAY)
     participant.status = "withdrawn"
-    with pytest.raises(ActionProblem, match="Only an active participant"):
+    with pytest.raises(Refusal, match="Only an active participant"):
         defer(participant, deferred_on=TODAY, note="", actor=LEAD, today=TODAY)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from tracker.engagement.book import Book
-from tracker.escalation import ActionProblem
+from tracker.refusal import Refusal
 from tracker.escalation.extensions import agree_extension
 
 from .conftest import LEAD, TODAY
@@ -42,7 +42,7 @@ def test_an_extension_turns_escalated_into_extended_until_the_deadline(session, 
 ])
 def test_an_extension_needs_a_real_output_and_a_deadline_after_today_and_the_review_date(
         session, participant, changes, field, words):
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         extend(participant, **changes)
     assert problem.value.field == field and words in problem.value.message
     assert audit_trail(participant) == []
@@ -50,5 +50,5 @@ def test_an_extension_needs_a_real_output_and_a_deadline_after_today_and_the_rev
 
 def test_a_withdrawn_participant_gets_no_extension(session, participant):
     participant.status = "withdrawn"
-    with pytest.raises(ActionProblem, match="withdrawn"):
+    with pytest.raises(Refusal, match="withdrawn"):
         extend(participant)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tracker.escalation import ActionProblem
+from tracker.refusal import Refusal
 from tracker.escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal,
                                             propose_withdrawal, waiting)
 from tracker.models.escalation import WITHDRAWAL_REASONS
@@ -48,7 +48,7 @@ def test_confirming_withdraws_the_participant(session, participant):
 
 def test_declining_needs_a_note_and_leaves_the_participant_active(session, participant):
     proposal = propose(participant)
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         decline_withdrawal(proposal, note="  ", actor=STAFF)
     assert problem.value.field == "note" and proposal.state == "proposed"
     decline_withdrawal(proposal, note="Talk to them about deferral first", actor=STAFF)
@@ -61,14 +61,14 @@ def test_declining_needs_a_note_and_leaves_the_participant_active(session, parti
 def test_a_decided_proposal_cannot_be_decided_again(session, participant):
     proposal = propose(participant)
     decline_withdrawal(proposal, note="No", actor=STAFF)
-    with pytest.raises(ActionProblem, match="already declined"):
+    with pytest.raises(Refusal, match="already declined"):
         confirm_withdrawal(proposal, note="", actor=STAFF)
     assert participant.status == "active"
 
 
 def test_only_one_proposal_is_open_at_a_time(session, participant):
     propose(participant)
-    with pytest.raises(ActionProblem, match="already proposed"):
+    with pytest.raises(Refusal, match="already proposed"):
         propose(participant)
 
 
@@ -84,7 +84,7 @@ def test_after_a_decline_a_new_proposal_can_be_made(session, participant):
     ({"withdrawn_on": None}, "withdrawn_on"),
 ])
 def test_a_proposal_needs_a_dfe_reason_and_a_date_not_in_the_future(session, participant, changes, field):
-    with pytest.raises(ActionProblem) as problem:
+    with pytest.raises(Refusal) as problem:
         propose(participant, **changes)
     assert problem.value.field == field
     assert open_proposal(participant) is None

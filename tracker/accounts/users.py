@@ -10,14 +10,11 @@ from sqlalchemy import select
 from ..audit import record
 from ..extensions import db
 from ..models import User
+from ..refusal import Refusal
 from ..models.accounts import ROLES
 from .passwords import hash_password, password_problem
 
 INVITE_LIFETIME = timedelta(days=7)
-
-
-class AccountProblem(ValueError):
-    pass
 
 
 def _token_hash(token: str) -> str:
@@ -34,21 +31,21 @@ def create_user(email: str, name: str, role: str, now: datetime, *, password: st
     """
     email = email.strip().casefold()
     if role not in ROLES:
-        raise AccountProblem(f"role must be one of {', '.join(ROLES)}")
+        raise Refusal("role", f"role must be one of {', '.join(ROLES)}")
     if role.startswith("partner") or role == "facilitator":
         if partner_id is None:
-            raise AccountProblem("a delivery partner user needs a delivery partner")
+            raise Refusal("partner", "a delivery partner user needs a delivery partner")
     else:
         partner_id = None
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountProblem(f"an account for {email} already exists")
+        raise Refusal("email", f"an account for {email} already exists")
     user = User(email=email, name=name.strip(), role=role, partner_id=partner_id, created_at=now,
                 invited_by=invited_by, active=True)
     token = None
     if password is not None:
         problem = password_problem(password, email)
         if problem:
-            raise AccountProblem(problem)
+            raise Refusal("password", problem)
         user.password_hash = hash_password(password)
     else:
         token = secrets.token_urlsafe(32)
@@ -72,7 +69,7 @@ def user_for_invite(token: str, now: datetime) -> User | None:
 def accept_invite(user: User, password: str) -> None:
     problem = password_problem(password, user.email)
     if problem:
-        raise AccountProblem(problem)
+        raise Refusal("password", problem)
     user.password_hash = hash_password(password)
     user.invite_token_hash = None
     user.invite_expires_at = None

@@ -6,7 +6,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..accounts.users import AccountProblem, create_user
+from ..accounts.users import create_user
+from ..refusal import Refusal
 from ..clock import now
 from ..extensions import db
 from ..models.accounts import ROLES
@@ -25,7 +26,7 @@ def create_user_command(email, name, role, partner, password):
     try:
         create_user(email, name, role, now(), password=password,
                     partner_id=partner_id_of(partner) if partner else None, actor="command line")
-    except AccountProblem as problem:
+    except Refusal as problem:
         db.session.rollback()
         click.echo(str(problem), err=True)
         sys.exit(1)

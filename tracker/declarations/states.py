@@ -16,12 +16,9 @@ from ..imports.base import Context, ImportResult, RowError, validate
 from ..imports.evidence import EvidenceImporter
 from ..imports.reading import FileProblem, header_key, read_rows
 from ..models import DeclarationEvent, DeclarationRecord
+from ..refusal import Refusal
 from ..rules.declaration_states import STATES, transition_problem
 from .listing import for_participants, records, unsigned
-
-
-class StateProblem(ValueError):
-    pass
 
 
 def history(record: DeclarationRecord | None) -> list[DeclarationEvent]:
@@ -38,15 +35,15 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
     """Record DfE's state for one declaration: "created", "updated" or "unchanged".
 
     record: the stored one, if any; declaration: the produced one, needed to create a record.
-    Raises StateProblem when DfE's transitions do not allow the change.
+    Raises Refusal when DfE's transitions do not allow the change.
     """
     problem = transition_problem(record.state if record else None, state)
     if problem:
-        raise StateProblem(problem)
+        raise Refusal("state", problem.capitalize())
     now = clock_now()
     if record is None:
         if declaration is None or declaration.blocked:
-            raise StateProblem("there is no declaration to record a state for")
+            raise Refusal("state", "There is no declaration to record a state for")
         record = DeclarationRecord(
             participant_id=declaration.participant_pk, declaration_type=declaration.declaration_type,
             declaration_date=declaration.declaration_date, course_identifier=declaration.course_identifier,

@@ -11,7 +11,8 @@ from ..formats import long_date
 from ..extensions import db
 from ..models import Deferral, Participant
 from ..rules.facts import ACTIVE, DEFERRED
-from .problems import ActionProblem, require_past
+from ..refusal import Refusal
+from .problems import require_past
 from .statuses import set_status
 
 
@@ -26,7 +27,7 @@ def open_deferral(participant: Participant) -> Deferral | None:
 def defer(participant: Participant, *, deferred_on: date | None, note: str | None, actor: str,
           today: date) -> Deferral:
     if participant.status != ACTIVE:
-        raise ActionProblem("deferred_on",
+        raise Refusal("deferred_on",
                             f"Only an active participant can be deferred: this one is {participant.status}")
     require_past("deferred_on", deferred_on, today, "date of deferral")
     deferral = Deferral(participant_id=participant.id, deferred_on=deferred_on, note=(note or "").strip(),
@@ -47,13 +48,13 @@ def return_from_deferral(participant: Participant, *, returned_on: date | None, 
     participant alone, and None is returned.
     """
     if participant.status != DEFERRED:
-        raise ActionProblem("returned_on", "The participant is not deferred, so cannot return from a deferral")
+        raise Refusal("returned_on", "The participant is not deferred, so cannot return from a deferral")
     require_past("returned_on", returned_on, today, "date of return")
     deferral = open_deferral(participant)
     extra = (note or "").strip()
     if deferral is not None:
         if returned_on < deferral.deferred_on:
-            raise ActionProblem("returned_on", f"The date of return must be on or after the date of deferral, "
+            raise Refusal("returned_on", f"The date of return must be on or after the date of deferral, "
                                                f"{long_date(deferral.deferred_on)}")
         before = {"returned_on": None, "note": deferral.note}
         deferral.returned_on = returned_on

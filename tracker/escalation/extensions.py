@@ -9,7 +9,8 @@ from ..formats import long_date
 from ..extensions import db
 from ..models import Extension, Participant
 from ..rules.facts import OutputSpec, WITHDRAWN
-from .problems import ActionProblem
+from ..refusal import Refusal
+
 
 
 def extendable(schedule: list[OutputSpec]) -> list[OutputSpec]:
@@ -31,16 +32,16 @@ def agree_extension(participant: Participant, schedule: list[OutputSpec], *, out
     """schedule: the participant's outputs (Book().schedule(course_id, cohort))."""
     refusal = why_not_extend(participant, schedule)
     if refusal:
-        raise ActionProblem("output", refusal)
+        raise Refusal("output", refusal)
     spec = next((s for s in extendable(schedule) if s.number == output), None)
     if spec is None:
-        raise ActionProblem("output", "Select the output the extended deadline is for")
+        raise Refusal("output", "Select the output the extended deadline is for")
     if deadline is None:
-        raise ActionProblem("deadline", "Enter the extended deadline")
+        raise Refusal("deadline", "Enter the extended deadline")
     if deadline <= today:
-        raise ActionProblem("deadline", "The extended deadline must be in the future")
+        raise Refusal("deadline", "The extended deadline must be in the future")
     if deadline <= spec.review_date:
-        raise ActionProblem("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
+        raise Refusal("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
                                         f"{long_date(spec.review_date)}")
     extension = Extension(participant_id=participant.id, output=spec.number, deadline=deadline,
                           note=(note or "").strip(), agreed_by=actor, agreed_at=now())

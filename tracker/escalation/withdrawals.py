@@ -11,7 +11,8 @@ from ..extensions import db
 from ..models import Participant, WithdrawalRequest
 from ..models.escalation import CONFIRMED, DECLINED, PROPOSED, WITHDRAWAL_REASONS
 from ..rules.facts import WITHDRAWN
-from .problems import ActionProblem, require_choice, require_past, require_text
+from ..refusal import Refusal
+from .problems import require_choice, require_past, require_text
 from .statuses import set_status
 
 
@@ -37,7 +38,7 @@ def propose_withdrawal(participant: Participant, *, reason: str | None, withdraw
     """
     refusal = why_not_propose(participant)
     if refusal:
-        raise ActionProblem("reason", refusal)
+        raise Refusal("reason", refusal)
     require_choice("reason", reason, WITHDRAWAL_REASONS, "Select the reason for withdrawal")
     require_past("withdrawn_on", withdrawn_on, today, "date of withdrawal")
     proposal = WithdrawalRequest(participant_id=participant.id, proposed_on=withdrawn_on, reason=reason,
@@ -51,7 +52,7 @@ def propose_withdrawal(participant: Participant, *, reason: str | None, withdraw
 
 def _decide(proposal: WithdrawalRequest, state: str, note: str, actor: str) -> None:
     if proposal.state != PROPOSED:
-        raise ActionProblem("note", f"This withdrawal was already {proposal.state}")
+        raise Refusal("note", f"This withdrawal was already {proposal.state}")
     before = {"state": proposal.state}
     proposal.state, proposal.decided_by, proposal.decided_at, proposal.decision_note = state, actor, now(), note
     record(actor, f"{'confirm' if state == CONFIRMED else 'decline'}-withdrawal", "withdrawal_request", proposal.id,

@@ -19,17 +19,19 @@ from ..engagement.book import Book
 from ..clock import now
 from ..engagement.recompute import recompute
 from ..extensions import db
+from ..refusal import Refusal
 from .reading import FileProblem, header_key, read_rows
 
 MAX_SHOWN = 50
 CHUNK = 5000
 
 
-class RowError(ValueError):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-        self.message = message
+class RowError(Refusal):
+    """A row of a file refused: field is the column at fault."""
+
+    @property
+    def column(self) -> str:
+        return self.field
 
 
 @dataclass

@@ -17,21 +17,13 @@ from ..audit import record
 from ..engagement.book import Book, title_key
 from ..engagement.recompute import recompute
 from ..extensions import db
+from ..refusal import Refusal
 from ..models import Activity, Block, Course, Participant, ScheduleOutput
 from ..rules.facts import COMPONENTS
 from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems
 
 KEEP = object()  # "leave this value as it is"
 MAX_PRICE = Decimal("99999999.99")
-
-
-class EditProblem(ValueError):
-    """field: the form field the problem belongs to (None: the edit as a whole)."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -67,20 +59,20 @@ def _recompute_course(course: Course) -> int:
 
 def _check_number(field: str, value: int | None, what: str) -> None:
     if value is not None and value < 0:
-        raise EditProblem(field, f"{what} must be 0 or more")
+        raise Refusal(field, f"{what} must be 0 or more")
 
 
 def _check_title(block: Block, title: str, activity: Activity | None) -> None:
     if not title.strip():
-        raise EditProblem("title", "Enter the activity's title")
+        raise Refusal("title", "Enter the activity's title")
     for other in block.activities:
         if other is not activity and title_key(other.title) == title_key(title):
-            raise EditProblem("title", f"{block.course.code} block {block.number} already has an activity called '{other.title}'")
+            raise Refusal("title", f"{block.course.code} block {block.number} already has an activity called '{other.title}'")
 
 
 def _refuse(problems: list[str], field: str) -> None:
     if problems:
-        raise EditProblem(field, "; ".join(problems))
+        raise Refusal(field, "; ".join(problems))
 
 
 def _totals_changes(actor: str, block: Block, block_total, course_total) -> None:
@@ -121,7 +113,7 @@ def edit_activity(activity: Activity, actor: str, *, title: str, duration: str, 
 def add_activity(block: Block, actor: str, *, component: str, title: str, duration: str, credits: int | None,
                  block_total=KEEP, course_total=KEEP) -> Outcome:
     if component not in COMPONENTS:
-        raise EditProblem("component", f"Choose one of {', '.join(COMPONENTS)}")
+        raise Refusal("component", f"Choose one of {', '.join(COMPONENTS)}")
     title, duration = title.strip(), duration.strip()
     _check_title(block, title, None)
     _check_number("credits", credits, "Credits")
@@ -182,7 +174,7 @@ def edit_schedule(row: ScheduleOutput, actor: str, *, review_date: date, invoice
 def set_price(course: Course, actor: str, price: Decimal | None) -> Outcome:
     """The price per teacher expected payments are counted at (None: not configured)."""
     if price is not None and not Decimal(0) <= price <= MAX_PRICE:
-        raise EditProblem("price", f"The price must be between £0 and £{MAX_PRICE:,}")
+        raise Refusal("price", f"The price must be between £0 and £{MAX_PRICE:,}")
     price = None if price is None else price.quantize(Decimal("0.01"))
     if price != course.price_per_teacher:
         record(actor, "update", "course", course.id, before={"course": course.code, "price_per_teacher": course.price_per_teacher},

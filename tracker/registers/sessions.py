@@ -15,17 +15,9 @@ from ..clock import now
 from ..engagement.book import Book
 from ..engagement.recompute import recompute
 from ..extensions import db
+from ..refusal import Refusal
 from ..models import Activity, Block, Cohort, Course, DeliveryPartner, Participant, RegisterEntry, RegisterSession
 from ..rules.facts import ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT, dated_in_future
-
-
-class SessionProblem(ValueError):
-    """A register cannot be created as asked; `field` names the form field to blame."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -88,14 +80,14 @@ def create_session(*, partner_id: int, activity_id: int, cohort: int, session_da
     """
     event = event_of(activity_id)
     if event is None:
-        raise SessionProblem("event", "Choose a training event from the list")
+        raise Refusal("event", "Choose a training event from the list")
     problem = session_date_problem(session_date, today)
     if problem:
-        raise SessionProblem("session_date", problem)
+        raise Refusal("session_date", problem)
     course = db.session.get(Course, event.course_id)
     if cohort not in course.cohort_numbers:
         offered = ", ".join(map(str, course.cohort_numbers))
-        raise SessionProblem("cohort", f"{course.code} is not offered in cohort {cohort} (offered in cohorts {offered})")
+        raise Refusal("cohort", f"{course.code} is not offered in cohort {cohort} (offered in cohorts {offered})")
     existing = db.session.scalar(select(RegisterSession).where(
         RegisterSession.partner_id == partner_id, RegisterSession.activity_id == activity_id,
         RegisterSession.cohort == cohort, RegisterSession.session_date == session_date))
@@ -106,7 +98,7 @@ def create_session(*, partner_id: int, activity_id: int, cohort: int, session_da
                               created_at=now())
     if db.session.scalar(_group_query(session, event).limit(1)) is None:
         code = db.session.get(DeliveryPartner, partner_id).code
-        raise SessionProblem("cohort", f"{code} has no active participants on {event.course} in cohort {cohort}")
+        raise Refusal("cohort", f"{code} has no active participants on {event.course} in cohort {cohort}")
     db.session.add(session)
     db.session.flush()
     record(actor, "create", "register_session", session.id,
@@ -150,10 +142,10 @@ def save_marks(session: RegisterSession, wanted: dict[int, str], actor: str, boo
     members = {p.id for p in group(session)}
     strangers = set(wanted) - members
     if strangers:
-        raise SessionProblem("marks", "Marks can only be saved for participants in this register's group")
+        raise Refusal("marks", "Marks can only be saved for participants in this register's group")
     for mark in wanted.values():
         if mark not in REGISTER_MARKS:
-            raise SessionProblem("marks", f"'{mark}' is not one of {', '.join(REGISTER_MARKS)}")
+            raise Refusal("marks", f"'{mark}' is not one of {', '.join(REGISTER_MARKS)}")
     stored = current_marks(session, wanted)
     marked_by = actor[:120]
     changes: list[tuple[RegisterEntry, dict | None]] = []

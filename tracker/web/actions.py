@@ -16,7 +16,6 @@ from wtforms.validators import InputRequired, Length
 from ..clock import today
 from ..engagement.book import Book
 from ..engagement.standing import participants_query, standings
-from ..escalation import ActionProblem
 from ..escalation.contacts import log_contact
 from ..escalation.deferrals import defer, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
@@ -30,6 +29,7 @@ from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, WITHDRAWAL_STATE_LABELS
 from .access import ANYONE, EDT, LEADS, access, participant_or_404
 from .fields import DayMonthYear
+from .refusals import attempt
 from ..formats import long_date
 
 bp = Blueprint("actions", __name__)
@@ -92,20 +92,6 @@ class DecisionForm(FlaskForm):
     note = _note("Decision note")
 
 
-def _attempt(form: FlaskForm, action) -> bool:
-    """Runs the service when the form is valid; a problem it raises is shown on the field it names."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        action()
-    except ActionProblem as problem:
-        db.session.rollback()
-        form[problem.field].errors.append(problem.message)
-        return False
-    db.session.commit()
-    return True
-
-
 def _participant_page(participant: Participant):
     """The participant's page when it exists, else their history here."""
     rule = next(current_app.url_map.iter_rules("participants.show"), None) \
@@ -129,7 +115,7 @@ def _render(template: str, participant: Participant, **context):
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
     form = ContactForm()
-    if _attempt(form, lambda: log_contact(
+    if attempt(form, lambda: log_contact(
             participant, contacted_on=form.contacted_on.data, method=form.method.data, outcome=form.outcome.data,
             note=form.note.data, actor=current_user.email, today=today())):
         flash(f"Contact with {participant.full_name} logged.", "success")
@@ -151,7 +137,7 @@ def extension(participant_id: str):
     if not form.is_submitted():
         form.output.data = _standing(participant, book).escalation.output
     refusal = why_not_extend(participant, schedule)
-    if refusal is None and _attempt(form, lambda: agree_extension(
+    if refusal is None and attempt(form, lambda: agree_extension(
             participant, schedule, output=form.output.data, deadline=form.deadline.data, note=form.note.data,
             actor=current_user.email, today=today())):
         flash(f"Extended deadline for Output {form.output.data} agreed with {participant.full_name}: "
@@ -167,12 +153,12 @@ def deferral(participant_id: str):
     participant = participant_or_404(participant_id)
     if participant.status == ACTIVE:
         form, title = DeferralForm(), "Record a deferral"
-        done = _attempt(form, lambda: defer(participant, deferred_on=form.deferred_on.data, note=form.note.data,
+        done = attempt(form, lambda: defer(participant, deferred_on=form.deferred_on.data, note=form.note.data,
                                             actor=current_user.email, today=today()))
         message = f"{participant.full_name} is deferred and no longer chased."
     elif participant.status == DEFERRED:
         form, title = ReturnForm(), "Record a return from deferral"
-        done = _attempt(form, lambda: return_from_deferral(participant, returned_on=form.returned_on.data,
+        done = attempt(form, lambda: return_from_deferral(participant, returned_on=form.returned_on.data,
                                                            note=form.note.data, actor=current_user.email,
                                                            today=today()))
         message = f"{participant.full_name} has returned from deferral and is active again."
@@ -190,7 +176,7 @@ def deferral(participant_id: str):
 def withdrawal(participant_id: str):
     participant = participant_or_404(participant_id)
     form, refusal = WithdrawalForm(), why_not_propose(participant)
-    if refusal is None and _attempt(form, lambda: propose_withdrawal(
+    if refusal is None and attempt(form, lambda: propose_withdrawal(
             participant, reason=form.reason.data, withdrawn_on=form.withdrawn_on.data, note=form.note.data,
             actor=current_user.email, today=today())):
         flash(f"Withdrawal of {participant.full_name} proposed. They stay on the course until EDT staff confirm it.",
@@ -227,7 +213,7 @@ def _decide(proposal_id: int, decide, message: str):
         abort(404)
     participant = db.session.get(Participant, proposal.participant_id)
     form = _decision_form(proposal_id)
-    if _attempt(form, lambda: decide(proposal, note=form.note.data, actor=current_user.email)):
+    if attempt(form, lambda: decide(proposal, note=form.note.data, actor=current_user.email)):
         flash(message.format(name=participant.full_name), "success")
         return redirect(url_for("actions.withdrawals"))
     return _withdrawals_page(form, proposal_id)

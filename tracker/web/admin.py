@@ -10,12 +10,13 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from ..accounts.users import AccountProblem, create_user
+from ..accounts.users import create_user
 from ..clock import now
 from ..extensions import db
 from ..models import DeliveryPartner, User
 from ..models.accounts import EDT_ADMIN, FACILITATOR, PARTNER_LEAD, ROLE_NAMES, ROLES
 from .access import access
+from .refusals import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/users")
 INVITERS = (EDT_ADMIN, PARTNER_LEAD)
@@ -36,6 +37,14 @@ def _visible_users():
     return db.session.scalars(query).all()
 
 
+def _invited_partner_id(form: InviteForm) -> int | None:
+    """EDT admins choose the partner; a partner lead invites into their own."""
+    if current_user.role != EDT_ADMIN:
+        return current_user.partner_id
+    code = form.partner.data
+    return db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
+
+
 @bp.route("/", methods=["GET", "POST"])
 @access(INVITERS)
 def users():
@@ -48,20 +57,12 @@ def users():
         form.role.choices = [SelectChoice(FACILITATOR, ROLE_NAMES[FACILITATOR]), SelectChoice(PARTNER_LEAD, ROLE_NAMES[PARTNER_LEAD])]
         form.partner.choices = [SelectChoice(current_user.partner.code, current_user.partner.code)]
     invite_link = None
-    if form.validate_on_submit():
-        partner_id = current_user.partner_id
-        if current_user.role == EDT_ADMIN:
-            code = form.partner.data
-            partner_id = db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
-        try:
-            user, token = create_user(form.email.data, form.name.data, form.role.data,
-                                      now(),
-                                      partner_id=partner_id, invited_by=current_user.id, actor=current_user.email)
-        except AccountProblem as problem:
-            form.email.errors.append(str(problem))
-        else:
-            db.session.commit()
-            invite_link = url_for("auth.accept_invitation", token=token, _external=True)
-            flash(f"Invitation created for {user.email}. Send them this link (valid for 7 days): {invite_link}", "success")
-            return redirect(url_for("admin.users"))
+    invited = []
+    if attempt(form, lambda: invited.extend(create_user(
+            form.email.data, form.name.data, form.role.data, now(), partner_id=_invited_partner_id(form),
+            invited_by=current_user.id, actor=current_user.email))):
+        user, token = invited
+        invite_link = url_for("auth.accept_invitation", token=token, _external=True)
+        flash(f"Invitation created for {user.email}. Send them this link (valid for 7 days): {invite_link}", "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/users.html", title="Users", form=form, users=_visible_users(), role_names=ROLE_NAMES)

@@ -13,11 +13,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..accounts.passwords import MIN_LENGTH, verify_password
 from ..accounts.signin import record_attempt, throttled
-from ..accounts.users import AccountProblem, accept_invite, user_for_invite
+from ..accounts.users import accept_invite, user_for_invite
 from ..clock import now, seconds
 from ..extensions import db
 from ..models import User
 from .access import ANYONE, PUBLIC, access
+from .refusals import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -87,15 +88,9 @@ def accept_invitation(token: str):
     if user is None:
         abort(404)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accept_invite(user, form.password.data)
-        except AccountProblem as problem:
-            form.password.errors.append(str(problem))
-        else:
-            db.session.commit()
-            flash("Your password is set. Sign in to continue.", "success")
-            return redirect(url_for("auth.sign_in"))
+    if attempt(form, lambda: accept_invite(user, form.password.data)):
+        flash("Your password is set. Sign in to continue.", "success")
+        return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, user=user)
 
 

@@ -18,10 +18,11 @@ from wtforms.validators import DataRequired, Length
 
 from ..clock import today
 from ..declarations.listing import build, for_participants, jsonl, csv_file, records, unsigned
-from ..declarations.states import StateProblem, change_state, history, import_states
+from ..declarations.states import change_state, history, import_states
 from ..extensions import db
 from ..rules.declaration_states import STATES, reachable
 from .access import EDT, access, participant_or_404
+from .refusals import attempt
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
@@ -126,18 +127,13 @@ def show(participant_id: str, kind: str):
     form = StateForm()
     form.state.choices = [SelectChoice("", "Choose a state")] + [SelectChoice(s, STATE_LABELS[s]) for s in reachable(current)]
     recordable = bool(form.state.choices[1:]) and (stored is not None or not made.blocked)
-    if recordable and form.validate_on_submit():
-        try:
-            outcome = change_state(form.state.data, current_user.email, declaration=made, record=stored,
-                                   note=(form.note.data or "").strip())
-        except StateProblem as problem:
-            form.state.errors.append(str(problem).capitalize())
-        else:
-            db.session.commit()
-            if outcome != "unchanged":
-                flash(f"{participant.participant_id}'s {kind} declaration is now {STATE_LABELS[form.state.data].lower()}",
-                      "success")
-            return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))
+    outcome = []
+    if recordable and attempt(form, lambda: outcome.append(change_state(
+            form.state.data, current_user.email, declaration=made, record=stored, note=(form.note.data or "").strip()))):
+        if outcome != ["unchanged"]:
+            flash(f"{participant.participant_id}'s {kind} declaration is now {STATE_LABELS[form.state.data].lower()}",
+                  "success")
+        return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))
     why = unsigned([participant.id]).get(participant.id, ()) if made is not None and made.blocked else ()
     return render_template(
         "declarations/show.html", title=f"{participant.participant_id} {kind} declaration", form=form,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
@@ -21,10 +21,12 @@ from ..engagement.book import Book
 from ..extensions import db
 from ..models import Activity, Block, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
-from ..reference.editing import EditProblem, Outcome, add_activity, edit_activity, edit_schedule, set_price, set_totals
+from ..reference.editing import Outcome, add_activity, edit_activity, edit_schedule, set_price, set_totals
+from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
 from .fields import DayMonthYear
+from .refusals import done
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
@@ -109,17 +111,12 @@ def _is_admin() -> bool:
     return current_user.role == EDT_ADMIN
 
 
-def _saved(outcome: Outcome, what: str) -> None:
-    extra = f" Outputs recomputed for {outcome.recomputed} participant{'s' if outcome.recomputed != 1 else ''}." if outcome.recomputed else ""
-    flash(f"{what}.{extra}", "success")
-
-
-def _problem(form: FlaskForm, problem: EditProblem) -> None:
-    db.session.rollback()
-    field = getattr(form, problem.field or "", None)
-    if field is None:
-        field = next(iter(f for f in form if f.name != "csrf_token"))
-    field.errors = list(field.errors) + [problem.message]
+def _saved(what: str):
+    """The message for a saved edit, from the editing service's Outcome."""
+    def message(outcome: Outcome) -> str:
+        extra = f" Outputs recomputed for {outcome.recomputed} participant{'s' if outcome.recomputed != 1 else ''}." if outcome.recomputed else ""
+        return f"{what}.{extra}"
+    return message
 
 
 @bp.get("")
@@ -162,17 +159,13 @@ def activity(code: str, activity_id: int):
     block = found.block
     form = ActivityForm(data={"title": found.title, "duration": found.duration, "credits": found.credits,
                               "block_total": block.printed_total, "course_total": course.printed_total})
-    if form.validate_on_submit():
-        try:
-            outcome = edit_activity(found, current_user.email, title=form.title.data, duration=form.duration.data or "",
-                                    credits=form.credits.data, block_total=form.block_total.data,
-                                    course_total=form.course_total.data)
-        except EditProblem as problem:
-            _problem(form, problem)
-        else:
-            db.session.commit()
-            _saved(outcome, f"{course.code} block {block.number}: '{form.title.data.strip()}' saved")
-            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    response = done(form, lambda: edit_activity(
+        found, current_user.email, title=form.title.data, duration=form.duration.data or "", credits=form.credits.data,
+        block_total=form.block_total.data, course_total=form.course_total.data),
+        _saved(f"{course.code} block {block.number}: '{(form.title.data or '').strip()}' saved"),
+        url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    if response:
+        return response
     return render_template("reference/activity.html", title=f"Change an activity of {course.code} block {block.number}",
                            form=form, course=course, block=block, activity=found, components=COMPONENT_NAMES)
 
@@ -184,17 +177,14 @@ def new_activity(code: str, number: int):
     block = _block_or_404(course, number)
     form = NewActivityForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
     form.component.choices = [SelectChoice("", "Choose a component")] + [SelectChoice(v, label) for v, label in COMPONENT_NAMES.items()]
-    if form.validate_on_submit():
-        try:
-            outcome = add_activity(block, current_user.email, component=form.component.data, title=form.title.data,
-                                   duration=form.duration.data or "", credits=form.credits.data,
-                                   block_total=form.block_total.data, course_total=form.course_total.data)
-        except EditProblem as problem:
-            _problem(form, problem)
-        else:
-            db.session.commit()
-            _saved(outcome, f"{course.code} block {block.number}: '{form.title.data.strip()}' added")
-            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    response = done(form, lambda: add_activity(
+        block, current_user.email, component=form.component.data, title=form.title.data,
+        duration=form.duration.data or "", credits=form.credits.data, block_total=form.block_total.data,
+        course_total=form.course_total.data),
+        _saved(f"{course.code} block {block.number}: '{(form.title.data or '').strip()}' added"),
+        url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    if response:
+        return response
     return render_template("reference/activity.html", title=f"Add an activity to {course.code} block {block.number}",
                            form=form, course=course, block=block, activity=None, components=COMPONENT_NAMES)
 
@@ -205,18 +195,26 @@ def totals(code: str, number: int):
     course = _course_or_404(code)
     block = _block_or_404(course, number)
     form = TotalsForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
-    if form.validate_on_submit():
-        try:
-            outcome = set_totals(block, current_user.email, block_total=form.block_total.data,
-                                 course_total=form.course_total.data)
-        except EditProblem as problem:
-            _problem(form, problem)
-        else:
-            db.session.commit()
-            _saved(outcome, f"{course.code} block {block.number}: printed totals saved")
-            return redirect(url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    response = done(form, lambda: set_totals(block, current_user.email, block_total=form.block_total.data,
+                                             course_total=form.course_total.data),
+                    _saved(f"{course.code} block {block.number}: printed totals saved"),
+                    url_for("reference.course", code=course.code) + f"#block-{block.number}")
+    if response:
+        return response
     return render_template("reference/totals.html", title=f"Printed totals of {course.code} block {block.number}",
                            form=form, course=course, block=block)
+
+
+def _pounds(text: str | None) -> Decimal | None:
+    """A price as typed ("£1,250.00"); blank is no price."""
+    raw = (text or "").strip().lstrip("£").replace(",", "")
+    try:
+        value = None if raw == "" else Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if value is not None and not value.is_finite():
+        raise Refusal("price", "Price per teacher must be an amount in pounds, like 1250.00")
+    return value
 
 
 @bp.route("/<code>/price", methods=["GET", "POST"])
@@ -225,21 +223,10 @@ def price(code: str):
     course = _course_or_404(code)
     current = course.price_per_teacher
     form = PriceForm(data={"price": "" if current is None else f"{current:.2f}"})
-    if form.validate_on_submit():
-        raw = (form.price.data or "").strip().lstrip("£").replace(",", "")
-        try:
-            value = None if raw == "" else Decimal(raw)
-            if value is not None and not value.is_finite():
-                raise InvalidOperation
-            outcome = set_price(course, current_user.email, value)
-        except InvalidOperation:
-            form.price.errors = ["Price per teacher must be an amount in pounds, like 1250.00"]
-        except EditProblem as problem:
-            _problem(form, problem)
-        else:
-            db.session.commit()
-            _saved(outcome, f"{course.code}: price per teacher saved")
-            return redirect(url_for("reference.course", code=course.code))
+    response = done(form, lambda: set_price(course, current_user.email, _pounds(form.price.data)),
+                    _saved(f"{course.code}: price per teacher saved"), url_for("reference.course", code=course.code))
+    if response:
+        return response
     return render_template("reference/price.html", title=f"Price per teacher of {course.code}", form=form, course=course)
 
 
@@ -252,16 +239,12 @@ def schedule(cohort: int, group: str, output: int):
         abort(404)
     form = ScheduleForm(data={"review_date": row.review_date, "invoice_date": row.invoice_date,
                               "payment_date": row.payment_date})
-    if form.validate_on_submit():
-        try:
-            outcome = edit_schedule(row, current_user.email, review_date=form.review_date.data,
-                                    invoice_date=form.invoice_date.data, payment_date=form.payment_date.data)
-        except EditProblem as problem:
-            _problem(form, problem)
-        else:
-            db.session.commit()
-            _saved(outcome, f"Cohort {cohort} {group} output {output}: dates saved")
-            return redirect(url_for("reference.index") + f"#cohort-{cohort}")
+    response = done(form, lambda: edit_schedule(row, current_user.email, review_date=form.review_date.data,
+                                                invoice_date=form.invoice_date.data, payment_date=form.payment_date.data),
+                    _saved(f"Cohort {cohort} {group} output {output}: dates saved"),
+                    url_for("reference.index") + f"#cohort-{cohort}")
+    if response:
+        return response
     return render_template("reference/schedule.html", title=f"Dates of cohort {cohort} {group} output {output}",
                            form=form, row=row)
 

@@ -17,13 +17,14 @@ from ..clock import today
 from ..extensions import db
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
-    SessionProblem, cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
+    cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
     session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
 from ..words import MARK_LABELS, NOT_MARKED
 from .access import ANYONE, access, guard_partner_id, own_partner_id
 from .fields import DayMonthYear
+from .refusals import attempt
 from ..formats import long_date
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
@@ -98,22 +99,18 @@ def new():
             SelectChoice(str(p.id), f"{p.code} – {p.name}") for p in partners]
     else:
         del form.partner
-    if form.validate_on_submit():
-        try:
-            session, created = create_session(
-                partner_id=int(form.partner.data) if current_user.is_edt else current_user.partner_id,
-                activity_id=int(form.event.data), cohort=int(form.cohort.data),
-                session_date=form.session_date.data, today=today(), actor=current_user.email)
-        except SessionProblem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
+    made = []
+    if attempt(form, lambda: made.extend(create_session(
+            partner_id=int(form.partner.data) if current_user.is_edt else current_user.partner_id,
+            activity_id=int(form.event.data), cohort=int(form.cohort.data),
+            session_date=form.session_date.data, today=today(), actor=current_user.email))):
+        session, created = made
+        if created:
+            flash("Register created: mark everyone as attended, then change the marks of anyone who was not",
+                  "success")
         else:
-            db.session.commit()
-            if created:
-                flash("Register created: mark everyone as attended, then change the marks of anyone who was not",
-                      "success")
-            else:
-                flash("A register for this session already exists: here it is")
-            return redirect(url_for("registers.show", session_id=session.id))
+            flash("A register for this session already exists: here it is")
+        return redirect(url_for("registers.show", session_id=session.id))
     return render_template("registers/new.html", title="Take a register", form=form)
 
 
