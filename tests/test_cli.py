@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 
 from tracker.exports.cells import csv_text, safe, xlsx_bytes
 from tracker.extensions import db
+from tracker.imports.kinds import sample_kinds
 from tracker.models import CreditRecord, Participant
 
 from .conftest import EXAMPLES
 from .factories import PARTICIPANT_HEADER, gen_participant
 
-KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
+KINDS = tuple(kind.name for kind in sample_kinds())
 AS_OF = "2024-08-20"
 GROUP = {"NPQLT": "specialist", "NPQLTD": "specialist", "NPQLBC": "specialist", "NPQLL": "specialist",
          "NPQSL": "leadership", "NPQH": "leadership", "NPQEYL": "leadership", "EHCO": "coaching"}

@@ -10,10 +10,11 @@ from tracker.exports.engagement import HEADER, engagement_rows
 from tracker.extensions import db
 from tracker.imports import importer_for, run_import
 from tracker.imports.base import Context
+from tracker.imports.kinds import sample_kinds
 
 from .conftest import EXAMPLES
 
-KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
+KINDS = tuple(kind.name for kind in sample_kinds())
 DATES = ("2022-06-30", "2023-03-01", "2023-11-20", "2024-08-20")
 
 

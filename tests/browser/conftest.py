@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from tracker.engagement.book import Book
 from tracker.imports import importer_for, run_import
 from tracker.imports.base import Context
+from tracker.imports.kinds import sample_kinds
 
 from ..conftest import EXAMPLES
 from .steps import Journey
@@ -23,7 +24,7 @@ from .steps import Journey
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-EXAMPLE_KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
+EXAMPLE_KINDS = tuple(kind.name for kind in sample_kinds())
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,12 @@ from sqlalchemy import update
 from tracker.engagement.book import Book
 from tracker.imports import importer_for, run_import
 from tracker.imports.base import Context
+from tracker.imports.kinds import sample_kinds
 from tracker.models import DeliveryPartner
 
 from ..conftest import EXAMPLES
 
-KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
+KINDS = tuple(kind.name for kind in sample_kinds())
 PARTNER = "NORTH"
 PARTNER_NAME = "North Star Teaching Hub & Partners"
 # NORTH has participants escalated, in the window and due soon on this date.

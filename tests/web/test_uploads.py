@@ -5,12 +5,18 @@ import csv
 import html
 import io
 import re
+import sys
+import types
 
 import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
+from tracker.imports import kinds
+from tracker.imports.base import Importer
+from tracker.imports.kinds import register
 from tracker.models import CreditRecord, ImportBatch, Participant, PendingUpload
+from tracker.models.accounts import PARTNER_LEAD
 
 from .conftest import signed_in
 
@@ -198,3 +204,31 @@ def test_an_xlsx_workbook_is_read_like_a_csv_file(north_lead):
     url = preview_url(upload(north_lead, xlsx_bytes(HEADER.split(","), rows), filename="credits.xlsx"))
     words = text_of(north_lead.get(url).get_data(as_text=True))
     assert "Rows read 3" in words and "Would create 3" in words
+
+
+@pytest.fixture()
+def mentor_notes(monkeypatch):
+    """A new kind, declared in its own module the way a newcomer adds one."""
+    module = types.ModuleType("tests_mentor_notes")
+
+    @register("mentor-notes", "Mentor notes", uploaded_by=(PARTNER_LEAD,), in_sample=False)
+    class MentorNotes(Importer):
+        required = ("participant_id", "noted_on")
+        optional = ("note",)
+
+        def parse(self, row):
+            raise NotImplementedError
+
+    MentorNotes.__module__ = module.__name__
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(kinds, "MODULES", kinds.MODULES + (module.__name__,))
+    yield
+    kinds._registry.pop("mentor-notes")
+
+
+def test_a_new_kind_appears_on_the_uploads_page_of_those_who_may_upload_it(app, two_partners, mentor_notes):
+    lead = text_of(signed_in(app, "lead@north.example").get("/uploads").get_data(as_text=True))
+    assert "Mentor notes Columns: participant_id, noted_on; optional: note." in lead
+    facilitator = text_of(signed_in(app, "facilitator@north.example").get("/uploads").get_data(as_text=True))
+    assert "Mentor notes" not in facilitator and "Video views" in facilitator
+    assert "mentor-notes" not in [kind.name for kind in kinds.sample_kinds()]

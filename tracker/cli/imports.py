@@ -8,12 +8,12 @@ from flask.cli import with_appcontext
 from ..clock import today
 from ..engagement.book import Book
 from ..extensions import db
-from ..imports import KINDS, importer_for, run_import
+from ..imports import importer_for, kinds, run_import
 from ..imports.base import Context
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(kinds.names()))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and count without writing.")
 @with_appcontext

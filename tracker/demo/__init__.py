@@ -14,12 +14,11 @@ from ..accounts.users import create_user
 from ..clock import now as clock_now
 from ..engagement.book import Book
 from ..extensions import db
-from ..imports import importer_for, run_import
+from ..imports import kinds, run_import
 from ..imports.base import Context
 from ..models import ContactAttempt, DeliveryPartner, Extension, PartnershipMeeting, Participant, User
 
 HERE = Path(__file__).parent
-KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
 DEMO_PASSWORD = "demo-password-for-npq-tracker"
 USERS = (
     ("admin@edt.example", "Alex Admin", "edt-admin", None),
@@ -33,13 +32,13 @@ USERS = (
 def load_demo(today: date) -> list[str]:
     """Loads the demo once; running it again changes nothing. Returns lines to print."""
     lines = []
-    for kind in KINDS:
-        with open(HERE / f"{kind}.csv", "rb") as stream:
-            result = run_import(importer_for(kind, Context(today=date(2026, 11, 24), book=Book(), user="demo")),
-                                stream, f"{kind}.csv")
+    for kind in kinds.sample_kinds():
+        with open(HERE / f"{kind.name}.csv", "rb") as stream:
+            result = run_import(kind.importer_for(Context(today=date(2026, 11, 24), book=Book(), user="demo")),
+                                stream, f"{kind.name}.csv")
         if not result.ok:
             raise RuntimeError("\n".join(result.errors))
-        lines.append(f"{kind}: {result.summary()}")
+        lines.append(f"{kind.name}: {result.summary()}")
     db.session.flush()
     partners = {p.code: p for p in db.session.scalars(select(DeliveryPartner))}
     partners["NORTH"].name, partners["SOUTH"].name = "North Teaching School Hub", "South Coast Learning Trust"

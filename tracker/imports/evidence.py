@@ -11,6 +11,7 @@ from ..rules.facts import ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARK
 from . import fields
 from .base import Importer, RowError
 from .book_lookup import find_activity, find_block
+from .kinds import EDT_ONLY, EVERYONE, register
 
 SELF_REPORT_COHORTS = (1, 2)
 SOURCES = ("platform", "self-report")
@@ -80,8 +81,8 @@ def _field(column: str, parse, value):
         raise RowError(column, str(error)) from None
 
 
+@register("credits", "Activity credits (platform report)", uploaded_by=EVERYONE)
 class CreditsImporter(EvidenceImporter):
-    kind = "credits"
     required = ("participant_id", "block", "activity", "completed_on")
     optional = ("credits", "source")
     table = CreditRecord
@@ -117,8 +118,8 @@ class CreditsImporter(EvidenceImporter):
         return source
 
 
+@register("attendance", "Attendance (registers)", uploaded_by=EVERYONE)
 class AttendanceImporter(EvidenceImporter):
-    kind = "attendance"
     required = ("participant_id", "block", "event", "session_date", "attendance")
     optional = ("marked_by",)
     table = RegisterEntry
@@ -141,8 +142,8 @@ class AttendanceImporter(EvidenceImporter):
         return activity.id
 
 
+@register("video-views", "Video views", uploaded_by=EVERYONE)
 class VideoViewsImporter(EvidenceImporter):
-    kind = "video-views"
     required = ("participant_id", "block", "percent_watched", "viewed_on")
     table = VideoViewRecord
     key_columns = ("participant_id", "block_id", "viewed_on")
@@ -156,8 +157,8 @@ class VideoViewsImporter(EvidenceImporter):
         return (pk, block_id, viewed), (percent,)
 
 
+@register("assessments", "Assessments", uploaded_by=EDT_ONLY)
 class AssessmentsImporter(EvidenceImporter):
-    kind = "assessments"
     required = ("participant_id", "status", "recorded_on")
     optional = ("result",)
     table = AssessmentRecord

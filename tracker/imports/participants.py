@@ -10,6 +10,7 @@ from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, 
 from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
 from .base import Importer, RowError
+from .kinds import EDT_ONLY, register
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -17,8 +18,8 @@ VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contra
           "sponsorship_agreement_signed", "status")
 
 
+@register("participants", "Participants", uploaded_by=EDT_ONLY)
 class ParticipantsImporter(Importer):
-    kind = "participants"
     required = ("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
                 "school_contract_signed", "sponsorship_agreement_signed")
     optional = ("status",)

@@ -18,28 +18,24 @@ from sqlalchemy import or_, select
 from ..engagement.book import Book
 from ..clock import now
 from ..extensions import db
-from ..imports import ImportResult, importer_for, run_import
+from ..imports import ImportResult, importer_for, kinds, run_import
 from ..imports.base import Context
+from ..imports.kinds import ImportKind
 from ..models import DeliveryPartner, ImportBatch, PendingUpload
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
-KIND_NAMES = {
-    "credits": "Activity credits (platform report)",
-    "attendance": "Attendance (registers)",
-    "video-views": "Video views",
-    "participants": "Participants",
-    "assessments": "Assessments",
-}
-PARTNER_KINDS = ("credits", "attendance", "video-views")
-EDT_KINDS = ("participants", "credits", "attendance", "video-views", "assessments")
 SHOWN_ERRORS = 50
 
 
-def kinds_for(is_edt: bool) -> tuple[str, ...]:
-    """Partners upload evidence of their own participants; EDT also participants and assessments."""
-    return EDT_KINDS if is_edt else PARTNER_KINDS
+def kinds_for(role: str) -> tuple[ImportKind, ...]:
+    """The kinds this role may upload, as the importers declare (partners: their own evidence)."""
+    return kinds.for_role(role)
+
+
+def labels() -> dict[str, str]:
+    return {kind.name: kind.label for kind in kinds.all_kinds()}
 
 
 def file_problem(filename: str, content: bytes) -> str | None:
@@ -176,13 +172,3 @@ def recent_imports(partner_id: int | None, limit: int = 20) -> list[BatchRow]:
     if partner_id is not None:
         query = query.where(ImportBatch.partner_id == partner_id)
     return [BatchRow(batch, code or "EDT") for batch, code in db.session.execute(query)]
-
-
-def columns_of(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(required, optional) column names of a kind of file, as its importer reads them."""
-    from ..imports.evidence import AssessmentsImporter, AttendanceImporter, CreditsImporter, VideoViewsImporter
-    from ..imports.participants import ParticipantsImporter
-
-    importer = {"participants": ParticipantsImporter, "credits": CreditsImporter, "attendance": AttendanceImporter,
-                "video-views": VideoViewsImporter, "assessments": AssessmentsImporter}[kind]
-    return importer.required, importer.optional

@@ -31,7 +31,7 @@ class UploadForm(FlaskForm):
                      description="A .csv or .xlsx file of up to 10 MB, with a header row")
 
     def validate_kind(self, field):
-        if field.data not in uploads.kinds_for(current_user.is_edt):
+        if field.data not in {kind.name for kind in uploads.kinds_for(current_user.role)}:
             raise ValidationError("Choose the kind of report from the list")
 
 
@@ -55,10 +55,10 @@ def _counts(result) -> str:
 @bp.route("", methods=["GET", "POST"])
 @access(ANYONE)
 def index():
-    kinds = uploads.kinds_for(current_user.is_edt)
+    kinds = uploads.kinds_for(current_user.role)
     form = UploadForm()
     form.kind.choices = [SelectChoice("", "Choose the kind of report")] + [
-        SelectChoice(kind, uploads.KIND_NAMES[kind]) for kind in kinds]
+        SelectChoice(kind.name, kind.label) for kind in kinds]
     if form.validate_on_submit():
         filename = uploads.clean_filename(form.file.data.filename)
         content = form.file.data.read(uploads.MAX_BYTES + 1)
@@ -71,8 +71,8 @@ def index():
             db.session.commit()
             return redirect(url_for("uploads.preview", token=pending.token))
     return render_template(
-        "uploads/index.html", title="Uploads", form=form, kinds=kinds, kind_names=uploads.KIND_NAMES,
-        columns={kind: uploads.columns_of(kind) for kind in kinds}, waiting=uploads.waiting(current_user.id),
+        "uploads/index.html", title="Uploads", form=form, kinds=kinds, kind_names=uploads.labels(),
+        waiting=uploads.waiting(current_user.id),
         batches=uploads.recent_imports(own_partner_id()), show_partner=current_user.is_edt,
     )
 
@@ -84,7 +84,7 @@ def preview(token: str):
     result = uploads.dry_run(pending.kind, pending.filename, pending.content, _context())
     return render_template(
         "uploads/preview.html", title="Check your file" if result.ok else "Your file has problems",
-        pending=pending, result=result, kind_name=uploads.KIND_NAMES[pending.kind],
+        pending=pending, result=result, kind_name=uploads.labels()[pending.kind],
         problems=uploads.problems(result.errors[: uploads.SHOWN_ERRORS]), shown=uploads.SHOWN_ERRORS,
         earlier=uploads.earlier_imports(pending.kind, pending.content, own_partner_id()),
     )
