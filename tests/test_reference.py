@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from tracker.engagement.book import Book
 from tracker.extensions import db
 from tracker.models import Activity, Block, Cohort, Course, ScheduleOutput
-from tracker.reference.loader import DATA, ReferenceError, ReferenceFiles, load_reference
+from tracker.reference.folder import read_folder
+from tracker.reference.loader import DATA, ReferenceError, load_folder, load_reference
 
 REFERENCE_TABLES = (Course, Block, Activity, Cohort, ScheduleOutput)
 
@@ -27,13 +28,16 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def problems_of(folder):
+    return read_folder(folder)[1]
+
+
 def test_the_shipped_data_has_no_problems():
-    assert ReferenceFiles.read().problems() == []
+    assert problems_of(DATA) == []
 
 
 def test_the_shipped_data_loads(session):
-    counts = load_reference()
-    assert counts == {"courses": 8, "activities": count(Activity), "schedule outputs": 28}
+    assert load_reference().added == {}
     assert count(Course) == 8
     assert count(ScheduleOutput) == 28
     assert count(Cohort) == 4
@@ -129,11 +133,11 @@ def test_the_loader_refuses_a_credit_that_breaks_the_block_total(session, tmp_pa
             row["credits"] = str(int(row["credits"]) + 1)
 
     edit(folder / "content.csv", change)
-    problems = ReferenceFiles.read(folder).problems()
-    assert problems == ["NPQH block 2: activities add up to 59, printed total is 58"]
+    problems = problems_of(folder)
+    assert problems == ["block_totals.csv: row 27: total: NPQH block 2: activities add up to 59, printed total is 58"]
     before = reference_rows()
     with pytest.raises(ReferenceError) as refused:
-        load_reference(folder)
+        load_folder(folder, "tests")
     assert refused.value.problems == problems
     assert "NPQH block 2" in str(refused.value)
     assert reference_rows() == before
@@ -142,9 +146,9 @@ def test_the_loader_refuses_a_credit_that_breaks_the_block_total(session, tmp_pa
 def test_the_loader_refuses_a_course_total_that_does_not_match(session, tmp_path):
     folder = copy_of_data(tmp_path)
     edit(folder / "course_totals.csv", lambda row: row.update(total="250") if row["course"] == "NPQSL" else None)
-    assert ReferenceFiles.read(folder).problems() == ["NPQSL: blocks add up to 249, printed course total is 250"]
+    assert problems_of(folder) == ["course_totals.csv: row 6: total: NPQSL: blocks add up to 249, printed course total is 250"]
     with pytest.raises(ReferenceError):
-        load_reference(folder)
+        load_folder(folder, "tests")
 
 
 def test_the_loader_refuses_an_invoice_before_the_review_date(session, tmp_path):
@@ -157,9 +161,9 @@ def test_the_loader_refuses_an_invoice_before_the_review_date(session, tmp_path)
     edit(folder / "schedules.csv", change)
     before = reference_rows()
     with pytest.raises(ReferenceError) as refused:
-        load_reference(folder)
+        load_folder(folder, "tests")
     assert refused.value.problems == [
-        "cohort 2 leadership output 3: review 2023-04-21, invoice sent 2023-04-01, payment 2023-06-19 are not in order"
+        "schedules.csv: row 14: invoice_date: cohort 2 leadership output 3: review 2023-04-21, invoice sent 2023-04-01, payment 2023-06-19 are not in order"
     ]
     assert reference_rows() == before
 
@@ -172,5 +176,5 @@ def test_the_loader_refuses_the_seed_payment_date_typo(session, tmp_path):
             row["payment_date"] = "2023-07-23"  # as printed in the seed
 
     edit(folder / "schedules.csv", change)
-    problems = ReferenceFiles.read(folder).problems()
-    assert len(problems) == 1 and problems[0].startswith("cohort 4 specialist output 3:")
+    problems = problems_of(folder)
+    assert len(problems) == 1 and problems[0].startswith("schedules.csv: row 25: payment_date: cohort 4 specialist output 3:")

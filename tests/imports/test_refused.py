@@ -59,7 +59,7 @@ def test_a_self_report_for_cohort_3_is_refused():
 
 @pytest.mark.parametrize("ref", ["P1", "P2"])
 def test_a_self_report_for_cohorts_1_and_2_is_accepted(ref):
-    result = run_bytes("credits", lines(CREDITS, f"{ref},1,Diagnostic Assessment for Block 1,,2022-01-05,self-report"))
+    result = run_bytes("credits", lines(CREDITS, f"{ref},1,Diagnostic Assessment for Block 1,,2022-02-05,self-report"))
     assert result.ok, result.errors
     assert result.created == 1
 

@@ -12,7 +12,7 @@ from tracker.engagement.book import Book
 from tracker.engagement.standing import participants_query, standings
 from tracker.extensions import db
 from tracker.models import Activity, AuditEvent, Block, Course, OutputRecord, Participant, ScheduleOutput
-from tracker.reference.loader import ReferenceFiles, load_reference
+from tracker.reference.loader import DATA, load_folder
 
 from ..conftest import _empty_evidence
 from ..factories import import_text
@@ -24,12 +24,7 @@ def shipped_reference_data_afterwards(session):
     yield
     db.session.rollback()
     _empty_evidence()
-    shipped = {(r["course"], int(r["block"]), r["title"]) for r in ReferenceFiles.read().content}
-    for activity in db.session.scalars(select(Activity)).all():
-        if (activity.block.course.code, activity.block.number, activity.title) not in shipped:
-            db.session.delete(activity)
-    db.session.flush()
-    load_reference()
+    load_folder(DATA, "tests")
     for course in db.session.scalars(select(Course)):
         course.price_per_teacher = None
     db.session.commit()
@@ -208,3 +203,32 @@ def test_admins_set_a_courses_price_per_teacher_audited(as_edt_admin):
     assert '"price_per_teacher": "1250.50"' in audits("course")[0].after
     page = as_edt_admin.post("/reference/NPQSL/price", {"price": "lots"}).get_data(as_text=True)
     assert "Price per teacher must be an amount in pounds" in page
+
+
+def test_an_admin_moves_a_cohort_start_and_it_is_audited(as_edt_admin):
+    from tracker.models import Cohort
+
+    assert "Course start 1 Oct 2022" in as_edt_admin.get("/reference").get_data(as_text=True) or \
+        "Course start" in as_edt_admin.get("/reference").get_data(as_text=True)
+    response = as_edt_admin.post("/reference/cohorts/3/start", {"start_date": ["3", "10", "2022"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Cohort, 3).start_date == date(2022, 10, 3)
+    assert '"start_date": "2022-10-03"' in audits("cohort")[0].after
+
+
+def test_a_start_moved_after_recorded_evidence_is_refused_saying_how_many(as_edt_admin):
+    from tracker.models import Cohort
+
+    assert import_text("credits", "participant_id,block,activity,completed_on", "N001,1,Survey,2022-10-02").ok
+    response = as_edt_admin.post("/reference/cohorts/3/start", {"start_date": ["3", "10", "2022"]})
+    assert response.status_code == 200
+    assert ("The start cannot move to 2022-10-03: 1 participant has evidence for cohort 3 dated before 2022-10-03"
+            in response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Cohort, 3).start_date == date(2022, 10, 1)
+    assert audits("cohort") == []
+
+
+def test_edt_staff_cannot_move_a_cohort_start(as_edt_staff):
+    assert as_edt_staff.get("/reference/cohorts/3/start").status_code == 403

@@ -168,3 +168,11 @@ def test_edt_staff_choose_the_partner_and_see_every_partners_registers(app, nort
     assert re.search(r"<td[^>]*>NORTH</td>", listing)
     lead = signed_in(app, "lead@north.example")
     assert "NPQLT – Block 1 – NPQLT F2F Training Session" in lead.get("/registers").get_data(as_text=True)
+
+
+def test_a_register_dated_before_the_cohort_started_is_refused_naming_the_field(app, north_group):
+    browser = signed_in(app, "facilitator@north.example")
+    response = create_register(browser, day=["30", "9", "2022"])
+    assert response.status_code == 200
+    assert "Session date 2022-09-30 is before cohort 3 started (2022-10-01)" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(RegisterSession)) == 0

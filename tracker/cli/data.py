@@ -15,10 +15,10 @@ from ..reference.loader import ReferenceError, load_reference
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create or upgrade the schema and load or update the reference data."""
+    """Create or upgrade the schema; add what is new in the shipped reference data, never overwriting EDT's."""
     upgrade()
     try:
-        counts = load_reference()
+        installed = load_reference()
     except ReferenceError as error:
         db.session.rollback()
         for problem in error.problems:
@@ -26,7 +26,12 @@ def init_command():
         sys.exit(1)
     recompute()
     db.session.commit()
-    click.echo("reference data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    added = ", ".join(f"{count} {name}" for name, count in installed.added.items()) or "nothing new"
+    click.echo(f"reference data: added {added}")
+    if installed.differences:
+        click.echo(f"kept the database's values where {len(installed.differences)} shipped rows differ:")
+        for line in installed.differences:
+            click.echo(f"  {line}")
 
 
 @click.command("recompute")

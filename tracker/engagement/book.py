@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Activity, Block, Course, ScheduleOutput
+from ..models import Activity, Block, Cohort, Course, ScheduleOutput
 from ..rules.course import build_schedule
 from ..rules.facts import Content, OutputSpec
 
@@ -38,6 +39,7 @@ class Book:
         self.by_code: dict[str, CourseFacts] = {}
         self.schedules: dict[tuple[int, str], list[OutputSpec]] = {}
         self.schedule_rows: dict[tuple[int, str], list[ScheduleOutput]] = {}
+        self.cohort_starts: dict[int, date] = dict(db.session.execute(select(Cohort.number, Cohort.start_date)).all())
         courses = db.session.scalars(select(Course)).all()
         blocks = db.session.scalars(select(Block)).all()
         activities = db.session.scalars(select(Activity)).all()

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
-from ..rules.facts import ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, dated_in_future
+from ..rules.facts import (ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, before_start,
+                           dated_before_start, dated_in_future)
 from . import fields
 from .base import Importer, RowError
 from .book_lookup import find_activity, find_block
@@ -51,11 +52,17 @@ class EvidenceImporter(Importer):
             raise RowError("participant_id", f"'{ref}' is not a known participant")
         return found
 
-    def on_or_before_today(self, row, column: str) -> date:
+    def on_or_before_today(self, row, column: str, cohort: int) -> date:
+        """The row's date in `column`: not after today, and not before the participant's cohort started."""
         cell = row[column]
         if type(cell) is not str:  # an XLSX date or datetime: no parsing, and times need not repeat
-            return self._day(column, cell)
-        return self._once(("date", column, cell), lambda: self._day(column, cell))
+            day = self._day(column, cell)
+        else:
+            day = self._once(("date", column, cell), lambda: self._day(column, cell))
+        start = self.context.book.cohort_starts[cohort]
+        if dated_before_start(day, start):
+            raise RowError(column, before_start(day, cohort, start))
+        return day
 
     def _day(self, column: str, cell) -> date:
         try:
@@ -95,7 +102,7 @@ class CreditsImporter(EvidenceImporter):
         activity_id, credits = self._once(("credits",) + cells, lambda: self.credited(course_id, row))
         cell = row.get("source", "")
         source = self._once(("source", cell, cohort), lambda: self.source(cell, cohort))
-        completed = self.on_or_before_today(row, "completed_on")
+        completed = self.on_or_before_today(row, "completed_on", cohort)
         return (pk, activity_id, completed), (credits, source)
 
     def credited(self, course_id: int, row) -> tuple[int, int]:
@@ -127,11 +134,11 @@ class AttendanceImporter(EvidenceImporter):
     value_columns = ("mark", "marked_by")
 
     def parse(self, row):
-        pk, course_id, _ = self.participant(row)
+        pk, course_id, cohort = self.participant(row)
         activity_id = self._once(("event", course_id, row["block"], row["event"]), lambda: self.event(course_id, row))
         cell = row["attendance"]
         mark = self._once(("attendance", cell), lambda: _field("attendance", _register_mark, cell))
-        session = self.on_or_before_today(row, "session_date")
+        session = self.on_or_before_today(row, "session_date", cohort)
         marked_by = fields.text(row.get("marked_by", "")) or None
         return (pk, activity_id, session), (mark, marked_by)
 
@@ -150,10 +157,10 @@ class VideoViewsImporter(EvidenceImporter):
     value_columns = ("percent",)
 
     def parse(self, row):
-        pk, course_id, _ = self.participant(row)
+        pk, course_id, cohort = self.participant(row)
         block_id = self._once(("block", course_id, row["block"]), lambda: find_block(self.course(course_id), row))
         percent = _field("percent_watched", fields.a_percent, row["percent_watched"])
-        viewed = self.on_or_before_today(row, "viewed_on")
+        viewed = self.on_or_before_today(row, "viewed_on", cohort)
         return (pk, block_id, viewed), (percent,)
 
 
@@ -166,11 +173,11 @@ class AssessmentsImporter(EvidenceImporter):
     value_columns = ("status", "result")
 
     def parse(self, row):
-        pk, _, _ = self.participant(row)
+        pk, _, cohort = self.participant(row)
         status = _field("status", lambda v: fields.one_of(v, ASSESSMENT_STATUSES), row["status"])
         raw = fields.text(row.get("result", ""))
         result = _field("result", lambda v: fields.one_of(v, ASSESSMENT_RESULTS), raw) if raw else None
         if result and status not in ("marked", "moderated"):
             raise RowError("result", f"a result needs status marked or moderated, not {status}")
-        recorded = self.on_or_before_today(row, "recorded_on")
+        recorded = self.on_or_before_today(row, "recorded_on", cohort)
         return (pk, recorded), (status, result)

@@ -44,6 +44,8 @@ class Deferral(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
     deferred_on: Mapped[date]
     returned_on: Mapped[date | None]
+    from_cohort: Mapped[int | None]  # set when EDT moved the participant to a later cohort on return
+    to_cohort: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(254))
     recorded_at: Mapped[datetime]
@@ -58,6 +60,7 @@ class WithdrawalRequest(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     proposed_by: Mapped[str] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(12), default=PROPOSED)
+    withdrawn_on: Mapped[date | None]  # the day the participant left; evidence after it does not count
     decided_by: Mapped[str | None] = mapped_column(String(254))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)

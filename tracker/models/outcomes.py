@@ -32,4 +32,5 @@ class Extension(db.Model):
     deadline: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
     agreed_by: Mapped[str | None] = mapped_column(String(254))
+    agreed_on: Mapped[date | None]  # the day the DP and participant agreed it
     agreed_at: Mapped[datetime]

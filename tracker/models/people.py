@@ -1,6 +1,8 @@
 """Delivery partners and their participants."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +29,8 @@ class Participant(db.Model):
     cohort: Mapped[int] = mapped_column(ForeignKey("cohort.number"))
     school_contract_signed: Mapped[bool] = mapped_column(Boolean)
     sponsorship_agreement_signed: Mapped[bool] = mapped_column(Boolean)
+    school_contract_signed_on: Mapped[date | None]  # None with a yes: signed from the start
+    sponsorship_agreement_signed_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default="active")
     partner: Mapped[DeliveryPartner] = relationship()
     course: Mapped[Course] = relationship()

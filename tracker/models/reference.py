@@ -73,3 +73,16 @@ class ScheduleOutput(db.Model):
     review_date: Mapped[date]
     invoice_date: Mapped[date]
     payment_date: Mapped[date]
+
+
+class BlockWindow(db.Model):
+    """The dates a block's content should be completed by, for a cohort and course group."""
+
+    __tablename__ = "block_window"
+    __table_args__ = (UniqueConstraint("cohort", "course_group", "block"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort: Mapped[int] = mapped_column(ForeignKey("cohort.number"))
+    course_group: Mapped[str] = mapped_column(String(16))
+    block: Mapped[int]
+    opens: Mapped[date]
+    closes: Mapped[date]

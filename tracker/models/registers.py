@@ -44,3 +44,4 @@ class PartnershipMeeting(db.Model):
     partner_id: Mapped[int] = mapped_column(ForeignKey("delivery_partner.id"), index=True)
     meeting_date: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None]

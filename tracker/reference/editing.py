@@ -18,9 +18,10 @@ from ..engagement.book import Book, title_key
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
-from ..models import Activity, Block, Course, Participant, ScheduleOutput
+from ..models import Activity, Block, Cohort, Course, Participant, ScheduleOutput
 from ..rules.facts import COMPONENTS
 from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems
+from .starts import start_problem
 
 KEEP = object()  # "leave this value as it is"
 MAX_PRICE = Decimal("99999999.99")
@@ -180,4 +181,18 @@ def set_price(course: Course, actor: str, price: Decimal | None) -> Outcome:
         record(actor, "update", "course", course.id, before={"course": course.code, "price_per_teacher": course.price_per_teacher},
                after={"price_per_teacher": price})
         course.price_per_teacher = price
+    return Outcome(0)
+
+
+def edit_start(cohort: Cohort, actor: str, start_date: date) -> Outcome:
+    """Move a cohort's course start; later only while no evidence of the cohort is dated before the new start."""
+    if start_date == cohort.start_date:
+        return Outcome(0)
+    if start_date > cohort.start_date:
+        problem = start_problem(cohort.number, start_date)
+        if problem:
+            raise Refusal("start_date", f"The start cannot move to {start_date.isoformat()}: {problem}")
+    record(actor, "update", "cohort", cohort.number, before={"cohort": cohort.number, "start_date": cohort.start_date},
+           after={"start_date": start_date})
+    cohort.start_date = start_date
     return Outcome(0)

@@ -17,7 +17,8 @@ from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
 from ..models import Activity, Block, Cohort, Course, DeliveryPartner, Participant, RegisterEntry, RegisterSession
-from ..rules.facts import ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT, dated_in_future
+from ..rules.facts import (ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT, before_start, dated_before_start,
+                           dated_in_future)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def create_session(*, partner_id: int, activity_id: int, cohort: int, session_da
     if db.session.scalar(_group_query(session, event).limit(1)) is None:
         code = db.session.get(DeliveryPartner, partner_id).code
         raise Refusal("cohort", f"{code} has no active participants on {event.course} in cohort {cohort}")
+    start = db.session.get(Cohort, cohort).start_date
+    if dated_before_start(session_date, start):
+        raise Refusal("session_date", "Session date " + before_start(session_date, cohort, start))
     db.session.add(session)
     db.session.flush()
     record(actor, "create", "register_session", session.id,

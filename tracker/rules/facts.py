@@ -44,6 +44,23 @@ def dated_in_future(day: date, today: date) -> bool:
     return day > today
 
 
+def dated_before_start(day: date, start: date) -> bool:
+    """Evidence dated before the participant's cohort started is refused (DfE refuses such declarations)."""
+    return day < start
+
+
+def before_start(day: date, cohort: int, start: date) -> str:
+    return f"{day.isoformat()} is before cohort {cohort} started ({start.isoformat()})"
+
+
+def start_moved_past_evidence(cohort: int, start: date, participants: int) -> str | None:
+    """A cohort's start may move later only while no participant has evidence dated before it."""
+    if not participants:
+        return None
+    who = "1 participant has" if participants == 1 else f"{participants} participants have"
+    return f"{who} evidence for cohort {cohort} dated before {start.isoformat()}"
+
+
 @dataclass(frozen=True)
 class OutputSpec:
     number: int

@@ -99,3 +99,18 @@ def offering_problems(offered: dict[str, tuple[str, int, list[int]]], cohorts: l
                     f"{schedules.get((cohort, group), 0)} outputs, not {outputs}"
                 )
     return problems
+
+
+GROUP_BLOCKS = {"specialist": 5, "leadership": 4, "coaching": 0}
+
+
+def window_problems(group: str, block: int, opens: date, closes: date) -> list[tuple[str, str]]:
+    """A block completion window: (field, message) for each problem."""
+    problems = []
+    blocks = GROUP_BLOCKS.get(group, 0)
+    if not 1 <= block <= blocks:
+        problems.append(("block", f"{group} courses have no block {block}"
+                         + (f" (blocks 1-{blocks})" if blocks else "")))
+    if closes < opens:
+        problems.append(("closes", f"{closes.isoformat()} is before the window opens ({opens.isoformat()})"))
+    return problems

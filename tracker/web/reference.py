@@ -19,9 +19,9 @@ from wtforms.validators import DataRequired, Length
 
 from ..engagement.book import Book
 from ..extensions import db
-from ..models import Activity, Block, Course, ScheduleOutput
+from ..models import Activity, Block, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
-from ..reference.editing import Outcome, add_activity, edit_activity, edit_schedule, set_price, set_totals
+from ..reference.editing import Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals
 from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
@@ -81,6 +81,10 @@ class ScheduleForm(FlaskForm):
     payment_date = DayMonthYear("Payment on or after")
 
 
+class StartForm(FlaskForm):
+    start_date = DayMonthYear("Course start")
+
+
 class PriceForm(FlaskForm):
     price = StringField("Price per teacher, in pounds", widget=GovTextInput(),
                         description="For example 1250.00. Leave empty when there is no price.")
@@ -130,9 +134,10 @@ def index():
     by_cohort: dict[int, list[ScheduleOutput]] = {}
     for row in schedules:
         by_cohort.setdefault(row.cohort, []).append(row)
+    cohorts = {c.number: c for c in db.session.scalars(select(Cohort).order_by(Cohort.number))}
     return render_template("reference/index.html", title="Course content and schedules", courses=courses,
                            known={c.code: book.by_code[c.code].content.total for c in courses}, by_cohort=by_cohort,
-                           admin=_is_admin())
+                           cohorts=cohorts, admin=_is_admin())
 
 
 @bp.get("/<code>")
@@ -248,3 +253,14 @@ def schedule(cohort: int, group: str, output: int):
     return render_template("reference/schedule.html", title=f"Dates of cohort {cohort} {group} output {output}",
                            form=form, row=row)
 
+
+@bp.route("/cohorts/<int:cohort>/start", methods=["GET", "POST"])
+@access(ADMIN)
+def start(cohort: int):
+    row = db.session.get(Cohort, cohort) or abort(404)
+    form = StartForm(data={"start_date": row.start_date})
+    response = done(form, lambda: edit_start(row, current_user.email, form.start_date.data),
+                    _saved(f"Cohort {cohort}: course start saved"), url_for("reference.index") + f"#cohort-{cohort}")
+    if response:
+        return response
+    return render_template("reference/start.html", title=f"Course start of cohort {cohort}", form=form, row=row)
