@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The two commands a newcomer needs: `make run` and `make test`. `make serve` is production.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ PG_DIR ?= /tmp/npq-tracker-pg
 PG_PORT ?= 55432
 PYTEST_ARGS ?=
 
-.PHONY: install assets system-deps run demo test test-sqlite test-postgres bench clean
+.PHONY: install assets system-deps run demo serve test test-sqlite test-postgres bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-static/css/application.css: package.json assets/scss/application.scss
+static/css/application.css: package.json assets/scss/application.scss scripts/build-assets.sh
 	scripts/build-assets.sh
 
 assets: static/css/application.css
@@ -25,12 +25,19 @@ assets: static/css/application.css
 system-deps:
 	@if [ "$$(id -u)" = 0 ]; then scripts/system-deps.sh; else echo "system-deps: not root, skipping apt"; fi
 
+DEMO_SECRET = SECRET_KEY=$$($(PY) -m tracker.demo.secret instance)
+
 demo: install assets
-	$(FLASK) init
-	TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) demo-data
+	$(DEMO_SECRET) $(FLASK) init
+	$(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) demo-data
 
 run: demo
-	TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn on 127.0.0.1:$${PORT:-8000}, DATABASE_URL, WEB_CONCURRENCY workers
+# (gunicorn.conf.py). Refuses to start without a real SECRET_KEY.
+serve: install assets
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: system-deps install assets
 	$(MAKE) test-sqlite

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import secrets
 import sys
 import time
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def import_file(url: str, kind: str, path: Path, profile: Path | None = None) ->
     from tracker.imports import importer_for, run_import
     from tracker.imports.base import Context
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
         baseline = peak_rss_mb()
         profiler = None

@@ -29,6 +29,7 @@ import gc
 import io
 import os
 import platform
+import secrets
 import sqlite3
 import tempfile
 import time
@@ -72,7 +73,7 @@ def _fresh_app(url: str):
     from tracker.extensions import db
     from tracker.reference.loader import load_reference
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
         with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
             upgrade()

@@ -3,8 +3,9 @@
 #   static/css/application.css            <- assets/scss/application.scss (compressed)
 #   static/js/govuk-frontend.min.js(.map) <- govuk-frontend (an ES module:
 #                                            load with <script type="module">)
-#   static/assets/{images/,manifest.json} <- govuk-frontend assets, no fonts
 #   static/js/vendor/axe.min.js           <- axe-core, for accessibility tests
+# GOV.UK Frontend's own assets (crown, crest, icons, manifest, fonts) are EDT's to leave out:
+# none is copied, and the build fails if the CSS would load one. static/favicon.ico is EDT's.
 #
 # Installs node_modules with `npm ci` from package-lock.json (npm install if
 # there is no lock). The install is skipped when node_modules already matches
@@ -71,13 +72,12 @@ mv -f "$tmp_css" static/css/application.css
 cp -f "$GF/govuk-frontend.min.js" "$GF/govuk-frontend.min.js.map" static/js/
 cp -f node_modules/axe-core/axe.min.js static/js/vendor/axe.min.js
 
-# --- images, icons, manifest (no fonts) -------------------------------------
+# --- no GOV.UK images, icons or manifest -------------------------------------
 rm -rf static/assets
-mkdir -p static/assets
-for item in "$GF"/assets/*; do
-  [[ $(basename "$item") == fonts ]] && continue
-  cp -R "$item" static/assets/
-done
+if grep -Eqi 'govuk-(crest|crown|icon|opengraph)|manifest\.json|url\([^)]*\.(svg|png|ico)' static/css/application.css; then
+  grep -Eoi '.{0,60}url\([^)]*\).{0,20}' static/css/application.css | head -5 >&2
+  die "application.css loads an image: GOV.UK's images are not this service's"
+fi
 
 log "done in $((SECONDS - start))s: $(du -sh static/css/application.css | cut -f1) CSS," \
   "govuk-frontend $(node -p 'require("./node_modules/govuk-frontend/package.json").version')," \

@@ -5,7 +5,9 @@ import os
 
 from flask import Flask
 
-from .config import Config, database_url, fixed_today
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import Config, ConfigurationError, database_url, fixed_today, secret_key_problem, trusted_proxies
 from .extensions import csrf, db, login_manager, migrate
 
 
@@ -20,8 +22,16 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
     app.config["TODAY"] = fixed_today()
+    app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")
+    app.config["TRUSTED_PROXIES"] = trusted_proxies()
     if config:
         app.config.update(config)
+    problem = None if app.config.get("TESTING") else secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem:
+        raise ConfigurationError(problem)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))

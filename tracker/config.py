@@ -1,6 +1,21 @@
-"""Configuration: SQLite in instance/ unless DATABASE_URL says otherwise."""
+"""Configuration from the environment: SQLite in instance/ unless DATABASE_URL says otherwise.
+
+The app refuses to start without a real SECRET_KEY (tests pass TESTING and a key of their own;
+`make run` keeps a random key in instance/secret_key).
+"""
 import os
 from datetime import timedelta
+
+MIN_SECRET_LENGTH = 32
+KNOWN_DEFAULTS = frozenset({
+    "dev-only-change-me", "change-me", "changeme", "change-this", "please-change-me", "replace-me",
+    "secret", "secret-key", "secretkey", "your-secret-key", "my-secret-key", "dev", "development",
+    "test", "test-secret", "default", "flask", "password", "insecure",
+})
+
+
+class ConfigurationError(RuntimeError):
+    pass
 
 
 def database_url(instance_path: str) -> str:
@@ -20,8 +35,30 @@ def fixed_today() -> str | None:
     return os.environ.get("TRACKER_TODAY") or None
 
 
+def secret_key_problem(key: str | None) -> str | None:
+    """Why this SECRET_KEY must not sign sessions, or None."""
+    advice = "set SECRET_KEY to a random value, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    if not key:
+        return f"SECRET_KEY is not set: {advice}"
+    if key.strip().casefold() in KNOWN_DEFAULTS:
+        return f"SECRET_KEY is a well-known default: {advice}"
+    if len(key) < MIN_SECRET_LENGTH:
+        return f"SECRET_KEY is too short (at least {MIN_SECRET_LENGTH} characters): {advice}"
+    if len(set(key)) < 8:
+        return f"SECRET_KEY is too easy to guess: {advice}"
+    return None
+
+
+def trusted_proxies() -> int:
+    """How many proxies in front of the app may set X-Forwarded-For and X-Forwarded-Proto."""
+    value = os.environ.get("TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ConfigurationError(f"TRUSTED_PROXIES must be a whole number of proxies (0 when none), not {value!r}")
+    return int(value)
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

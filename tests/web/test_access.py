@@ -13,12 +13,12 @@ def test_every_route_declares_an_access_rule(app):
     assert unguarded == []
 
 
-def test_only_sign_in_invitations_and_health_are_public(app):
+def test_only_sign_in_invitations_health_and_the_favicon_are_public(app):
     public = sorted(
         rule.rule for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and getattr(app.view_functions[rule.endpoint], "access_rule", None) == PUBLIC
     )
-    assert public == ["/health", "/invitations/<token>", "/sign-in"]
+    assert public == ["/favicon.ico", "/health", "/invitations/<token>", "/sign-in"]
 
 
 def test_no_route_changes_state_on_get(app):

@@ -20,12 +20,13 @@ def register_web(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import filters, security
+    from . import errors, filters, security
     from .auth import bp as auth_bp
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     security.init_app(app)
+    errors.init_app(app)
     filters.init_app(app)
     WTFormsHelpers(app)
     app.add_template_global(navigation)
