@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, ConfigurationError, database_url, fixed_today, secret_key_problem, trusted_proxies
