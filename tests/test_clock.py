@@ -23,11 +23,11 @@ def test_only_the_clock_and_config_read_the_wall_clock_or_the_today_setting():
 
 def test_tracker_today_is_read_into_the_today_setting(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_TODAY", "2023-03-01")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
     with app.app_context():
         assert today() == date(2023, 3, 1)
     monkeypatch.delenv("TRACKER_TODAY")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
     with app.app_context():
         assert today() == date.today()
 
