@@ -50,7 +50,7 @@ def test_no_other_module_keeps_its_own_labels():
 
 
 def test_audit_actions_and_codes_in_words():
-    assert words.audit_action("agree-extension") == "Agree-extension"
-    assert words.audit_action("something-new") == "Something-new"
+    assert words.audit_action("agree-extension") == "Extended deadline agreed"
+    assert words.audit_action("something-new", "contact_attempt") == "Contact attempt: something new"
     assert words.label(words.CONTACT_OUTCOME_LABELS, "no-response") == "No response"
     assert words.label(words.CONTACT_OUTCOME_LABELS, "new-outcome") == "New outcome"

@@ -5,6 +5,10 @@ withdrawal, an assessment or an audit action reads the same wherever it is shown
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
+from .formats import short_date
 from .models.escalation import CONFIRMED, DECLINED, PROPOSED
 from .rules.facts import ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, WITHDRAWN
 from .rules.status import (
@@ -79,26 +83,184 @@ WITHDRAWAL_REASON_LABELS = {
 }
 WITHDRAWAL_STATE_LABELS = {PROPOSED: "Proposed", CONFIRMED: "Confirmed", DECLINED: "Declined"}
 
-# Audit actions as the audit trail shows them, before the entity: "Update course NPQLT".
-AUDIT_ACTION_LABELS = {
-    "agree-extension": "Agree-extension",
-    "change-status": "Change-status",
-    "confirm-withdrawal": "Confirm-withdrawal",
-    "create": "Create",
-    "declaration-state": "Declaration-state",
-    "decline-withdrawal": "Decline-withdrawal",
-    "defer": "Defer",
-    "import": "Import",
-    "invite": "Invite",
-    "log-contact": "Log-contact",
-    "propose-withdrawal": "Propose-withdrawal",
-    "return-from-deferral": "Return-from-deferral",
-    "update": "Update",
+# The audit trail in a reader's words. Stored events keep their codes (action "agree-extension",
+# field "method", value "phone"); the page shows "Extended deadline agreed", "How: Phone call".
+# The caller looks up what only the database knows (names, activity titles) as AuditNames.
+AUDIT_ACTOR_LABELS = {  # who did it, when it was not a person signed in to the tracker
+    "demo": "Demo data loader",
+    "command line": "Command line (flask import)",
+    "unknown": "Not recorded",
 }
+AUDIT_ACTION_LABELS = {
+    "log-contact": "Contact logged",
+    "agree-extension": "Extended deadline agreed",
+    "defer": "Deferral recorded",
+    "return-from-deferral": "Return from deferral recorded",
+    "change-status": "Participant status changed",
+    "propose-withdrawal": "Withdrawal proposed",
+    "confirm-withdrawal": "Withdrawal confirmed",
+    "decline-withdrawal": "Withdrawal declined",
+    "declaration-state": "DfE declaration state recorded",
+    "invite": "User invited",
+}
+AUDIT_VERB_LABELS = {"create": "added", "update": "changed"}
+AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
+    "participant": "Participant details",
+    "participants": "Participants",
+    "credits": "Credits",
+    "attendance": "Register mark",
+    "video-views": "Video view",
+    "assessments": "Assessment",
+    "register_session": "Register session",
+    "declaration": "DfE declaration",
+}
+AUDIT_IMPORT_LABELS = {  # an "import" event: a file added records of this kind for the participant
+    "participants": "Participants",
+    "credits": "Credits",
+    "attendance": "Register marks",
+    "video-views": "Video views",
+    "assessments": "Assessments",
+    "declaration-states": "DfE declaration states",
+}
+AUDIT_FIELD_LABELS = {
+    "activity_id": "Activity",
+    "block_id": "Block",
+    "cohort": "Cohort",
+    "completed_on": "Completed on",
+    "contacted_on": "Date of contact",
+    "course_id": "Course",
+    "created": "Participants added",
+    "credits": "Credits",
+    "deadline": "Extended deadline",
+    "decided_by": "Decided by",
+    "decision_note": "Decision note",
+    "declaration_type": "Declaration",
+    "deferred_on": "Date of deferral",
+    "email": "Email",
+    "entered": "Entered",
+    "event": "Event",
+    "file": "File",
+    "full_name": "Name",
+    "mark": "Mark",
+    "marked_by": "Marked by",
+    "method": "How",
+    "note": "Note",
+    "outcome": "Outcome",
+    "output": "Output",
+    "partner": "Delivery partner",
+    "percent": "Watched",
+    "proposed_on": "Date of withdrawal",
+    "reason": "Reason",
+    "recorded_on": "Date recorded",
+    "result": "Result",
+    "returned_on": "Date of return",
+    "school_contract_signed": "School contract signed",
+    "session_date": "Session date",
+    "source": "Source",
+    "sponsorship_agreement_signed": "Sponsorship agreement signed",
+    "state": "State",
+    "status": "Status",
+    "viewed_on": "Viewed on",
+}
+AUDIT_HIDDEN_FIELDS = {"register_session", "partner_id", "participant_id"}  # internal references
+AUDIT_SOURCE_LABELS = {"platform": "Online learning platform", "self-report": "Self-reported"}
+AUDIT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result"}
+AUDIT_BLANK = "blank"
 
 
-def audit_action(action: str) -> str:
-    return AUDIT_ACTION_LABELS.get(action) or action.capitalize()
+@dataclass(frozen=True)
+class AuditNames:
+    """What the database knows that the audit trail's words need."""
+
+    people: dict[str, str] = field(default_factory=dict)  # email -> name
+    activities: dict[int, str] = field(default_factory=dict)  # activity id -> title
+    blocks: dict[int, int] = field(default_factory=dict)  # block id -> block number
+    courses: dict[int, str] = field(default_factory=dict)  # course id -> code
+
+
+def audit_who(actor: str, names: AuditNames) -> str:
+    """A person's name for an email; plain words for the tracker's own actors."""
+    if actor in names.people:
+        return names.people[actor]
+    return AUDIT_ACTOR_LABELS.get(actor, actor)
+
+
+def audit_action(action: str, entity: str = "") -> str:
+    """What was done: "Extended deadline agreed", "Register mark changed", "Credits imported from a file"."""
+    if action in AUDIT_ACTION_LABELS:
+        return AUDIT_ACTION_LABELS[action]
+    if action == "import":
+        return f"{label(AUDIT_IMPORT_LABELS, entity)} imported from a file"
+    thing = AUDIT_ENTITY_LABELS.get(entity) or words(entity.replace("_", " "))
+    if action in AUDIT_VERB_LABELS:
+        return f"{thing} {AUDIT_VERB_LABELS[action]}"
+    return f"{thing}: {words(action).lower()}"
+
+
+def audit_details(entity: str, before: dict | None, after: dict | None, names: AuditNames) -> list[str]:
+    """One line per field: "Label: value" for what was recorded, "Label: old → new" for a change."""
+    old, new = before or {}, after or {}
+    lines = []
+    for key in _audit_order(set(old) | set(new)):
+        if key in AUDIT_HIDDEN_FIELDS:
+            continue
+        name = AUDIT_FIELD_LABELS.get(key) or words(key.replace("_", " "))
+        if key in old and key in new:
+            if old[key] != new[key]:
+                lines.append(f"{name}: {audit_value(entity, key, old[key], names)} → "
+                             f"{audit_value(entity, key, new[key], names)}")
+        elif key in new:
+            if new[key] not in (None, "") or before is not None:
+                lines.append(f"{name}: {audit_value(entity, key, new[key], names)}")
+        else:
+            lines.append(f"{name}: {audit_value(entity, key, old[key], names)} → removed")
+    return lines
+
+
+def _audit_order(keys: set[str]) -> list[str]:
+    """What the record is about first, then its values, then notes and where it came from."""
+    first = ("activity_id", "block_id", "output", "declaration_type")
+    last = ("note", "decision_note", "entered", "file")
+    return ([k for k in first if k in keys] + sorted(k for k in keys if k not in first and k not in last)
+            + [k for k in last if k in keys])
+
+
+def audit_value(entity: str, key: str, raw, names: AuditNames) -> str:
+    if raw is None or raw == "":
+        return AUDIT_RESULT_LABELS[""] if key == "result" else AUDIT_BLANK
+    if isinstance(raw, bool):
+        return "Yes" if raw else "No"
+    if key == "activity_id" and raw in names.activities:
+        return names.activities[raw]
+    if key == "block_id" and raw in names.blocks:
+        return f"Block {names.blocks[raw]}"
+    if key == "course_id" and raw in names.courses:
+        return names.courses[raw]
+    if key == "output":
+        return f"Output {raw}"
+    if key == "percent":
+        return f"{float(raw):g}%"
+    if key in ("decided_by", "marked_by") and isinstance(raw, str):
+        return names.people.get(raw, raw)
+    text = str(raw)
+    known = {"method": CONTACT_METHOD_LABELS, "outcome": CONTACT_OUTCOME_LABELS, "reason": WITHDRAWAL_REASON_LABELS,
+             "mark": MARK_LABELS, "source": AUDIT_SOURCE_LABELS, "result": AUDIT_RESULT_LABELS}.get(key)
+    if key == "state" and entity == "withdrawal_request":
+        known = WITHDRAWAL_STATE_LABELS
+    if known is not None or key in ("status", "state", "declaration_type"):
+        return label(known or {}, text)
+    day = _iso_day(text)
+    return short_date(day) if day is not None else text
+
+
+def _iso_day(text: str) -> date | None:
+    """The day of a stored ISO date or date-time ("2023-02-27", "2023-02-27T09:00:00"), else None."""
+    if len(text) < 10 or text[4] != "-":
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def label(labels: dict[str, str], value: str | None) -> str:

@@ -45,3 +45,6 @@ def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_
     assert journey.errors() == ["Enter the date of contact", "Select how you contacted the participant",
                                 "Select the outcome of the contact"]
     assert page.title().startswith("Error: ")
+    # And following the date's error takes them to its Day box
+    page.locator(".govuk-error-summary").get_by_role("link", name="Enter the date of contact").click()
+    assert page.evaluate("() => document.activeElement.id") == "contacted_on-day"

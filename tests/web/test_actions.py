@@ -116,17 +116,17 @@ def test_a_contact_dated_in_the_future_or_without_a_method_shows_the_errors_and_
 
     response = contact(as_north_lead, contacted_on=["2", "3", "2023"])
     page = response.get_data(as_text=True)
-    assert error_summary(page) == [("contacted_on", "The date of contact must be today or in the past")]
+    assert error_summary(page) == [("contacted_on-day", "The date of contact must be today or in the past")]
     assert "<title>Error: Log a contact" in page
     assert count(ContactAttempt) == 0 and audit_actions() == []
 
 
 def test_a_date_that_does_not_exist_or_is_missing_is_named_in_the_error(as_north_lead):
     page = contact(as_north_lead, contacted_on=["31", "2", "2023"], outcome="").get_data(as_text=True)
-    assert error_summary(page) == [("contacted_on", "The date of contact must be a real date, like 27 3 2023"),
+    assert error_summary(page) == [("contacted_on-day", "The date of contact must be a real date, like 27 3 2023"),
                                    ("outcome", "Select the outcome of the contact")]
     page = contact(as_north_lead, contacted_on=["", "", ""]).get_data(as_text=True)
-    assert error_summary(page) == [("contacted_on", "Enter the date of contact")]
+    assert error_summary(page) == [("contacted_on-day", "Enter the date of contact")]
     assert count(ContactAttempt) == 0
 
 
@@ -176,7 +176,7 @@ def test_a_deferral_stops_the_chase_and_the_return_makes_the_participant_active_
     page = as_north_lead.get(f"{N001}/deferral").get_data(as_text=True)
     assert "Record a return from deferral" in page and "deferred since 20 February 2023" in page
     early = as_north_lead.post(f"{N001}/deferral", {"returned_on": ["19", "2", "2023"]}).get_data(as_text=True)
-    assert error_summary(early) == [("returned_on", "The date of return must be on or after the date of deferral, "
+    assert error_summary(early) == [("returned_on-day", "The date of return must be on or after the date of deferral, "
                                                     "20 February 2023")]
     lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"returned_on": ["4", "9", "2023"]}))
     assert participant().status == "active" and escalation("2023-09-04") == "escalated"

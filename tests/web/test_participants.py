@@ -46,6 +46,7 @@ def examples(app, session, today, monkeypatch):
     make_user("lead@north.example", "partner-lead", "NORTH")
     make_user("facilitator@north.example", "facilitator", "NORTH")
     make_user("staff@edt.example", "edt-staff")
+    make_user("importer@edt.example", "edt-staff")
     monkeypatch.setitem(app.config, "TODAY", AS_OF)
     return session
 
@@ -280,8 +281,33 @@ def test_the_audit_trail_shows_changes_newest_first_up_to_a_hundred(north_lead, 
     tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page)
     rows = ["".join(r.itertext()) for r in tree.findall(".//table[@id='audit-table']/tbody/tr")]
     assert len(rows) == 100
-    assert "full_name: Old 104 → New 104" in rows[0] and "lead@north.example" in rows[0]
+    assert "Name: Old 104 → New 104" in rows[0] and "Lead" in rows[0] and "lead@north.example" not in rows[0]
     assert "Showing the 100 most recent changes" in page
+
+
+def test_the_audit_trail_reads_in_a_readers_words(north_lead, examples, today):
+    # Given a contact the partner lead logged, then a register mark changed by a file on the command line
+    assert north_lead.post("/participants/EX006/contacts/new", {
+        "contacted_on": ["27", "2", "2023"], "method": "phone", "outcome": "spoke-to-participant"}).status_code == 302
+    changed = "participant_id,block,event,session_date,attendance,marked_by\nEX006,2,NPQLT Live Webinar,2022-03-04,attended,\n"
+    result = run_import(importer_for("attendance", Context(today, Book(), user="command line")),
+                        io.BytesIO(changed.encode()), "late-register.csv")
+    assert result.ok and result.updated == 1, result.errors
+    db.session.commit()
+    # When the lead opens the participant's page
+    page = north_lead.get("/participants/EX006").get_data(as_text=True)
+    tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page)
+    rows = [["".join(cell.itertext()).strip() for cell in row.findall("td")]
+            for row in tree.findall(".//table[@id='audit-table']/tbody/tr")]
+    # Then each change says who made it by name, what was done and what changed, in plain words
+    assert rows[0][1:] == ["Command line (flask import)", "Register mark changed",
+                           "Activity: NPQLT Live WebinarMark: Absent → AttendedMarked by: Facilitator → blank"
+                           "Session date: 4 Mar 2022File: late-register.csv"]
+    assert rows[1][1:] == ["Lead", "Contact logged",
+                           "Date of contact: 27 Feb 2023How: Phone callOutcome: Spoke to the participant"]
+    assert rows[2][1:] == ["Importer", "Video views imported from a file", "File: video-views.csv"]
+    for cells in rows:
+        assert not re.search(r"\(none\)|[a-z]+[-_][a-z]+|@", " ".join(cells[1:3])), cells
 
 
 # The filtering functions themselves -------------------------------------------------------------

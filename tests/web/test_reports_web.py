@@ -1,27 +1,53 @@
 """A delivery partner or EDT downloads the partnership-meeting report from the browser."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.models import DeliveryPartner, PartnershipMeeting
+
 
 def test_a_partner_lead_downloads_their_partnership_report(as_north_lead):
     page = as_north_lead.get("/reports/")
     assert page.status_code == 200 and "Partnership meeting report" in page.get_data(as_text=True)
-    response = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=2026-11-24")
+    response = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=24&date=11&date=2026")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert "partnership-report-NORTH-2026-11-24.pdf" in response.headers["Content-Disposition"]
 
 
-def test_a_partner_cannot_download_another_partners_report(as_north_lead):
-    assert as_north_lead.get("/reports/partnership.pdf?partner=SOUTH&date=2026-11-24").status_code == 404
+def test_the_meeting_date_is_asked_as_day_month_year_like_every_other_date(as_north_lead, session):
+    north = session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == "NORTH"))
+    session.add(PartnershipMeeting(partner_id=north.id, meeting_date=date(2026, 12, 3)))
+    session.commit()
+    page = as_north_lead.get("/reports/").get_data(as_text=True)
+    assert '<legend class="govuk-fieldset__legend">' in page and "Meeting date" in page
+    boxes = dict(re.findall(r'id="(date-(?:day|month|year))" name="date" type="text"[^>]*value="([^"]*)"', page))
+    assert boxes == {"date-day": "03", "date-month": "12", "date-year": "2026"}, boxes  # the next meeting
 
 
-def test_edt_staff_can_download_any_partners_report(as_edt_staff):
-    response = as_edt_staff.get("/reports/partnership.pdf?partner=SOUTH&date=2026-11-24")
+def test_a_saved_link_with_a_yyyy_mm_dd_date_still_downloads(as_north_lead):
+    response = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=2026-11-24")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
-def test_a_bad_meeting_date_is_explained(as_north_lead):
-    response = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=24/11/2026")
-    assert response.status_code == 200
-    assert "Enter the meeting date as YYYY-MM-DD" in response.get_data(as_text=True)
+def test_a_partner_cannot_download_another_partners_report(as_north_lead):
+    assert as_north_lead.get("/reports/partnership.pdf?partner=SOUTH&date=24&date=11&date=2026").status_code == 404
+
+
+def test_edt_staff_can_download_any_partners_report(as_edt_staff):
+    response = as_edt_staff.get("/reports/partnership.pdf?partner=SOUTH&date=24&date=11&date=2026")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_a_bad_meeting_date_is_explained_and_linked_to_its_day_box(as_north_lead):
+    response = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=31&date=2&date=2026")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert '<a href="#date-day">The meeting date must be a real date, like 27 3 2023</a>' in page
+    assert '<title>Error: Partnership meeting report' in page
+    empty = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=&date=&date=").get_data(as_text=True)
+    assert '<a href="#date-day">Enter the meeting date</a>' in empty

@@ -2,7 +2,7 @@
 
 The escalation history is every contact attempt, agreed extension, deferral (and return),
 withdrawal proposal and decision, oldest first. The audit trail is the AuditEvent rows for the
-participant, newest first, with before and after shown field by field.
+participant, newest first, in a reader's words (tracker/words.py).
 """
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from .. import words
 from ..extensions import db
 from ..formats import short_date
-from ..models import AuditEvent, ContactAttempt, Deferral, Extension, Participant, WithdrawalRequest
+from ..models import AuditEvent, ContactAttempt, Deferral, Extension, Participant, User, WithdrawalRequest
 from ..models.escalation import PROPOSED
 from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, label
+from .book import Book
 
 CONTACT, EXTENSION, DEFERRAL, RETURN = "Contact", "Extension", "Deferral", "Return from deferral"
 WITHDRAWAL_PROPOSED, WITHDRAWAL_DECIDED = "Withdrawal proposed", "Withdrawal decision"
@@ -86,62 +88,56 @@ def histories(which) -> dict[int, list[HistoryItem]]:
 
 
 @dataclass(frozen=True)
-class Change:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
 class AuditLine:
     at: datetime  # UTC
-    actor: str
-    action: str
-    entity: str
-    entity_id: str | None
-    changes: list[Change]
+    who: str
+    what: str
+    details: list[str]
 
 
 AUDIT_LIMIT = 100
 
 
-def audit_trail(participant_pk: int, limit: int = AUDIT_LIMIT) -> tuple[list[AuditLine], bool]:
-    """The newest `limit` audit events for the participant, and whether there are older ones."""
+def audit_trail(participant_pk: int, book: Book, limit: int = AUDIT_LIMIT) -> tuple[list[AuditLine], bool]:
+    """The newest `limit` audit events for the participant in a reader's words, and whether there are older ones."""
     rows = db.session.execute(
-        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id,
-               AuditEvent.before, AuditEvent.after)
+        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.entity, AuditEvent.before,
+               AuditEvent.after)
         .where(AuditEvent.participant_id == participant_pk)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit + 1)
     ).all()
-    lines = [AuditLine(at, actor, action, entity, entity_id, changes(before, after))
-             for at, actor, action, entity, entity_id, before, after in rows[:limit]]
+    events = [(at, actor, action, entity, _load(before), _load(after))
+              for at, actor, action, entity, before, after in rows[:limit]]
+    names = _names(events, book)
+    lines = [AuditLine(at, words.audit_who(actor, names), words.audit_action(action, entity),
+                       words.audit_details(entity, before, after, names))
+             for at, actor, action, entity, before, after in events]
     return lines, len(rows) > limit
 
 
-def changes(before: str | None, after: str | None) -> list[Change]:
-    """Field by field, from the stored JSON: a field only in `after` was added, only in `before` removed."""
-    old, new = _load(before), _load(after)
-    return [
-        Change(key, _text(old.get(key)), _text(new.get(key)))
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key) or key not in old
-    ]
+def _names(events, book: Book) -> words.AuditNames:
+    """People's names for the emails the events name (one query), and the course content from the book."""
+    emails = {actor for _, actor, *_ in events}
+    for *_, before, after in events:
+        for values in (before or {}, after or {}):
+            emails.update(v for k, v in values.items() if k in ("decided_by", "marked_by") and isinstance(v, str))
+    people = {}
+    if emails:
+        people = dict(db.session.execute(select(User.email, User.name).where(User.email.in_(sorted(emails)))).all())
+    activities, blocks, courses = {}, {}, {}
+    for course_id, facts in book.courses.items():
+        courses[course_id] = facts.course.code
+        activities.update((activity.id, activity.title) for activity in facts.activities.values())
+        blocks.update((block_id, number) for number, block_id in facts.blocks.items())
+    return words.AuditNames(people, activities, blocks, courses)
 
 
-def _load(value: str | None) -> dict:
+def _load(value: str | None) -> dict | None:
     if not value:
-        return {}
+        return None
     try:
         loaded = json.loads(value)
     except ValueError:
         return {"value": value}
     return loaded if isinstance(loaded, dict) else {"value": loaded}
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -7,15 +7,26 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 
 
+class DayMonthYearInput(GovDateInput):
+    """GOV.UK's date input, grouped under the field's name: its Day box carries the field's id,
+    so the error summary's link (to the field's id) lands on the Day box."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.name)
+        return super().__call__(field, **kwargs)
+
+
 class DayMonthYear(Field):
     """GOV.UK's three boxes (day, month, year) read as one date; messages name the field in words."""
 
-    widget = GovDateInput()
+    widget = DayMonthYearInput()
 
     def __init__(self, label, **kwargs):
         kwargs.setdefault("description", "For example, 27 3 2023")
         super().__init__(label, **kwargs)
         self.noun = label[0].lower() + label[1:]
+        if "id" not in kwargs:
+            self.id = f"{self.name}-day"
 
     def _value(self):
         return ""  # the widget reads raw_data or data itself

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..formats import FILTERS
-from ..words import ESCALATION_LABELS, STATUS_LABELS, audit_action
+from ..words import ESCALATION_LABELS, STATUS_LABELS
 
 _STATUS_CLASSES = {
     "met": "govuk-tag--green",
@@ -31,6 +31,5 @@ ESCALATION_TAGS = {state: (label, _ESCALATION_CLASSES[state]) for state, label i
 def init_app(app: Flask) -> None:
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)
-    app.add_template_filter(audit_action)
     app.add_template_global(STATUS_TAGS, "STATUS_TAGS")
     app.add_template_global(ESCALATION_TAGS, "ESCALATION_TAGS")

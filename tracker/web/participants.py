@@ -138,7 +138,7 @@ def show(participant_id: str):
     as_of = today()
     standing = standings(as_of, participants_query().where(Participant.id == participant.id), book)[0]
     facts = book.courses[participant.course_id]
-    audit, more_audit = audit_trail(participant.id)
+    audit, more_audit = audit_trail(participant.id, book)
     return render_template(
         "participants/show.html",
         title=f"{participant.full_name} ({participant.participant_id})",

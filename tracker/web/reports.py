@@ -5,15 +5,28 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..clock import today
 from ..extensions import db
 from ..models import DeliveryPartner, PartnershipMeeting
 from ..reports import partnership_pdf
 from .access import ANYONE, access, own_partner_id, partner_or_404
+from .fields import DayMonthYear
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    partner = SelectField("Delivery partner", widget=GovSelect(), choices=[], validate_choice=False)
+    date = DayMonthYear("Meeting date", description="For example, 24 11 2026")
 
 
 def _partners() -> list[DeliveryPartner]:
@@ -32,34 +45,47 @@ def _next_meeting(partner_id: int) -> date | None:
     )
 
 
+def _form() -> ReportForm:
+    form = ReportForm(formdata=request.args)
+    partners = _partners()
+    form.partner.choices = [SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
+    if not form.partner.data:
+        form.partner.data = current_user.partner.code if current_user.partner else ""
+    if "date" not in request.args:
+        partner = next((p for p in partners if p.code == form.partner.data), None)
+        form.date.data = (_next_meeting(partner.id) if partner else None) or today()
+        form.date.raw_data, form.date.process_errors = None, []
+    return form
+
+
+def _meeting_date(form: ReportForm) -> date | None:
+    """The meeting date asked for: Day, Month and Year boxes, or one YYYY-MM-DD value (a saved link)."""
+    values = request.args.getlist("date")
+    if len(values) == 1:
+        try:
+            return date.fromisoformat(values[0].strip())
+        except ValueError:
+            pass
+    return form.date.data if form.validate() else None
+
+
 @bp.get("/")
 @access(ANYONE)
-def index():
-    partners = _partners()
-    chosen = request.args.get("partner") or (current_user.partner.code if current_user.partner else "")
-    errors = {}
-    meeting = request.args.get("date", "")
+def index(form: ReportForm | None = None):
+    form = form or _form()
     if "date" in request.args:
-        try:
-            date.fromisoformat(meeting)
-        except ValueError:
-            errors["date"] = "Enter the meeting date as YYYY-MM-DD, for example 2023-03-01"
-    if not meeting and chosen:
-        partner = next((p for p in partners if p.code == chosen), None)
-        upcoming = _next_meeting(partner.id) if partner else None
-        meeting = (upcoming or today()).isoformat()
-    return render_template("reports_web/index.html", title="Partnership meeting report", partners=partners,
-                           chosen=chosen, meeting=meeting or today().isoformat(), errors=errors)
+        form.validate()
+    return render_template("reports_web/index.html", title="Partnership meeting report", form=form)
 
 
 @bp.get("/partnership.pdf")
 @access(ANYONE)
 def partnership():
     partner = partner_or_404(request.args.get("partner", ""))
-    try:
-        meeting = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        return index()
+    form = _form()
+    meeting = _meeting_date(form)
+    if meeting is None:
+        return index(form)
     pdf = partnership_pdf(partner.code, meeting)
     filename = f"partnership-report-{partner.code}-{meeting.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf",
