@@ -74,6 +74,20 @@ _SHOWN_MARKUP = """() => {
 }"""
 
 
+# The document's overflow, and what sticks out past the window outside any scrolling region.
+_OVERFLOW = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const scrolls = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+  const out = [...document.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`
+                          + ` (right edge ${Math.round(e.getBoundingClientRect().right)}px)`);
+  return {extra: root.scrollWidth - width, out};
+}"""
+WIDTHS = (390, 1280)  # a phone, and a laptop
+
+
 class Journey:
     """A user's browser tab, with the checks every page must pass."""
 
@@ -108,6 +122,20 @@ class Journey:
             problems.append(f"HTML shown as text on {self.page.url}: {shown_markup}")
         assert not problems, "\n".join(problems)
         check_accessibility(self.page)
+
+    def fits(self, widths=WIDTHS) -> None:
+        """At each window width the page is no wider than the window: wide tables scroll in their own region."""
+        page = self.page
+        before = page.viewport_size
+        try:
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 800})
+                found = page.evaluate(_OVERFLOW)
+                assert found["extra"] <= 0, (f"{page.url} is {found['extra']}px wider than a {width}px window; "
+                                             f"sticking out: {', '.join(found['out']) or 'nothing visible'}")
+        finally:
+            if before:
+                page.set_viewport_size(before)
 
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         page = self.page

@@ -1,5 +1,6 @@
 """Every page each role can reach from the navigation, and the action forms with their errors,
-pass the same checks as the journeys (axe-core WCAG 2.2 AA, legends, CSP, no server errors)."""
+pass the same checks as the journeys (axe-core WCAG 2.2 AA, legends, CSP, no server errors),
+and fit a 390 px phone and a 1280 px laptop: the document is never wider than the window."""
 from __future__ import annotations
 
 import pytest
@@ -27,9 +28,11 @@ def test_every_page_in_the_navigation_passes_the_accessibility_checks(journey, e
     links = [(link.inner_text().strip(), link.get_attribute("href")) for link in navigation.get_by_role("link").all()]
     assert len(links) >= 4, links
     # When they open every page of the navigation, each page passes the checks (journey.visit checks it)
+    # and fits the window at 390 and at 1280 px
     for text, href in links:
         journey.visit(href)
         assert journey.heading(), f"{text} ({href}) has no main heading"
+        journey.fits()
 
 
 def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_has_errors(journey, example_dataset):
@@ -39,6 +42,7 @@ def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_
     for path in ("/participants/EX006", "/participants/EX006/history", "/participants/EX006/deferral",
                  "/participants/EX006/withdrawal/new", "/participants/EX006/extensions/new"):
         journey.visit(path)
+        journey.fits()
     # When a lead sends the contact form empty, the errors are listed and each is linked to its field
     journey.visit("/participants/EX006/contacts/new")
     journey.press("Log contact")

@@ -125,6 +125,7 @@ def test_the_overview_shows_shares_and_counts_of_each_status(app, varied_dataset
     text = as_edt_staff.get("/overview").get_data(as_text=True)
     south = next(p for p in partner_overview(date(2023, 3, 1)) if p.code == "SOUTH")
     count, share = south.count(1, "met"), south.share(1, "met")
-    assert f'{count} <span class="govuk-body-s">({share}%)</span>' in text
+    assert f'{count}<br><span class="app-share">{share}%</span>' in text
+    assert f'{south.participants} participants</span>' in text
     assert db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == "EAST"))
     assert "EAST" in text
