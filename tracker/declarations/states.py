@@ -129,6 +129,7 @@ def import_states(stream: BinaryIO, filename: str, today: date, actor: str) -> S
     """All or nothing: every row is checked before any state is written. The caller commits."""
     from ..engagement.book import Book
     from ..models import Participant
+    from ..models.people import participant_id_in
 
     result = StatesResult()
     try:
@@ -139,7 +140,7 @@ def import_states(stream: BinaryIO, filename: str, today: date, actor: str) -> S
     book = Book()
     named, pks = sorted(refs), []
     for start in range(0, len(named), 2000):
-        pks += db.session.scalars(select(Participant.id).where(Participant.participant_id.in_(named[start : start + 2000])))
+        pks += db.session.scalars(select(Participant.id).where(participant_id_in(named[start : start + 2000])))
     made = {(d.participant_pk, d.declaration_type): d for d in for_participants(today, pks, book)}
     stored = records(pks)
     reader = StatesReader(Context(today, book, user=actor), made, stored)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
+from ..models.people import participant_key
 from ..rules.facts import (ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, before_start,
                            dated_before_start, dated_in_future)
 from . import fields
@@ -32,7 +33,8 @@ class EvidenceImporter(Importer):
         query = select(Participant.participant_id, Participant.id, Participant.course_id, Participant.cohort)
         if context.partner_id is not None:
             query = query.where(Participant.partner_id == context.partner_id)
-        self.participants = {ref: (pk, course, cohort) for ref, pk, course, cohort in db.session.execute(query)}
+        self.participants = {participant_key(ref): (pk, course, cohort)
+                             for ref, pk, course, cohort in db.session.execute(query)}
         self._known: dict[tuple, object] = {}
 
     def _once(self, key: tuple, work):
@@ -47,7 +49,7 @@ class EvidenceImporter(Importer):
         ref = fields.text(row["participant_id"])
         if not ref:
             raise RowError("participant_id", "a participant_id is required")
-        found = self.participants.get(ref)
+        found = self.participants.get(participant_key(ref))
         if found is None:
             raise RowError("participant_id", f"'{ref}' is not a known participant")
         return found

@@ -7,6 +7,7 @@ from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, VideoViewRecord
+from ..models.people import participant_id_in, participant_key
 from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
 from .base import Importer, RowError
@@ -75,17 +76,29 @@ class ParticipantsImporter(Importer):
 
     def apply(self, records, result, dry_run):
         refs = [key[0] for key in records]
+        first_of: dict[str, str] = {}
+        for ref in refs:
+            first = first_of.setdefault(participant_key(ref), ref)
+            if first != ref:
+                result.errors.append(f"row {self.rows[ref]}: participant_id: '{ref}' is the same participant as "
+                                     f"'{first}' on row {self.rows[first]} (IDs match ignoring case)")
+        if result.errors:
+            return
         partners = {code: pid for code, pid in db.session.execute(select(DeliveryPartner.code, DeliveryPartner.id))}
         codes = {pid: code for code, pid in partners.items()}
-        stored = {}
+        stored, by_key = {}, {}
         for start in range(0, len(refs), 5000):
             query = select(
                 Participant.participant_id, Participant.id, Participant.full_name, Participant.email,
                 Participant.partner_id, Participant.course_id, Participant.cohort,
                 Participant.school_contract_signed, Participant.sponsorship_agreement_signed, Participant.status,
-            ).where(Participant.participant_id.in_(refs[start : start + 5000]))
+            ).where(participant_id_in(refs[start : start + 5000]))
             for row in db.session.execute(query):
-                stored[row[0]] = (row[1], (row[2], row[3], codes[row[4]], *row[5:]))
+                by_key[participant_key(row[0])] = (row[0], (row[1], (row[2], row[3], codes[row[4]], *row[5:])))
+        stored_ids = {}  # a row for a stored participant updates it under its stored ID, whatever the case in the file
+        for ref in refs:
+            if participant_key(ref) in by_key:
+                stored_ids[ref], stored[ref] = by_key[participant_key(ref)]
         moves = [ref for (ref,), values in records.items() if ref in stored and stored[ref][1][3] != values[3]]
         with_evidence = _with_evidence([stored[ref][0] for ref in moves])
         for ref in moves:
@@ -101,7 +114,7 @@ class ParticipantsImporter(Importer):
             if ref not in stored:
                 creates.append((ref, values))
             elif stored[ref][1] != values:
-                updates.append((stored[ref][0], ref, stored[ref][1], values))
+                updates.append((stored[ref][0], stored_ids[ref], stored[ref][1], values))
             else:
                 result.unchanged += 1
         result.created += len(creates)

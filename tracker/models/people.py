@@ -1,9 +1,10 @@
 """Delivery partners and their participants."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -35,6 +36,22 @@ class Participant(db.Model):
     partner: Mapped[DeliveryPartner] = relationship()
     course: Mapped[Course] = relationship()
 
+    # IDs are kept as given and matched ignoring case, so two may not differ by case alone.
+    __table_args__ = (Index("uq_participant_participant_id_lower", func.lower(participant_id), unique=True),)
+
     @property
     def payment_agreed(self) -> bool:
         return self.school_contract_signed and self.sponsorship_agreement_signed
+
+
+def participant_key(ref: str) -> str:
+    """How a participant ID is matched: ignoring case ("ex001" finds "EX001"); IDs are stored as given."""
+    return ref.lower()
+
+
+def participant_id_is(ref: str) -> ColumnElement[bool]:
+    return func.lower(Participant.participant_id) == participant_key(ref)
+
+
+def participant_id_in(refs: Iterable[str]) -> ColumnElement[bool]:
+    return func.lower(Participant.participant_id).in_(sorted({participant_key(ref) for ref in refs}))

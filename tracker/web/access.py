@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
+from ..models.people import participant_id_is
 from ..models.accounts import EDT_ADMIN, EDT_STAFF, FACILITATOR, PARTNER_LEAD
 
 PUBLIC = "public"
@@ -56,7 +57,7 @@ def scoped(query: Select) -> Select:
 
 
 def participant_or_404(participant_ref: str) -> Participant:
-    participant = db.session.scalar(scoped(select(Participant).where(Participant.participant_id == participant_ref)))
+    participant = db.session.scalar(scoped(select(Participant).where(participant_id_is(participant_ref))))
     if participant is None:
         abort(404)
     return participant

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..imports.base import Context, ImportResult, RowError
 from ..imports.evidence import AssessmentsImporter
 from ..models import AssessmentRecord, Participant
+from ..models.people import participant_id_is
 from ..rules.facts import FINAL
 from ..words import ASSESSMENT_RESULT_LABELS, ASSESSMENT_STATUS_LABELS
 from .access import EDT, access, participant_or_404
@@ -61,8 +62,9 @@ def index():
     find = FindForm(request.args, meta={"csrf": False})
     ref = (find.participant_id.data or "").strip()
     if ref:
-        if db.session.scalar(select(Participant.id).where(Participant.participant_id == ref)) is not None:
-            return redirect(url_for("assessments.new", participant_id=ref))
+        found = db.session.scalar(select(Participant.participant_id).where(participant_id_is(ref)))
+        if found is not None:
+            return redirect(url_for("assessments.new", participant_id=found))
         find.participant_id.errors = [f"There is no participant with the ID {ref}"]
     recent = db.session.execute(
         select(AssessmentRecord, Participant.participant_id, Participant.full_name)
