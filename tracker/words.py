@@ -54,6 +54,16 @@ BASIS_LABELS = {
 ASSESSMENT_STATUS_LABELS = {status: words(status) for status in ASSESSMENT_STATUSES}
 ASSESSMENT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
 
+# The participants list's sort columns, as its note says them: "Sorted by escalation (most urgent first)".
+PARTICIPANT_SORT_LABELS = {
+    "participant": "participant ID",
+    "partner": "delivery partner",
+    "course": "course",
+    "cohort": "cohort",
+    **{f"output-{n}": f"Output {n}'s status" for n in range(1, 5)},
+    "escalation": "escalation (most urgent first)",
+}
+
 CONTACT_METHOD_LABELS = {
     "email": "Email",
     "phone": "Phone call",

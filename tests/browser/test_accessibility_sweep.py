@@ -39,6 +39,12 @@ def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_
     make_user("lead@north.example", "partner-lead", "NORTH")
     page = journey.page
     journey.sign_in("lead@north.example")
+    # Sorting the list is a link: the server sorts the whole list, the most urgent first
+    journey.visit("/participants/")
+    journey.follow("Escalation: sort ascending")
+    assert "sort=escalation" in page.url
+    assert page.locator("#participants tbody tr").first.get_attribute("data-participant") == "EX006"
+    journey.fits()
     for path in ("/participants/EX006", "/participants/EX006/history", "/participants/EX006/deferral",
                  "/participants/EX006/withdrawal/new", "/participants/EX006/extensions/new"):
         journey.visit(path)

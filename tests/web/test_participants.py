@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import html5lib
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.conftest import EXAMPLES
 from tests.factories import PARTICIPANT_HEADER, import_text
@@ -143,14 +143,89 @@ def test_the_export_is_the_whole_filtered_view_not_one_page(north_lead, examples
                              "output_2", "output_3", "output_4", "escalation", "window_ends"]
 
 
-def test_the_table_is_sortable_in_the_browser(north_lead):
-    page = north_lead.get("/participants/").get_data(as_text=True)
+def headings(page: str) -> dict[str, tuple[str, str]]:
+    """Column heading text -> (aria-sort, the link's address)."""
     tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page)
-    table = tree.find(".//table[@id='participants']")
-    assert "app-sortable" in table.get("class")
-    headers = table.findall(".//thead//th")
-    assert all(th.get("aria-sort") in ("ascending", "none") for th in headers)
-    assert headers[0].get("aria-sort") == "ascending"
+    found = {}
+    for th in tree.findall(".//table[@id='participants']/thead//th"):
+        link = th.find("a")
+        found[link.text.strip()] = (th.get("aria-sort"), link.get("href").replace("&amp;", "&"))
+    return found
+
+
+def expected_order(as_of: date, key) -> list[str]:
+    """NORTH's participant ids sorted the plain way: by `key`, then by participant id."""
+    north = [s for s in standings(as_of) if s.partner == "NORTH"]
+    return [s.participant_id for s in sorted(north, key=lambda s: (key(s), s.participant_id))]
+
+
+URGENCY_ORDER = ["escalated", "window", "extended", "due-soon", "none", "deferred", "withdrawn"]
+
+
+def test_sorting_orders_the_whole_filtered_list_on_the_server_then_pages_it(north_lead):
+    # Given 80 NORTH participants: two pages of 50
+    add_participants(60)
+    # When the lead sorts by escalation (a link: no JavaScript needed)
+    first = north_lead.get("/participants/?sort=escalation&order=asc").get_data(as_text=True)
+    assert "Showing 1 to 50 of 80 participants" in first
+    second = north_lead.get("/participants/?sort=escalation&order=asc&page=2").get_data(as_text=True)
+    # Then both pages together are the whole list, most urgent first, ties in participant ID order
+    order = expected_order(date(2023, 3, 1), lambda s: URGENCY_ORDER.index(s.escalation.state))
+    assert listed(first) + listed(second) == order
+    # the 60 added (no evidence yet) and EX006 are escalated, then EX004, EX014 and EX032 in the window
+    assert listed(second)[10:14] == ["EX006", "EX004", "EX014", "EX032"]
+    # And the pages link on with the same sorting
+    assert 'href="/participants/?sort=escalation&amp;order=asc&amp;page=2"' in first
+
+
+def test_a_heading_sorts_by_its_column_and_again_the_other_way(north_lead):
+    page = north_lead.get("/participants/").get_data(as_text=True)
+    found = headings(page)
+    assert found["Participant"] == ("ascending", "/participants/?sort=participant&order=desc")
+    assert found["Output 2"] == ("none", "/participants/?sort=output-2&order=asc")
+    assert "Sorted by participant ID, ascending" in page
+    by_output = north_lead.get("/participants/?sort=output-2&order=asc").get_data(as_text=True)
+    assert headings(by_output)["Output 2"] == ("ascending", "/participants/?sort=output-2&order=desc")
+    statuses = ["met", "met-late", "blocked", "pending", "not-met", "total-unknown", "criteria-pending"]
+    assert listed(by_output) == expected_order(
+        date(2023, 3, 1), lambda s: statuses.index(s.outputs[1].status) if len(s.outputs) > 1 else len(statuses))
+    reverse = north_lead.get("/participants/?sort=participant&order=desc").get_data(as_text=True)
+    assert listed(reverse) == NORTH_IDS[::-1]
+
+
+def test_sorting_keeps_the_filters_and_filtering_keeps_the_sorting(north_lead):
+    page = north_lead.get("/participants/?course=NPQLT&sort=cohort&order=desc").get_data(as_text=True)
+    assert headings(page)["Course"][1] == "/participants/?course=NPQLT&sort=course&order=asc"
+    assert '<input type="hidden" name="sort" value="cohort">' in page
+    assert '<input type="hidden" name="order" value="desc">' in page
+    rows = listed(page)
+    assert rows and rows == [i for i in expected_order(date(2023, 3, 1), lambda s: -s.cohort)
+                             if i in set(rows)]
+
+
+def test_an_unknown_sort_falls_back_to_participant_id_order(north_lead):
+    page = north_lead.get("/participants/?sort=password&order=sideways").get_data(as_text=True)
+    assert listed(page) == NORTH_IDS
+
+
+def test_the_list_runs_the_same_number_of_queries_sorted_or_not_however_many_participants(north_lead):
+    def queries(url: str) -> int:
+        statements = []
+        db.session.expire_all()
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert north_lead.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    plain, sorted_ = queries("/participants/"), queries("/participants/?sort=escalation&order=desc")
+    add_participants(120)
+    assert queries("/participants/") == plain == sorted_ == queries("/participants/?sort=escalation&order=desc&page=3")
 
 
 # Exports ----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Filtering and paging the participants list: plain functions over standings().
+"""Filtering, sorting and paging the participants list: plain functions over standings().
 
-Output status and escalation are computed, not stored, so the list filters standings in Python;
-the page, the CSV and the XLSX export all go through `apply`, so they always agree.
+Output status and escalation are computed, not stored, so the list filters and sorts standings
+in Python, the whole filtered list before it is paged; the page, the CSV and the XLSX export
+all go through `apply`, so they always agree.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from math import ceil
 
-from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
+from ..rules.facts import DEFERRED, WITHDRAWN
+from ..rules.status import DUE_SOON, ESCALATED, ESCALATIONS, EXTENDED, NONE, OUTPUT_STATUSES, WINDOW
 from .standing import Standing
 
 PER_PAGE = 50
@@ -70,6 +72,64 @@ class ParticipantFilters:
 
 def apply(found: list[Standing], filters: ParticipantFilters) -> list[Standing]:
     return [s for s in found if filters.matches(s)]
+
+
+# Sorting by escalation puts the most urgent first; by an output, its statuses in OUTPUT_STATUSES
+# order, and participants without that output last.
+ESCALATION_ORDER = {state: n for n, state in enumerate((ESCALATED, WINDOW, EXTENDED, DUE_SOON, NONE, DEFERRED,
+                                                        WITHDRAWN))}
+STATUS_ORDER = {status: n for n, status in enumerate(OUTPUT_STATUSES)}
+MAX_OUTPUTS = 4
+
+
+def _output_key(number: int):
+    def key(s: Standing) -> int:
+        return STATUS_ORDER[s.outputs[number - 1].status] if len(s.outputs) >= number else len(STATUS_ORDER)
+    return key
+
+
+SORT_KEYS = {
+    "participant": lambda s: s.participant_id,
+    "partner": lambda s: s.partner,
+    "course": lambda s: s.course,
+    "cohort": lambda s: s.cohort,
+    **{f"output-{n}": _output_key(n) for n in range(1, MAX_OUTPUTS + 1)},
+    "escalation": lambda s: ESCALATION_ORDER.get(s.escalation.state, len(ESCALATION_ORDER)),
+}
+DEFAULT_SORT = "participant"
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """Which column the list is sorted by, and which way; ties are always in participant ID order."""
+
+    column: str = DEFAULT_SORT
+    descending: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Sorting:
+        column = (args.get("sort") or "").strip()
+        return cls(column if column in SORT_KEYS else DEFAULT_SORT, (args.get("order") or "").strip() == "desc")
+
+    def query_args(self) -> dict[str, str]:
+        if self == Sorting():
+            return {}
+        return {"sort": self.column, "order": "desc" if self.descending else "asc"}
+
+    def apply(self, found: list[Standing]) -> list[Standing]:
+        in_id_order = sorted(found, key=lambda s: s.participant_id)
+        if self.column == DEFAULT_SORT:
+            return in_id_order[::-1] if self.descending else in_id_order
+        return sorted(in_id_order, key=SORT_KEYS[self.column], reverse=self.descending)  # stable: ties keep ID order
+
+    def toggled(self, column: str) -> Sorting:
+        """The sorting a column's heading links to: that column ascending, or reversed when it is the current one."""
+        return Sorting(column, not self.descending) if column == self.column else Sorting(column)
+
+    def aria(self, column: str) -> str:
+        if column != self.column:
+            return "none"
+        return "descending" if self.descending else "ascending"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Participants: the filtered list, its CSV and XLSX export, and one participant's page.
 
-The list, both exports and the dashboard read the same standings(); filtering lives in
-tracker/engagement/filters.py so the page and the export of "the current view" always agree.
+The list, both exports and the dashboard read the same standings(); filtering and sorting live
+in tracker/engagement/filters.py so the page and the export of "the current view" always agree.
+The list is sorted as a whole on the server (?sort=COLUMN&order=asc|desc), then paged: the
+column headings are links, so sorting works without JavaScript.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from sqlalchemy import select
 
 from ..clock import today
 from ..engagement.book import Book
-from ..engagement.filters import ParticipantFilters, apply, page_number, page_window, paginate
+from ..engagement.filters import ParticipantFilters, Sorting, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
@@ -21,7 +23,7 @@ from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
-from ..words import BASIS_LABELS, MARK_LABELS
+from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
 from .access import ANYONE, access, partner_or_404, participant_or_404, scoped
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -53,8 +55,10 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
 @access(ANYONE)
 def index():
     filters, matched, book = _listed()
-    page = paginate(matched, page_number(request.args.get("page")))
+    sorting = Sorting.from_args(request.args)
+    page = paginate(sorting.apply(matched), page_number(request.args.get("page")))
     args = filters.query_args()
+    listed = args | sorting.query_args()
     return render_template(
         "participants/index.html",
         title="Participants" if page.number == 1 else f"Participants (page {page.number} of {page.pages})",
@@ -62,7 +66,10 @@ def index():
         as_of=today(),
         page=page,
         window=page_window(page),
-        page_url=lambda number: url_for("participants.index", **args, **({"page": number} if number > 1 else {})),
+        page_url=lambda number: url_for("participants.index", **listed, **({"page": number} if number > 1 else {})),
+        sorting=sorting,
+        sort_labels=PARTICIPANT_SORT_LABELS,
+        sort_url=lambda column: url_for("participants.index", **args, **sorting.toggled(column).query_args()),
         export_args=args,
         courses=sorted(book.by_code, key=lambda code: book.by_code[code].course.id),
         cohorts=sorted({row.cohort for rows in book.schedule_rows.values() for row in rows}),
