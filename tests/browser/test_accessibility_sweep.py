@@ -41,7 +41,7 @@ def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_
     journey.sign_in("lead@north.example")
     # Sorting the list is a link: the server sorts the whole list, the most urgent first
     journey.visit("/participants/")
-    journey.follow("Escalation: sort ascending")
+    journey.follow("Escalation (sort ascending)")
     assert "sort=escalation" in page.url
     assert page.locator("#participants tbody tr").first.get_attribute("data-participant") == "EX006"
     journey.fits()
