@@ -103,7 +103,8 @@ def test_a_good_file_previews_its_counts_and_confirming_imports_it(north_lead):
     done = north_lead.post(f"{url}/confirm", form_url=url, follow_redirects=True)
     words = text_of(done.get_data(as_text=True))
     assert "Imported credits.csv: 3 rows read, 3 created, 0 updated, 0 unchanged" in words
-    assert count(CreditRecord) == 3 and count(PendingUpload) == 0
+    assert count(CreditRecord) == 3
+    assert db.session.scalars(select(PendingUpload.state)).all() == ["imported"]
     [batch] = credit_batches()
     assert (batch.filename, batch.imported_by, batch.created) == ("credits.csv", "lead@north.example", 3)
     assert "credits.csv" in words and "lead@north.example" in words  # the recent imports table

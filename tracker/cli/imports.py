@@ -10,6 +10,7 @@ from ..engagement.book import Book
 from ..extensions import db
 from ..imports import importer_for, kinds, run_import
 from ..imports.base import Context
+from ..imports.serial import serialised
 
 
 @click.command("import")
@@ -20,17 +21,16 @@ from ..imports.base import Context
 def import_command(kind, file, dry_run):
     """Import a CSV or XLSX file of KIND."""
     context = Context(today=today(), book=Book(), user="command line")
-    with open(file, "rb") as stream:
+    with serialised(None), open(file, "rb") as stream:
         result = run_import(importer_for(kind, context), stream, file, dry_run=dry_run)
+        if not result.ok or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
     if not result.ok:
-        db.session.rollback()
         for line in result.error_lines():
             click.echo(line, err=True)
         sys.exit(1)
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
     click.echo(("dry run: " if dry_run else "") + result.summary())
 
 

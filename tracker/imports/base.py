@@ -20,7 +20,7 @@ from ..clock import now
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
-from .reading import FileProblem, header_key, read_rows
+from .reading import NO_LIMITS, FileProblem, Limits, header_key, read_rows
 
 MAX_SHOWN = 50
 CHUNK = 5000
@@ -34,6 +34,20 @@ class RowError(Refusal):
         return self.field
 
 
+class RowErrors(list):
+    """Row errors as they are found: the first MAX_SHOWN are kept, the rest only counted, so a
+    file of a million bad rows costs no more than one of fifty."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def append(self, line: str) -> None:
+        self.count += 1
+        if len(self) < MAX_SHOWN:
+            super().append(line)
+
+
 @dataclass
 class ImportResult:
     kind: str
@@ -41,22 +55,26 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
     already_imported: datetime | None = None
     touched: set[int] = field(default_factory=set)
     changes: list[tuple[str, int | str, dict | None, dict]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return self.error_count == 0
+
+    @property
+    def error_count(self) -> int:
+        return max(self.errors.count, len(self.errors))
 
     def summary(self) -> str:
         return f"read {self.read}, created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
 
     def error_lines(self, limit: int = MAX_SHOWN) -> list[str]:
-        lines = self.errors[:limit]
-        if len(self.errors) > limit:
-            lines.append(f"... and {len(self.errors) - limit} more row errors")
+        lines = list(self.errors[:limit])
+        if self.error_count > len(lines):
+            lines.append(f"... and {self.error_count - len(lines)} more row errors")
         return lines
 
 
@@ -78,6 +96,9 @@ class Importer(ABC):
     key_columns: tuple[str, ...] = ()
     value_columns: tuple[str, ...] = ()
     cells_are_text = False  # validate() sets it: CSV cells are all text
+    # Cells stored as they are: file column -> the model attribute that stores it, whose length
+    # is the most the cell may hold (checked for every kind in validate()).
+    stored_text: dict[str, object] = {}
 
     def __init__(self, context: Context):
         self.context = context
@@ -164,6 +185,29 @@ def _columns(importer: Importer, header: list[object]) -> dict[str, int]:
     return positions
 
 
+def _text_limits(importer: Importer, positions: dict[str, int]) -> list[tuple[str, int]]:
+    limits = []
+    for name, attribute in importer.stored_text.items():
+        length = getattr(attribute.property.columns[0].type, "length", None)
+        if name in positions and length:
+            limits.append((name, length))
+    return limits
+
+
+def _stored_text_problem(row: dict[str, object], limits: list[tuple[str, int]]) -> RowError | None:
+    """A cell the database could not store: longer than its column (SQLite would keep it,
+    PostgreSQL would refuse the whole import), or holding a NUL character."""
+    for name, most in limits:
+        cell = row[name]
+        if type(cell) is not str:
+            continue
+        if len(cell) > most and len(cell.strip()) > most:
+            return RowError(name, f"at most {most} characters")
+        if "\x00" in cell:
+            return RowError(name, "contains a NUL character, which cannot be stored")
+    return None
+
+
 def file_digest(stream: BinaryIO) -> str:
     digest = hashlib.sha256()
     stream.seek(0)
@@ -181,12 +225,13 @@ def _picker(indexes: list[int]):
     return itemgetter(*indexes)
 
 
-def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult) -> dict[tuple, tuple]:
+def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult,
+             limits: Limits = NO_LIMITS) -> dict[tuple, tuple]:
     records: dict[tuple, tuple] = {}
     # Most rows have one of a few value tuples (credits and source, a mark...): keep one of
     # each, not a million equal copies.
     shared: dict[tuple, tuple] = {}
-    rows = read_rows(stream, filename)
+    rows = read_rows(stream, filename, limits)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -194,6 +239,7 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
     positions = _columns(importer, header)
     names, indexes = list(positions), list(positions.values())
     pick, width = _picker(indexes), max(indexes) + 1
+    text_limits = _text_limits(importer, positions)
     importer.cells_are_text = filename.lower().endswith(".csv")  # XLSX cells may be numbers, dates, booleans
     for number, values in rows:
         result.read += 1
@@ -203,6 +249,8 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
             row = {name: (values[i] if i < len(values) else "") for name, i in positions.items()}
         importer.row_number = number  # for checks that can only run once the whole file is read
         try:
+            if text_limits and (problem := _stored_text_problem(row, text_limits)):
+                raise problem
             key, parsed = importer.parse(row)
         except RowError as error:
             result.errors.append(f"row {number}: {error.column}: {error.message}")
@@ -228,6 +276,7 @@ def run_import(
     *,
     dry_run: bool = False,
     record_batch: bool = True,
+    limits: Limits = NO_LIMITS,
 ) -> ImportResult:
     """Validate and (unless dry_run or invalid) write one file in the caller's transaction.
 
@@ -237,8 +286,9 @@ def run_import(
 
     result = ImportResult(importer.kind)
     try:
-        records = validate(importer, stream, filename, result)
-    except FileProblem as problem:
+        records = validate(importer, stream, filename, result, limits)
+    except FileProblem as problem:  # the file as a whole: its row errors so far no longer matter
+        result.errors = RowErrors()
         result.errors.append(str(problem))
         return result
     if result.errors:

@@ -134,6 +134,7 @@ class AttendanceImporter(EvidenceImporter):
     table = RegisterEntry
     key_columns = ("participant_id", "activity_id", "session_date")
     value_columns = ("mark", "marked_by")
+    stored_text = {"marked_by": RegisterEntry.marked_by}
 
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)

@@ -26,13 +26,13 @@ class ParticipantsImporter(Importer):
     optional = ("status",)
     key_columns = ("participant_id",)
     value_columns = VALUES
+    stored_text = {"participant_id": Participant.participant_id, "full_name": Participant.full_name,
+                   "email": Participant.email, "delivery_partner": DeliveryPartner.code}
 
     def parse(self, row):
         ref = fields.text(row["participant_id"])
         if not ref:
             raise RowError("participant_id", "a participant_id is required")
-        if len(ref) > 64:
-            raise RowError("participant_id", "is longer than 64 characters")
         name = fields.text(row["full_name"])
         if not name:
             raise RowError("full_name", "a name is required")

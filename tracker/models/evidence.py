@@ -57,7 +57,7 @@ class ImportBatch(db.Model):
 
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     imported_at: Mapped[datetime]

@@ -24,18 +24,31 @@ class RegisterSession(db.Model):
 
 
 class PendingUpload(db.Model):
-    """A file checked and previewed, waiting for the user to confirm the import."""
+    """A file checked once at upload, waiting for its uploader to confirm the import.
+
+    The check's counts and first row errors are stored with it, so the preview and errors.csv
+    never read the file again. state: waiting, importing (claimed by one confirm), imported
+    (the file dropped, the counts the import's own), expired (waited over 24 hours).
+    """
 
     __tablename__ = "pending_upload"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_partner.id"))
-    created_at: Mapped[datetime]
-    errors: Mapped[str] = mapped_column(Text, default="")  # every row error, one per line
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(16), server_default="waiting")
+    claimed_at: Mapped[datetime | None]
+    rows_read: Mapped[int] = mapped_column(server_default="0")
+    created: Mapped[int] = mapped_column(server_default="0")
+    updated: Mapped[int] = mapped_column(server_default="0")
+    unchanged: Mapped[int] = mapped_column(server_default="0")
+    error_count: Mapped[int] = mapped_column(server_default="0")
+    errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
 
 
 class PartnershipMeeting(db.Model):

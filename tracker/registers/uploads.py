@@ -1,8 +1,12 @@
-"""Uploads in the browser: check the file, dry-run the importer, keep it until the user confirms.
+"""Uploads in the browser: check the file once, keep the result, import it when the user confirms.
 
-The browser calls the same importers as `flask import` (tracker/imports); this module only adds
-what a web upload needs: which kinds a user may upload, a check that the file is what its name
-says, and the pending upload between the preview and the confirmation.
+The browser calls the same importers as `flask import` (tracker/imports); this module adds what a
+web upload needs: which kinds a user may upload, a check that the file is what its name says,
+the limits of UPLOAD_LIMITS, and the pending upload between the preview and the confirmation.
+
+A file is read and checked once, at upload: the preview and errors.csv show the stored result.
+Confirming claims the pending upload atomically (waiting -> importing), so a second click on
+Confirm finds it claimed and shows the first click's result instead of importing again.
 """
 from __future__ import annotations
 
@@ -10,23 +14,32 @@ import hashlib
 import io
 import re
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..engagement.book import Book
-from ..clock import now
 from ..extensions import db
-from ..imports import ImportResult, importer_for, kinds, run_import
+from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
 from ..imports.kinds import ImportKind
+from ..imports.reading import UPLOAD_LIMITS
+from ..imports.serial import serialised
 from ..models import DeliveryPartner, ImportBatch, PendingUpload
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
 SHOWN_ERRORS = 50
+WAITING_HOURS = 24
+MOST_WAITING = 5
+KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
+WAITING, IMPORTING, IMPORTED, EXPIRED = "waiting", "importing", "imported", "expired"
+STALE_CLAIM = timedelta(minutes=10)  # a claim left by a worker that died mid-import
+SECOND_CLICK_WAIT = 20.0  # seconds a second click waits for the first one's result
 
 
 def kinds_for(role: str) -> tuple[ImportKind, ...]:
@@ -49,21 +62,9 @@ def file_problem(filename: str, content: bytes) -> str | None:
         return "The selected file must be smaller than 10 MB"
     if extension == "xlsx" and not content.startswith(XLSX_SIGNATURE):
         return "The selected file is not an Excel workbook, although its name ends .xlsx: save it as .xlsx or .csv again"
-    if extension == "csv" and not _is_text(content):
+    if extension == "csv" and b"\x00" in content:
         return "The selected file is not a text CSV file, although its name ends .csv: save it as CSV again"
     return None
-
-
-def _is_text(content: bytes) -> bool:
-    if b"\x00" in content:
-        return False
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
 
 
 def clean_filename(name: str) -> str:
@@ -75,23 +76,59 @@ def context(today: date, partner_id: int | None, user: str) -> Context:
     return Context(today, Book(), partner_id=partner_id, user=user)
 
 
-def dry_run(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult:
-    """Validate and count without writing: whatever the importer touched is rolled back."""
+def too_many_waiting(user_id: int, now: datetime) -> str | None:
+    waiting_now = db.session.scalar(
+        select(func.count()).select_from(PendingUpload)
+        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_((WAITING, IMPORTING)),
+               PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS)))
+    if waiting_now >= MOST_WAITING:
+        return (f"You have {MOST_WAITING} files waiting for confirmation, the most one person may have: "
+                "confirm or cancel one of them first")
+    return None
+
+
+def check(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult:
+    """Read and check the file once, within the upload limits, writing nothing."""
     try:
-        return run_import(importer_for(kind, ctx), io.BytesIO(content), filename, dry_run=True)
+        return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
+                          limits=UPLOAD_LIMITS)
     finally:
         db.session.rollback()
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,
-         result: ImportResult) -> PendingUpload:
+         result: ImportResult, now: datetime) -> PendingUpload:
+    expire(now)
     pending = PendingUpload(
         token=secrets.token_urlsafe(32), kind=kind, filename=filename, content=content, user_id=user_id,
-        partner_id=partner_id, created_at=now(),
-        errors="\n".join(result.errors),
-    )
+        partner_id=partner_id, created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=WAITING)
+    _store(pending, result)
     db.session.add(pending)
     return pending
+
+
+def _store(pending: PendingUpload, result: ImportResult) -> None:
+    pending.rows_read, pending.created, pending.updated = result.read, result.created, result.updated
+    pending.unchanged, pending.error_count = result.unchanged, result.error_count
+    pending.errors = "\n".join(result.errors)
+
+
+def expire(now: datetime) -> None:
+    """Uploads wait 24 hours: then their file is dropped; after a week the record goes too."""
+    db.session.execute(
+        update(PendingUpload)
+        .where(PendingUpload.created_at <= now - timedelta(hours=WAITING_HOURS), PendingUpload.state == WAITING)
+        .values(state=EXPIRED, content=b""))
+    db.session.execute(delete(PendingUpload).where(PendingUpload.created_at <= now - timedelta(days=KEPT_DAYS)))
+
+
+def expired(pending: PendingUpload, now: datetime) -> bool:
+    return pending.state == EXPIRED or (
+        pending.state == WAITING and pending.created_at <= now - timedelta(hours=WAITING_HOURS))
+
+
+EXPIRED_MESSAGE = (f"This upload waited more than {WAITING_HOURS} hours, the longest a file waits for "
+                   "confirmation: nothing was imported. Upload the file again")
 
 
 def pending_for(token: str, user_id: int) -> PendingUpload | None:
@@ -100,25 +137,95 @@ def pending_for(token: str, user_id: int) -> PendingUpload | None:
         select(PendingUpload).where(PendingUpload.token == token, PendingUpload.user_id == user_id))
 
 
-def waiting(user_id: int) -> list[PendingUpload]:
+def waiting(user_id: int, now: datetime) -> list[PendingUpload]:
+    """The user's files waiting for confirmation; their contents are not loaded (deferred)."""
     return list(db.session.scalars(
-        select(PendingUpload).where(PendingUpload.user_id == user_id).order_by(PendingUpload.created_at.desc())))
+        select(PendingUpload)
+        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_((WAITING, IMPORTING)),
+               PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS))
+        .order_by(PendingUpload.created_at.desc())))
 
 
-def confirm(pending: PendingUpload, ctx: Context) -> ImportResult:
-    """Import for real, all or nothing. On success the pending upload is deleted; the caller
-    commits. On errors nothing is written and the errors are kept for the preview."""
-    result = run_import(importer_for(pending.kind, ctx), io.BytesIO(pending.content), pending.filename)
-    if result.ok:
-        db.session.delete(pending)
-    else:
+def claim(pending: PendingUpload, now: datetime) -> bool:
+    """Take the upload for this request: True for the one request that gets it, committed at once."""
+    statement = (
+        update(PendingUpload)
+        .where(PendingUpload.id == pending.id,
+               PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS),
+               or_(PendingUpload.state == WAITING,
+                   and_(PendingUpload.state == IMPORTING, PendingUpload.claimed_at < now - STALE_CLAIM)))
+        .values(state=IMPORTING, claimed_at=now)
+        .execution_options(synchronize_session=False))
+    try:
+        claimed = db.session.execute(statement).rowcount == 1
+        db.session.commit()
+    except OperationalError:  # SQLite busy past its timeout: another request holds the database
         db.session.rollback()
-        pending.errors = "\n".join(result.errors)
+        return False
+    return claimed
+
+
+def confirm(pending: PendingUpload, ctx: Context) -> ImportResult | None:
+    """Import a claimed upload for real, all or nothing, and commit.
+
+    Imports that could touch the same records run one at a time (imports/serial.py). On success
+    the upload is marked imported with the real counts and its file dropped; on row errors
+    nothing is written and the upload waits again, showing them. None: the database refused for
+    a reason of its own (nothing was written; the upload waits again).
+    """
+    content, kind, filename = pending.content, pending.kind, pending.filename
+    try:
+        with serialised(ctx.partner_id):
+            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename)
+            if result.ok:
+                db.session.execute(
+                    update(PendingUpload).where(PendingUpload.id == pending.id)
+                    .values(state=IMPORTED, content=b"", rows_read=result.read, created=result.created,
+                            updated=result.updated, unchanged=result.unchanged, error_count=0, errors="")
+                    .execution_options(synchronize_session=False))
+                db.session.commit()
+                return result
+            db.session.rollback()
+    except DBAPIError:
+        db.session.rollback()
+        result = None
+    values = {"state": WAITING, "claimed_at": None}
+    if result is not None:
+        values |= {"rows_read": result.read, "created": result.created, "updated": result.updated,
+                   "unchanged": result.unchanged, "error_count": result.error_count,
+                   "errors": "\n".join(result.errors)}
+    db.session.execute(update(PendingUpload).where(PendingUpload.id == pending.id).values(values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
     return result
 
 
-def cancel(pending: PendingUpload) -> None:
-    db.session.delete(pending)
+def outcome_of(pending_id: int, wait: float = SECOND_CLICK_WAIT) -> PendingUpload:
+    """The upload once no request is importing it (waiting at most `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        db.session.expire_all()
+        db.session.commit()
+        pending = db.session.get(PendingUpload, pending_id)
+        if pending is None or pending.state != IMPORTING or time.monotonic() >= deadline:
+            return pending
+        time.sleep(0.2)
+
+
+def cancel(pending: PendingUpload) -> bool:
+    """Discard an upload nobody is importing; False when a confirm claimed it first."""
+    return db.session.execute(
+        delete(PendingUpload).where(PendingUpload.id == pending.id, PendingUpload.state.in_((WAITING, EXPIRED)))
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def stored_result(pending: PendingUpload) -> ImportResult:
+    """The result of the check at upload (or of the import, once imported), as the file's own."""
+    result = ImportResult(pending.kind, pending.rows_read, pending.created, pending.updated, pending.unchanged)
+    for line in (pending.errors or "").splitlines():
+        result.errors.append(line)
+    result.errors.count = max(pending.error_count, len(result.errors))
+    return result
 
 
 @dataclass(frozen=True)
@@ -148,10 +255,9 @@ def problems(errors: str | list[str]) -> list[RowProblem]:
     return [row_problem(line) for line in lines if line.strip()]
 
 
-def earlier_imports(kind: str, content: bytes, partner_id: int | None) -> list[ImportBatch]:
+def earlier_imports(pending: PendingUpload, partner_id: int | None) -> list[ImportBatch]:
     """Imports of this very file (same bytes) the user may know of: their partner's and EDT's."""
-    digest = hashlib.sha256(content).hexdigest()
-    query = (select(ImportBatch).where(ImportBatch.sha256 == digest, ImportBatch.kind == kind)
+    query = (select(ImportBatch).where(ImportBatch.sha256 == pending.sha256, ImportBatch.kind == pending.kind)
              .order_by(ImportBatch.imported_at.desc()))
     if partner_id is not None:
         query = query.where(or_(ImportBatch.partner_id == partner_id, ImportBatch.partner_id.is_(None)))

@@ -1,7 +1,7 @@
-"""Uploads: a file is checked and previewed, and imported only when its uploader confirms.
+"""Uploads: a file is checked once and previewed, and imported only when its uploader confirms.
 
-The checks and the pending upload live in tracker/registers/uploads.py; the importers are the
-ones `flask import` uses.
+The checks, the limits and the pending upload live in tracker/registers/uploads.py; the
+importers are the ones `flask import` uses.
 """
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from ..clock import today
+from ..clock import now, today
 from ..exports.cells import csv_text
 from ..extensions import db
 from ..models import PendingUpload
+from ..imports.reading import UPLOAD_LIMITS
 from ..registers import uploads
 from .access import ANYONE, access, guard_partner_id, own_partner_id
 
@@ -28,7 +29,8 @@ class UploadForm(FlaskForm):
     kind = SelectField("Kind of report", widget=GovSelect(), validate_choice=False,
                        validators=[DataRequired("Choose the kind of report")])
     file = FileField("File", widget=GovFileInput(), validators=[FileRequired("Select a CSV or XLSX file")],
-                     description="A .csv or .xlsx file of up to 10 MB, with a header row")
+                     description=f"A .csv or .xlsx file of up to 10 MB and {UPLOAD_LIMITS.rows:,} rows, "
+                                 "with a header row")
 
     def validate_kind(self, field):
         if field.data not in {kind.name for kind in uploads.kinds_for(current_user.role)}:
@@ -52,6 +54,11 @@ def _counts(result) -> str:
             f"{result.unchanged} unchanged")
 
 
+def _expired(pending: PendingUpload):
+    flash(uploads.EXPIRED_MESSAGE)
+    return redirect(url_for("uploads.index"))
+
+
 @bp.route("", methods=["GET", "POST"])
 @access(ANYONE)
 def index():
@@ -59,21 +66,25 @@ def index():
     form = UploadForm()
     form.kind.choices = [SelectChoice("", "Choose the kind of report")] + [
         SelectChoice(kind.name, kind.label) for kind in kinds]
+    moment = now()
     if form.validate_on_submit():
         filename = uploads.clean_filename(form.file.data.filename)
-        content = form.file.data.read(uploads.MAX_BYTES + 1)
-        problem = uploads.file_problem(filename, content)
+        problem = uploads.too_many_waiting(current_user.id, moment)
+        if problem is None:
+            content = form.file.data.read(uploads.MAX_BYTES + 1)
+            problem = uploads.file_problem(filename, content)
         if problem:
             form.file.errors.append(problem)
         else:
-            result = uploads.dry_run(form.kind.data, filename, content, _context())
-            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), result)
+            result = uploads.check(form.kind.data, filename, content, _context())
+            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), result, moment)
             db.session.commit()
             return redirect(url_for("uploads.preview", token=pending.token))
     return render_template(
         "uploads/index.html", title="Uploads", form=form, kinds=kinds, kind_names=uploads.labels(),
-        waiting=uploads.waiting(current_user.id),
-        batches=uploads.recent_imports(own_partner_id()), show_partner=current_user.is_edt,
+        waiting=uploads.waiting(current_user.id, moment), limits=UPLOAD_LIMITS, most_waiting=uploads.MOST_WAITING,
+        waiting_hours=uploads.WAITING_HOURS, batches=uploads.recent_imports(own_partner_id()),
+        show_partner=current_user.is_edt,
     )
 
 
@@ -81,12 +92,20 @@ def index():
 @access(ANYONE)
 def preview(token: str):
     pending = _pending_or_404(token)
-    result = uploads.dry_run(pending.kind, pending.filename, pending.content, _context())
+    if uploads.expired(pending, now()):
+        return _expired(pending)
+    result = uploads.stored_result(pending)
+    if pending.state == uploads.IMPORTED:
+        title = "File imported"
+    elif pending.state == uploads.IMPORTING:
+        title = "Your file is being imported"
+    else:
+        title = "Check your file" if result.ok else "Your file has problems"
     return render_template(
-        "uploads/preview.html", title="Check your file" if result.ok else "Your file has problems",
-        pending=pending, result=result, kind_name=uploads.labels()[pending.kind],
-        problems=uploads.problems(result.errors[: uploads.SHOWN_ERRORS]), shown=uploads.SHOWN_ERRORS,
-        earlier=uploads.earlier_imports(pending.kind, pending.content, own_partner_id()),
+        "uploads/preview.html", title=title, pending=pending, result=result, states=uploads,
+        kind_name=uploads.labels()[pending.kind], problems=uploads.problems(result.errors),
+        shown=uploads.SHOWN_ERRORS, earlier=[] if pending.state == uploads.IMPORTED else
+        uploads.earlier_imports(pending, own_partner_id()),
     )
 
 
@@ -94,8 +113,11 @@ def preview(token: str):
 @access(ANYONE)
 def errors_csv(token: str):
     pending = _pending_or_404(token)
-    result = uploads.dry_run(pending.kind, pending.filename, pending.content, _context())
+    result = uploads.stored_result(pending)
     rows = [[p.row, p.column, p.message] for p in uploads.problems(result.errors)]
+    if result.error_count > len(result.errors):
+        rows.append(["", "", f"... and {result.error_count - len(result.errors)} more problems: fix these and "
+                             "upload the file again to see the rest"])
     stem = pending.filename.rpartition(".")[0] or pending.filename
     return Response(csv_text(["row", "column", "message"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-errors.csv"'})
@@ -108,15 +130,35 @@ def _safe_name(stem: str) -> str:
 @bp.post("/<token>/confirm")
 @access(ANYONE)
 def confirm(token: str):
+    """Import once: the request that claims the upload imports it; any other click on Confirm
+    waits for that import and shows its result."""
     pending = _pending_or_404(token)
-    filename = pending.filename
-    result = uploads.confirm(pending, _context())
-    db.session.commit()
-    if not result.ok:
-        flash("Nothing was imported: the file has problems now. Fix the file and upload it again.")
+    moment = now()
+    if uploads.expired(pending, moment):
+        return _expired(pending)
+    if pending.state == uploads.WAITING and pending.error_count:
+        flash("Nothing was imported: the file has problems. Fix the file and upload it again.")
         return redirect(url_for("uploads.preview", token=token))
-    flash(f"Imported {filename}: {_counts(result)}", "success")
-    return redirect(url_for("uploads.index"))
+    filename, pending_id = pending.filename, pending.id
+    if uploads.claim(pending, moment):
+        result = uploads.confirm(pending, _context())
+        if result is None:
+            flash("Nothing was imported: the database was busy. Confirm the import again.")
+            return redirect(url_for("uploads.preview", token=token))
+        if not result.ok:
+            flash("Nothing was imported: the file has problems now. Fix the file and upload it again.")
+            return redirect(url_for("uploads.preview", token=token))
+        flash(f"Imported {filename}: {_counts(result)}", "success")
+        return redirect(url_for("uploads.index"))
+    pending = uploads.outcome_of(pending_id)
+    if pending is None:
+        abort(404)
+    if pending.state == uploads.IMPORTED:
+        flash(f"Imported {filename}: {_counts(uploads.stored_result(pending))}", "success")
+        return redirect(url_for("uploads.index"))
+    if pending.state == uploads.IMPORTING:
+        flash("This file is still being imported: look again in a minute.")
+    return redirect(url_for("uploads.preview", token=token))
 
 
 @bp.post("/<token>/cancel")
@@ -124,7 +166,10 @@ def confirm(token: str):
 def cancel(token: str):
     pending = _pending_or_404(token)
     filename = pending.filename
-    uploads.cancel(pending)
+    if not uploads.cancel(pending):
+        db.session.rollback()
+        flash(f"{filename} was imported or is being imported: it can no longer be cancelled")
+        return redirect(url_for("uploads.preview", token=token))
     db.session.commit()
     flash(f"Upload of {filename} cancelled: nothing was imported", "success")
     return redirect(url_for("uploads.index"))
