@@ -1,7 +1,7 @@
 """uploads checked once: stored counts and state for confirm-once, kinds up to 32 characters
 
 Revision ID: 3f1c2b7a9d10
-Revises: 570ebff098bb
+Revises: b7e1d0a4c2f9
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '3f1c2b7a9d10'
-down_revision = '570ebff098bb'
+down_revision = 'b7e1d0a4c2f9'
 branch_labels = None
 depends_on = None
 
