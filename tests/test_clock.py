@@ -8,6 +8,7 @@ from pathlib import Path
 from tracker import create_app
 from tracker.clock import now, today
 from tracker.extensions import db
+from tracker.imports.kinds import sample_kinds
 
 from .conftest import EXAMPLES
 
@@ -40,8 +41,8 @@ def test_today_is_the_real_date_outside_an_app_and_now_is_utc_without_a_zone():
 
 def test_the_command_line_takes_today_from_the_same_setting_as_the_pages(app, session, monkeypatch):
     runner = app.test_cli_runner()
-    for kind in ("participants", "credits", "attendance", "video-views", "assessments"):
-        assert runner.invoke(args=["import", kind, str(EXAMPLES / f"{kind}.csv")]).exit_code == 0
+    for kind in sample_kinds():
+        assert runner.invoke(args=["import", kind.name, str(EXAMPLES / f"{kind.name}.csv")]).exit_code == 0
     monkeypatch.setitem(app.config, "TODAY", "2023-11-20")
     result = runner.invoke(args=["engagement"])
     db.session.expire_all()

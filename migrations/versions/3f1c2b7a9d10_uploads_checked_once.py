@@ -19,7 +19,7 @@ def upgrade():
     with op.batch_alter_table('pending_upload', schema=None) as batch_op:
         batch_op.alter_column('kind', existing_type=sa.String(length=16), type_=sa.String(length=32),
                               existing_nullable=False)
-        batch_op.add_column(sa.Column('sha256', sa.String(length=64), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('sha256', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('state', sa.String(length=16), server_default='waiting', nullable=False))
         batch_op.add_column(sa.Column('claimed_at', sa.DateTime(), nullable=True))
         for name in ('rows_read', 'created', 'updated', 'unchanged', 'error_count'):

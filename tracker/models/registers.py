@@ -37,7 +37,7 @@ class PendingUpload(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    sha256: Mapped[str] = mapped_column(String(64), server_default="")
+    sha256: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_partner.id"))
     created_at: Mapped[datetime] = mapped_column(index=True)
