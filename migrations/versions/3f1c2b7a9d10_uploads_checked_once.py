@@ -1,7 +1,7 @@
 """uploads checked once: stored counts and state for confirm-once, kinds up to 32 characters
 
 Revision ID: 3f1c2b7a9d10
-Revises: b7e1d0a4c2f9
+Revises: 7c1d2e3f4a5b
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '3f1c2b7a9d10'
-down_revision = 'b7e1d0a4c2f9'
+down_revision = '7c1d2e3f4a5b'
 branch_labels = None
 depends_on = None
 
