@@ -84,7 +84,6 @@ WITHDRAWAL_REASON_LABELS = {
     "personal-reason-health-or-pregnancy-related": "Personal reason: health or pregnancy related",
     "personal-reason-moving-school": "Personal reason: moving school",
     "personal-reason-other": "Personal reason: other",
-    "insufficient-capacity": "Insufficient capacity",
     "change-in-developmental-or-personal-priorities": "Change in developmental or personal priorities",
     "change-in-school-circumstances": "Change in school circumstances",
     "change-in-school-leadership": "Change in school leadership",
@@ -111,6 +110,8 @@ AUDIT_ACTION_LABELS = {
     "confirm-withdrawal": "Withdrawal confirmed",
     "decline-withdrawal": "Withdrawal declined",
     "declaration-state": "DfE declaration state recorded",
+    "move-cohort": "Moved to a later cohort on return",
+    "record-agreement": "Signed agreement recorded",
     "invite": "User invited",
 }
 AUDIT_VERB_LABELS = {"create": "added", "update": "changed"}
@@ -165,6 +166,11 @@ AUDIT_FIELD_LABELS = {
     "result": "Result",
     "returned_on": "Date of return",
     "school_contract_signed": "School contract signed",
+    "school_contract_signed_on": "School contract signed on",
+    "sponsorship_agreement_signed_on": "Sponsorship agreement signed on",
+    "agreed_on": "Date agreed",
+    "from_cohort": "From cohort",
+    "to_cohort": "To cohort",
     "session_date": "Session date",
     "source": "Source",
     "sponsorship_agreement_signed": "Sponsorship agreement signed",

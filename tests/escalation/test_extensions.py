@@ -30,7 +30,7 @@ def test_an_extension_turns_escalated_into_extended_until_the_deadline(session, 
     assert (on_deadline.state, on_deadline.output, on_deadline.extended_to) == ("extended", 1, date(2023, 3, 31))
     assert escalation_on(participant, date(2023, 4, 1)).state == "escalated"
     assert audit_trail(participant) == [("agree-extension", "extension", None, {
-        "output": 1, "deadline": "2023-03-31", "note": "Will catch up over half term"})]
+        "output": 1, "deadline": "2023-03-31", "agreed_on": "2023-03-01", "note": "Will catch up over half term"})]
 
 
 @pytest.mark.parametrize("changes, field, words", [

@@ -98,3 +98,12 @@ def test_every_dfe_reason_has_a_readable_label():
     assert tuple(WITHDRAWAL_REASON_LABELS) == WITHDRAWAL_REASONS
     assert tuple(CONTACT_METHOD_LABELS) == CONTACT_METHODS
     assert tuple(CONTACT_OUTCOME_LABELS) == CONTACT_OUTCOMES
+
+
+def test_there_is_one_list_of_withdrawal_reasons_each_worded_once():
+    from tracker.words import WITHDRAWAL_REASON_LABELS
+    from tracker.models.escalation import WITHDRAWAL_REASONS
+
+    assert tuple(WITHDRAWAL_REASON_LABELS) == WITHDRAWAL_REASONS
+    words = [w.casefold() for w in WITHDRAWAL_REASON_LABELS.values()]
+    assert not [a for a in words for b in words if a != b and b.startswith(a)]

@@ -271,7 +271,7 @@ def test_a_cohort_that_does_not_exist_is_refused(cohort, message):
 def test_a_yes_no_column_that_is_neither_is_refused(column):
     errors = refused("participants", PARTICIPANT_HEADER, participant(**{column: "maybe"}))
     name = {"contract": "school_contract_signed", "sponsorship": "sponsorship_agreement_signed"}[column]
-    assert errors == [f"row 2: {name}: 'maybe' is not yes or no"]
+    assert errors == [f"row 2: {name}: 'maybe' is not yes, no or the date it was signed"]
 
 
 def test_an_unknown_participant_status_is_refused():

@@ -282,3 +282,90 @@ def test_another_partners_participant_is_not_found_on_every_action_url(as_north_
 def test_edt_staff_see_every_partners_participants(as_edt_staff):
     assert as_edt_staff.get(f"{S001}/history").status_code == 200
     assert as_edt_staff.get(f"{S001}/contacts/new").status_code == 200
+
+
+# Deferral and withdrawal dates
+
+
+def met_on(number: int, ref="N001"):
+    from tracker.models import OutputRecord
+
+    db.session.expire_all()
+    return db.session.scalar(select(OutputRecord.met_on).where(
+        OutputRecord.participant_id == participant(ref).id, OutputRecord.number == number))
+
+
+def test_edt_moves_a_returning_participant_to_a_later_cohort_and_the_page_shows_the_period(app, two_partners, monkeypatch):
+    from ..factories import import_text
+
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance",
+                       "N001,1,NPQLT F2F Training Session,2022-11-01,attended").ok
+    admin = signed_in(app, "admin@edt.example")
+    monkeypatch.setitem(app.config, "TODAY", "2022-12-01")
+    lands_on_participant(admin.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"]}))
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance",
+                       "N001,2,NPQLT Live Webinar,2023-01-15,attended").ok
+    assert met_on(2) is None
+
+    monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
+    form = admin.get(f"{N001}/deferral").get_data(as_text=True)
+    assert "Stay in cohort 3" in form and "Move to cohort 4" in form
+    lands_on_participant(admin.post(f"{N001}/deferral", {"returned_on": ["1", "3", "2023"], "to_cohort": "4"}))
+    assert participant().cohort == 4 and participant().status == "active"
+    assert met_on(1) == date(2022, 11, 1)  # met before the deferral: kept
+    assert met_on(2) is None  # the webinar of 15 January 2023 was inside the deferral
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance",
+                       "N001,2,NPQLT Live Webinar,2023-03-20,attended", today=date(2023, 3, 20)).ok
+    assert met_on(2) == date(2023, 3, 20)  # after cohort 4's Output 1 review (16 March 2023)
+
+    page = admin.get(N001).get_data(as_text=True)
+    assert "Deferred from 1 December 2022 to 1 March 2023; moved from cohort 3 to cohort 4 on return" in page
+    assert "move-cohort" in audit_actions()
+
+
+def test_a_partner_lead_returning_a_participant_is_not_offered_a_cohort_move(app, as_north_lead, monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2022-12-01")
+    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"]}))
+    monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
+    form = as_north_lead.get(f"{N001}/deferral").get_data(as_text=True)
+    assert "Move to cohort 4" not in form
+    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"returned_on": ["1", "3", "2023"], "to_cohort": "4"}))
+    assert participant().cohort == 3
+
+
+def test_evidence_after_a_confirmed_withdrawal_stops_counting(app, as_north_lead):
+    from ..factories import import_text
+
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance",
+                       "N001,1,NPQLT F2F Training Session,2023-02-28,attended",
+                       "N001,2,NPQLT Live Webinar,2023-03-01,attended").ok
+    propose(as_north_lead, withdrawn_on=["27", "2", "2023"])
+    assert met_on(1) == date(2023, 2, 28)
+    signed_in(app, "staff@edt.example").post(f"/withdrawals/{proposal_id()}/confirm", form_url="/withdrawals")
+    assert met_on(1) is None
+    page = as_north_lead.get(N001).get_data(as_text=True)
+    assert "Withdrawn on 27 February 2023: evidence dated after it does not count." in page
+
+
+def test_the_participant_page_shows_an_open_proposal_and_offers_no_second_one(app, as_north_lead):
+    assert "Propose a withdrawal" in as_north_lead.get(N001).get_data(as_text=True)
+    propose(as_north_lead)
+    page = as_north_lead.get(N001).get_data(as_text=True)
+    assert "Withdrawal proposed by lead@north.example: left on 28 February 2023, reason personal reason: moving school" in page
+    assert "Propose a withdrawal" not in page
+
+
+def test_an_extension_records_the_date_it_was_agreed(app, as_north_lead):
+    lands_on_participant(as_north_lead.post(f"{N001}/extensions/new", {
+        "output": "1", "deadline": ["31", "3", "2023"], "agreed_on": ["27", "2", "2023"], "note": "By phone"}))
+    assert db.session.scalar(select(Extension.agreed_on)) == date(2023, 2, 27)
+    history = as_north_lead.get(f"{N001}/history").get_data(as_text=True)
+    assert "27 Feb 2023" in history
+    page = as_north_lead.post(f"{N001}/extensions/new", {
+        "output": "1", "deadline": ["31", "3", "2023"], "agreed_on": ["2", "3", "2023"]}).get_data(as_text=True)
+    assert [text for _, text in error_summary(page)] == ["The date agreed must be today or in the past"]
+
+
+def test_an_extension_without_a_date_agreed_is_agreed_today(app, as_north_lead):
+    lands_on_participant(as_north_lead.post(f"{N001}/extensions/new", {"output": "1", "deadline": ["31", "3", "2023"]}))
+    assert db.session.scalar(select(Extension.agreed_on)) == date(2023, 3, 1)

@@ -176,3 +176,17 @@ def test_a_register_dated_before_the_cohort_started_is_refused_naming_the_field(
     assert response.status_code == 200
     assert "Session date 2022-09-30 is before cohort 3 started (2022-10-01)" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(RegisterSession)) == 0
+
+
+def test_registers_imported_from_attendance_files_are_listed_for_their_partner_only(app, north_group):
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance",
+                       "N001,1,NPQLT F2F Training Session,2022-11-02,attended",
+                       "N002,1,NPQLT F2F Training Session,2022-11-02,absent",
+                       "S001,1,NPQSL F2F Training Session,2022-11-03,attended").ok
+    page = signed_in(app, "facilitator@north.example").get("/registers").get_data(as_text=True)
+    assert "No registers have been taken yet" not in page
+    assert "Registers imported from attendance files" in page
+    table = page.split('id="imported-registers"')[1]
+    assert "NPQLT F2F Training Session" in table and "NPQSL" not in table
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in table
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in table

@@ -59,11 +59,11 @@ def histories(which) -> dict[int, list[HistoryItem]]:
     ):
         what = f"{label(CONTACT_METHOD_LABELS, method)}: {label(CONTACT_OUTCOME_LABELS, outcome)}"
         found[pk].append(HistoryItem(on, CONTACT, by, what, note or ""))
-    for pk, output, deadline, note, by, at in rows(
+    for pk, output, deadline, note, by, at, agreed_on in rows(
         Extension.participant_id, Extension.output, Extension.deadline, Extension.note, Extension.agreed_by,
-        Extension.agreed_at,
+        Extension.agreed_at, Extension.agreed_on,
     ):
-        found[pk].append(HistoryItem(at.date(), EXTENSION, by or "", f"Output {output} extended to {short_date(deadline)}",
+        found[pk].append(HistoryItem(agreed_on or at.date(), EXTENSION, by or "", f"Output {output} extended to {short_date(deadline)}",
                                      note or ""))
     for pk, on, returned, note, by in rows(
         Deferral.participant_id, Deferral.deferred_on, Deferral.returned_on, Deferral.note, Deferral.recorded_by,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import DeliveryPartner, Extension, OutputRecord, Participant
@@ -23,6 +23,7 @@ from ..rules.facts import OutputMet
 from ..rules.status import (
     CRITERIA_PENDING, ESCALATED, EXTENDED, MET, MET_LATE, TOTAL_UNKNOWN, WINDOW, escalation, met_by, output_status,
 )
+from .agreements import agreed_on
 from .book import Book
 from .standing import participants_query, standings
 
@@ -228,7 +229,7 @@ def partner_overview(as_of: date, cohort: int | None = None, course: str | None 
         Participant.partner_id,
         Participant.course_id,
         Participant.cohort,
-        and_(Participant.school_contract_signed, Participant.sponsorship_agreement_signed),
+        agreed_on(as_of),
         Participant.status,
         *(per_output.c[f"m{n}"] for n in range(1, MAX_OUTPUTS + 1)),
     )

@@ -14,7 +14,9 @@ from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, OutputRecord, Participant, RegisterEntry, VideoViewRecord
 from ..rules.facts import Assessment, Credit, Evidence, Register, VideoView
 from ..rules.outputs import compute_outputs
+from ..rules.periods import outputs_with_periods
 from .book import Book
+from .periods import load_periods
 
 CHUNK = 2000
 
@@ -95,12 +97,20 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
             )
         )
         rows = []
+        periods = load_periods(chunk)
         for pid, evidence in _each_evidence(chunk, book):
             if pid not in people:
                 continue  # no such participant
             course_id, cohort = people[pid]
             facts = book.courses[course_id]
-            for met in compute_outputs(book.schedule(course_id, cohort), facts.content, evidence):
+            if pid in periods:
+                found = periods[pid]
+                cohorts = {cohort} | {d.from_cohort for d in found.moves}
+                schedules = {c: book.schedule(course_id, c) for c in cohorts}
+                verdicts = outputs_with_periods(schedules, cohort, facts.content, evidence, found)
+            else:
+                verdicts = compute_outputs(book.schedule(course_id, cohort), facts.content, evidence)
+            for met in verdicts:
                 rows.append(
                     {
                         "participant_id": pid,

@@ -12,9 +12,11 @@ from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Course, DeliveryPartner, Extension, OutputRecord, Participant
-from ..rules.facts import OutputMet, OutputSpec
-from ..rules.status import Escalation, escalation, met_by, output_status
+from ..rules.facts import DEFERRED, OutputMet, OutputSpec
+from ..rules.periods import NO_PERIODS, Periods, escalation_schedule
+from ..rules.status import Escalation, escalation, met_by, output_status, signed_by
 from .book import Book
+from .periods import load_periods
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def participants_query() -> Select:
             Participant.status,
             Participant.school_contract_signed,
             Participant.sponsorship_agreement_signed,
+            Participant.school_contract_signed_on,
+            Participant.sponsorship_agreement_signed_on,
         )
         .join(DeliveryPartner, Participant.partner_id == DeliveryPartner.id)
         .join(Course, Participant.course_id == Course.id)
@@ -77,9 +81,10 @@ def standings(as_of: date, query: Select | None = None, book: Book | None = None
         .group_by(Extension.participant_id, Extension.output)
     ):
         extensions.setdefault(pid, {})[output] = deadline
+    periods = load_periods(ids)
     verdicts = _Verdicts(book, as_of)
     return [
-        verdicts.standing(row, mets, extensions.get(row[0]))
+        verdicts.standing(row, mets, extensions.get(row[0]), periods.get(row[0], NO_PERIODS))
         for row in db.session.execute(query)
     ]
 
@@ -125,9 +130,10 @@ class _Verdicts:
         self.outputs: dict[tuple[int, int, bool, bool], OutputStanding] = {}
         self.escalations: dict[Escalation, Escalation] = {}
 
-    def standing(self, row, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None) -> Standing:
-        pk, ref, name, partner, course, course_id, cohort, status, contract, sponsorship = row
-        agreed = bool(contract and sponsorship)
+    def standing(self, row, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None,
+                 periods: Periods = NO_PERIODS) -> Standing:
+        pk, ref, name, partner, course, course_id, cohort, status, contract, sponsorship, contract_on, sponsorship_on = row
+        agreed = signed_by(contract, contract_on, self.as_of) and signed_by(sponsorship, sponsorship_on, self.as_of)
         found = self.schedules.get((course_id, cohort))
         if found is None:
             found = self.schedules[(course_id, cohort)] = (
@@ -136,7 +142,12 @@ class _Verdicts:
         schedule, total_known = found
         results = [mets.get((pk, spec.number)) or _missing(spec.number) for spec in schedule]
         outputs = [self.output(spec, met, agreed, total_known) for spec, met in zip(schedule, results)]
-        chase = escalation(status, schedule, results, self.as_of, total_known=total_known, extensions=extensions or {})
+        if periods is NO_PERIODS:
+            chase = escalation(status, schedule, results, self.as_of, total_known=total_known, extensions=extensions or {})
+        else:
+            chased = DEFERRED if periods.deferred_on(self.as_of) else status
+            chase = escalation(chased, escalation_schedule(schedule, periods), results, self.as_of,
+                               total_known=total_known, extensions=extensions or {})
         chase = self.escalations.setdefault(chase, chase)  # one of each, like the outputs
         return Standing(pk, ref, name, partner, course, course_id, cohort, status, agreed, outputs, chase)
 

@@ -200,6 +200,7 @@ class Dashboard:
     counts: CountsTable
     actions: list[ActionItem]
     meetings: list[Meeting]
+    blocked: tuple[Standing, ...] = ()  # participants with an output met but blocked for payment
 
     def actions_in(self, state: str) -> int:
         return sum(1 for a in self.actions if a.state == state)
@@ -214,4 +215,9 @@ def dashboard(as_of: date, query: Select | None = None, partner_id: int | None =
     book = book or Book()
     found = standings(as_of, participants_query() if query is None else query, book)
     return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
-                     action_list(found, as_of), next_meetings(as_of, partner_id))
+                     action_list(found, as_of), next_meetings(as_of, partner_id), blocked_for_payment(found))
+
+
+def blocked_for_payment(found: list[Standing]) -> tuple[Standing, ...]:
+    """Participants with an output met by the date but blocked: an agreement was unsigned on that date."""
+    return tuple(s for s in found if any(o.status == BLOCKED for o in s.outputs))

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Extension, Participant
 from ..rules.facts import OutputSpec, WITHDRAWN
 from ..refusal import Refusal
+from .problems import require_past
 
 
 
@@ -28,8 +29,12 @@ def why_not_extend(participant: Participant, schedule: list[OutputSpec]) -> str 
 
 
 def agree_extension(participant: Participant, schedule: list[OutputSpec], *, output: int | None,
-                    deadline: date | None, note: str | None, actor: str, today: date) -> Extension:
-    """schedule: the participant's outputs (Book().schedule(course_id, cohort))."""
+                    deadline: date | None, note: str | None, actor: str, today: date,
+                    agreed_on: date | None = None) -> Extension:
+    """schedule: the participant's outputs (Book().schedule(course_id, cohort)).
+
+    agreed_on: the day the DP and the participant agreed it (default today), not after today.
+    """
     refusal = why_not_extend(participant, schedule)
     if refusal:
         raise Refusal("output", refusal)
@@ -43,10 +48,13 @@ def agree_extension(participant: Participant, schedule: list[OutputSpec], *, out
     if deadline <= spec.review_date:
         raise Refusal("deadline", f"The extended deadline must be after Output {spec.number}'s review date, "
                                         f"{long_date(spec.review_date)}")
+    agreed_on = today if agreed_on is None else require_past("agreed_on", agreed_on, today, "date agreed")
+    if agreed_on >= deadline:
+        raise Refusal("agreed_on", "The date agreed must be before the extended deadline")
     extension = Extension(participant_id=participant.id, output=spec.number, deadline=deadline,
-                          note=(note or "").strip(), agreed_by=actor, agreed_at=now())
+                          note=(note or "").strip(), agreed_by=actor, agreed_at=now(), agreed_on=agreed_on)
     db.session.add(extension)
     db.session.flush()
     record(actor, "agree-extension", "extension", extension.id, participant_id=participant.id,
-           after={"output": spec.number, "deadline": deadline, "note": extension.note})
+           after={"output": spec.number, "deadline": deadline, "agreed_on": agreed_on, "note": extension.note})
     return extension

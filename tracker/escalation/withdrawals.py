@@ -8,6 +8,8 @@ from sqlalchemy import select
 from ..audit import record
 from ..clock import now
 from ..extensions import db
+from ..engagement.book import Book
+from ..engagement.recompute import recompute
 from ..models import Participant, WithdrawalRequest
 from ..models.escalation import CONFIRMED, DECLINED, PROPOSED, WITHDRAWAL_REASONS
 from ..rules.facts import WITHDRAWN
@@ -63,8 +65,11 @@ def _decide(proposal: WithdrawalRequest, state: str, note: str, actor: str) -> N
 def confirm_withdrawal(proposal: WithdrawalRequest, *, note: str | None, actor: str) -> Participant:
     """EDT staff agree: the participant is withdrawn."""
     _decide(proposal, CONFIRMED, (note or "").strip(), actor)
+    proposal.withdrawn_on = proposal.proposed_on
     participant = db.session.get(Participant, proposal.participant_id)
     set_status(participant, WITHDRAWN, actor)
+    db.session.flush()
+    recompute([participant.id], Book())
     return participant
 
 

@@ -71,3 +71,15 @@ def one_of(value: object, choices: tuple[str, ...]) -> str:
     if word not in choices:
         raise ValueError(f"'{text(value)}' is not one of {', '.join(choices)}")
     return word
+
+
+def signed(value: object) -> tuple[bool, date | None]:
+    """An agreement column: yes/no, or the date it was signed ((True, None): signed from the start)."""
+    try:
+        return a_bool(value), None
+    except ValueError:
+        pass
+    try:
+        return True, a_date(value)
+    except ValueError:
+        raise ValueError(f"'{text(value)}' is not yes, no or the date it was signed") from None

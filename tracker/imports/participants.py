@@ -16,7 +16,7 @@ from .kinds import EDT_ONLY, register
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contract_signed",
-          "sponsorship_agreement_signed", "status")
+          "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status")
 
 
 @register("participants", "Participants", uploaded_by=EDT_ONLY)
@@ -56,16 +56,19 @@ class ParticipantsImporter(Importer):
         flags = []
         for column in ("school_contract_signed", "sponsorship_agreement_signed"):
             try:
-                flags.append(fields.a_bool(row[column]))
+                flags.append(fields.signed(row[column]))
             except ValueError as error:
                 raise RowError(column, str(error)) from None
+            if flags[-1][1] is not None and flags[-1][1] > self.context.today:
+                raise RowError(column, f"{flags[-1][1].isoformat()} is in the future")
         # A blank status keeps an existing participant's (a deferral recorded in the browser must
         # survive a re-import of the list); a new participant starts active.
         status = fields.text(row.get("status", "")).lower() or None
         if status is not None and status not in PARTICIPANT_STATUSES:
             raise RowError("status", f"'{status}' is not one of {', '.join(PARTICIPANT_STATUSES)}")
         self.rows[ref] = self.row_number
-        return (ref,), (name, email, partner, facts.course.id, cohort, flags[0], flags[1], status)
+        return (ref,), (name, email, partner, facts.course.id, cohort, flags[0][0], flags[1][0], flags[0][1], flags[1][1],
+                        status)
 
     def __init__(self, context):
         super().__init__(context)
@@ -91,7 +94,8 @@ class ParticipantsImporter(Importer):
             query = select(
                 Participant.participant_id, Participant.id, Participant.full_name, Participant.email,
                 Participant.partner_id, Participant.course_id, Participant.cohort,
-                Participant.school_contract_signed, Participant.sponsorship_agreement_signed, Participant.status,
+                Participant.school_contract_signed, Participant.sponsorship_agreement_signed,
+                Participant.school_contract_signed_on, Participant.sponsorship_agreement_signed_on, Participant.status,
             ).where(participant_id_in(refs[start : start + 5000]))
             for row in db.session.execute(query):
                 by_key[participant_key(row[0])] = (row[0], (row[1], (row[2], row[3], codes[row[4]], *row[5:])))
@@ -111,6 +115,8 @@ class ParticipantsImporter(Importer):
         for (ref,), values in records.items():
             if values[-1] is None:
                 values = values[:-1] + (stored[ref][1][-1] if ref in stored else ACTIVE,)
+            if ref in stored:
+                values = _keep_signed_dates(values, stored[ref][1])
             if ref not in stored:
                 creates.append((ref, values))
             elif stored[ref][1] != values:
@@ -143,12 +149,22 @@ class ParticipantsImporter(Importer):
         result.touched.update(pk for pk, _, before, after in updates if before[3:5] != after[3:5])
 
 
+def _keep_signed_dates(values: tuple, before: tuple) -> tuple:
+    """A plain yes for an agreement already recorded as signed on a date keeps that date."""
+    values = list(values)
+    for flag, on in ((5, 7), (6, 8)):
+        if values[flag] and values[on] is None and before[flag] and before[on] is not None:
+            values[on] = before[on]
+    return tuple(values)
+
+
 def _columns(ref, values, partners):
-    name, email, partner, course_id, cohort, contract, sponsorship, status = values
+    name, email, partner, course_id, cohort, contract, sponsorship, contract_on, sponsorship_on, status = values
     return {
         "participant_id": ref, "full_name": name, "email": email, "partner_id": partners[partner],
         "course_id": course_id, "cohort": cohort, "school_contract_signed": contract,
-        "sponsorship_agreement_signed": sponsorship, "status": status,
+        "sponsorship_agreement_signed": sponsorship, "school_contract_signed_on": contract_on,
+        "sponsorship_agreement_signed_on": sponsorship_on, "status": status,
     }
 
 

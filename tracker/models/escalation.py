@@ -16,7 +16,6 @@ WITHDRAWAL_REASONS = (
     "personal-reason-health-or-pregnancy-related",
     "personal-reason-moving-school",
     "personal-reason-other",
-    "insufficient-capacity",
     "change-in-developmental-or-personal-priorities",
     "change-in-school-circumstances",
     "change-in-school-leadership",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from ..audit import record
 from ..clock import now
@@ -200,3 +200,35 @@ def sessions_in_scope(partner_id: int | None, limit: int = 200) -> list[SessionR
     rows = db.session.execute(query).all()
     events = {e.activity_id: e for e in training_events()}
     return [SessionRow(session, code, events[session.activity_id], n) for session, code, n in rows]
+
+
+@dataclass(frozen=True)
+class ImportedRegister:
+    """Marks of one partner's cohort at one training event on one date that came from an attendance file."""
+
+    session_date: date
+    partner: str
+    event: Event
+    cohort: int
+    marks: int
+    attended: int
+
+
+def imported_in_scope(partner_id: int | None, limit: int = 200) -> list[ImportedRegister]:
+    """Registers imported from attendance files (marks with no register session), newest first."""
+    attended = func.sum(case((RegisterEntry.mark != "absent", 1), else_=0))
+    query = (
+        select(RegisterEntry.session_date, DeliveryPartner.code, RegisterEntry.activity_id, Participant.cohort,
+               func.count(), attended)
+        .join(Participant, RegisterEntry.participant_id == Participant.id)
+        .join(DeliveryPartner, Participant.partner_id == DeliveryPartner.id)
+        .where(RegisterEntry.session_id.is_(None))
+        .group_by(RegisterEntry.session_date, DeliveryPartner.code, RegisterEntry.activity_id, Participant.cohort)
+        .order_by(RegisterEntry.session_date.desc(), DeliveryPartner.code, RegisterEntry.activity_id, Participant.cohort)
+        .limit(limit)
+    )
+    if partner_id is not None:
+        query = query.where(Participant.partner_id == partner_id)
+    events = {e.activity_id: e for e in training_events()}
+    return [ImportedRegister(on, code, events[activity], cohort, n, int(present or 0))
+            for on, code, activity, cohort, n, present in db.session.execute(query) if activity in events]

@@ -27,8 +27,13 @@ from .facts import (
 BASIS_ORDER = ("register", "self-study", "progress", "video", "credits-90", "assessment")
 
 
-def compute_outputs(schedule: list[OutputSpec], content: Content, evidence: Evidence) -> list[OutputMet]:
-    """One OutputMet per output of the schedule, in order."""
+def compute_outputs(schedule: list[OutputSpec], content: Content, evidence: Evidence,
+                    kept: tuple[OutputMet, ...] = ()) -> list[OutputMet]:
+    """One OutputMet per output of the schedule, in order.
+
+    kept: verdicts of the leading outputs that stand as they are (met before a deferral from
+    which the participant moved to this schedule's cohort); the outputs after them are computed.
+    """
     credits = sorted(evidence.credits, key=attrgetter("completed_on"))
     attended = sorted(
         (r for r in evidence.registers if r.mark in (ATTENDED, CONTINGENCY)), key=attrgetter("session_date")
@@ -38,8 +43,10 @@ def compute_outputs(schedule: list[OutputSpec], content: Content, evidence: Evid
     results: list[OutputMet] = []
     previous: OutputMet | None = None
     prior_review: date | None = None
-    for spec in schedule:
-        if spec.kind == FIRST:
+    for index, spec in enumerate(schedule):
+        if index < len(kept):
+            met = kept[index]
+        elif spec.kind == FIRST:
             met = _first_output(spec, content, credits, attended, first_video)
         elif previous is None or previous.met_on is None:
             met = OutputMet(spec.number, None)

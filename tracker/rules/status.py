@@ -28,6 +28,11 @@ DUE_SOON_DAYS = 14
 WINDOW_DAYS = 21
 
 
+def signed_by(signed: bool, signed_on: date | None, as_of: date) -> bool:
+    """An agreement is signed on D when it is signed and its date is D or earlier (no date: from the start)."""
+    return bool(signed) and (signed_on is None or signed_on <= as_of)
+
+
 def met_by(met: OutputMet, as_of: date) -> bool:
     return met.met_on is not None and met.met_on <= as_of
 

@@ -14,10 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..clock import today
+from ..agreements import AGREEMENTS, record_signed
 from ..engagement.book import Book
 from ..engagement.standing import participants_query, standings
 from ..escalation.contacts import log_contact
-from ..escalation.deferrals import defer, open_deferral, return_from_deferral
+from ..escalation.deferrals import defer, later_cohorts, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
 from ..engagement.history import escalation_history
 from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
@@ -67,6 +68,8 @@ class ExtensionForm(FlaskForm):
                         validators=[InputRequired("Select the output the extended deadline is for")])
     deadline = DayMonthYear("Extended deadline", description="After today and after the output's review date. "
                                                           "For example, 27 3 2023")
+    agreed_on = DayMonthYear("Date agreed", optional=True, description="The day you agreed it with the participant, today or "
+                                                         "earlier. For example, 27 3 2023")
     note = _note("What did you agree? (optional)")
 
 
@@ -77,6 +80,9 @@ class DeferralForm(FlaskForm):
 
 class ReturnForm(FlaskForm):
     returned_on = DayMonthYear("Date of return", description="On or after the date of deferral. For example, 27 3 2023")
+    to_cohort = RadioField("Cohort after the return", widget=GovRadioInput(), validate_choice=False, default="",
+                           description="Outputs met before the deferral keep their dates; later outputs follow "
+                                       "the chosen cohort's review dates.")
     note = _note()
 
 
@@ -86,6 +92,13 @@ class WithdrawalForm(FlaskForm):
     withdrawn_on = DayMonthYear("Date of withdrawal", description="The date the participant left the course or told you "
                                                                "they were leaving. For example, 27 3 2023")
     note = _note()
+
+
+class AgreementForm(FlaskForm):
+    agreement = RadioField("Which agreement was signed?", widget=GovRadioInput(), validate_choice=False,
+                           choices=[SelectChoice(k, v.capitalize()) for k, v in AGREEMENTS.items()],
+                           validators=[InputRequired("Select the school contract or the sponsorship agreement")])
+    signed_on = DayMonthYear("Date signed", description="The date on the signed agreement. For example, 27 3 2023")
 
 
 class DecisionForm(FlaskForm):
@@ -108,6 +121,19 @@ def _standing(participant: Participant, book: Book | None = None):
 
 def _render(template: str, participant: Participant, **context):
     return render_template(f"actions/{template}", participant=participant, labels=LABELS, **context)
+
+
+@bp.route("/participants/<participant_id>/agreements", methods=["GET", "POST"])
+@access(LEADS)
+def agreement(participant_id: str):
+    participant = participant_or_404(participant_id)
+    form = AgreementForm()
+    if attempt(form, lambda: record_signed(participant, form.agreement.data, signed_on=form.signed_on.data,
+                                           actor=current_user.email, today=today())):
+        flash(f"{AGREEMENTS[form.agreement.data].capitalize()} of {participant.full_name} recorded as signed on "
+              f"{long_date(form.signed_on.data)}.", "success")
+        return _participant_page(participant)
+    return _render("agreement.html", participant, form=form, title="Record a signed agreement")
 
 
 @bp.route("/participants/<participant_id>/contacts/new", methods=["GET", "POST"])
@@ -136,10 +162,11 @@ def extension(participant_id: str):
         for spec in outputs]
     if not form.is_submitted():
         form.output.data = _standing(participant, book).escalation.output
+        form.agreed_on.data = today()
     refusal = why_not_extend(participant, schedule)
     if refusal is None and attempt(form, lambda: agree_extension(
             participant, schedule, output=form.output.data, deadline=form.deadline.data, note=form.note.data,
-            actor=current_user.email, today=today())):
+            actor=current_user.email, today=today(), agreed_on=form.agreed_on.data)):
         flash(f"Extended deadline for Output {form.output.data} agreed with {participant.full_name}: "
               f"{long_date(form.deadline.data)}.", "success")
         return _participant_page(participant)
@@ -158,9 +185,14 @@ def deferral(participant_id: str):
         message = f"{participant.full_name} is deferred and no longer chased."
     elif participant.status == DEFERRED:
         form, title = ReturnForm(), "Record a return from deferral"
-        done = attempt(form, lambda: return_from_deferral(participant, returned_on=form.returned_on.data,
-                                                           note=form.note.data, actor=current_user.email,
-                                                           today=today()))
+        cohorts = later_cohorts(participant) if current_user.is_edt and open_deferral(participant) else []
+        form.to_cohort.choices = [SelectChoice("", f"Stay in cohort {participant.cohort}")] + [
+            SelectChoice(str(c), f"Move to cohort {c}") for c in cohorts]
+        if not cohorts:
+            del form.to_cohort
+        done = attempt(form, lambda: return_from_deferral(
+            participant, returned_on=form.returned_on.data, note=form.note.data, actor=current_user.email,
+            today=today(), to_cohort=int(form.to_cohort.data) if cohorts and form.to_cohort.data else None))
         message = f"{participant.full_name} has returned from deferral and is active again."
     else:
         return _render("deferral.html", participant, form=None, title="Record a deferral",

@@ -21,12 +21,14 @@ class DayMonthYear(Field):
 
     widget = DayMonthYearInput()
 
-    def __init__(self, label, **kwargs):
+    def __init__(self, label, optional: bool = False, **kwargs):
+        """optional: three empty boxes are no date (None) rather than a problem."""
         kwargs.setdefault("description", "For example, 27 3 2023")
         super().__init__(label, **kwargs)
         self.noun = label[0].lower() + label[1:]
         if "id" not in kwargs:
             self.id = f"{self.name}-day"
+        self.optional = optional
 
     def _value(self):
         return ""  # the widget reads raw_data or data itself
@@ -37,6 +39,9 @@ class DayMonthYear(Field):
             parts = (parts + ["", "", ""])[:3]
             self.raw_data = parts
         if not any(parts):
+            if self.optional:
+                self.data = None
+                return
             raise ValueError(f"Enter the {self.noun}")
         try:
             day, month, year = (int(part) for part in parts)

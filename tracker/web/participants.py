@@ -15,6 +15,9 @@ from ..clock import today
 from ..engagement.book import Book
 from ..engagement.filters import ParticipantFilters, Sorting, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
+from ..engagement.periods import load_periods
+from ..words import WITHDRAWAL_REASON_LABELS
+from ..escalation.withdrawals import open_proposal
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
@@ -38,6 +41,7 @@ ACTIONS = (
     ("actions.extension", "Agree an extended deadline"),
     ("actions.deferral", "Record a deferral"),
     ("actions.withdrawal", "Propose a withdrawal"),
+    ("actions.agreement", "Record a signed agreement"),
 )
 
 
@@ -122,6 +126,8 @@ def _action_links(participant: Participant) -> list[tuple[str, str]]:
             continue
         if endpoint == "actions.deferral" and participant.status == DEFERRED:
             text = "Record a return from deferral"
+        if endpoint == "actions.withdrawal" and open_proposal(participant) is not None:
+            continue
         links.append((url_for(endpoint, participant_id=participant.participant_id), text))
     return links
 
@@ -162,6 +168,9 @@ def show(participant_id: str):
         audit=audit,
         more_audit=more_audit,
         actions=_action_links(participant),
+        periods=load_periods([participant.id]).get(participant.id),
+        proposal=open_proposal(participant),
+        withdrawal_reasons=WITHDRAWAL_REASON_LABELS,
         basis_labels=BASIS_LABELS,
         mark_labels=MARK_LABELS,
         contingency=CONTINGENCY,

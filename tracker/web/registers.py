@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
     cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
-    session_date_problem, sessions_in_scope, training_events,
+    imported_in_scope, session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
 from ..words import MARK_LABELS, NOT_MARKED
@@ -83,7 +83,7 @@ def _saved(count: int) -> str:
 @access(ANYONE)
 def index():
     return render_template("registers/index.html", title="Registers", rows=sessions_in_scope(own_partner_id()),
-                           show_partner=current_user.is_edt)
+                           imported=imported_in_scope(own_partner_id()), show_partner=current_user.is_edt)
 
 
 @bp.route("/new", methods=["GET", "POST"])
