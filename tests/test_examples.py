@@ -45,3 +45,18 @@ def test_importing_the_dataset_again_changes_nothing(example_dataset, today):
         assert (result.created, result.updated) == (0, 0)
         assert result.unchanged == result.read
         db.session.commit()
+
+
+@pytest.mark.parametrize("as_of", ("2023-03-01", "2023-11-20"))
+def test_next_steps_match_the_expected_file(example_dataset, as_of):
+    from datetime import date
+
+    from tracker.engagement.next_steps import next_steps_for
+    from tracker.exports.next_steps import HEADER as NEXT_STEPS_HEADER, next_steps_rows
+
+    day = date.fromisoformat(as_of)
+    book = Book()
+    found = standings(day, book=book)
+    produced = csv_text(NEXT_STEPS_HEADER, next_steps_rows(found, next_steps_for(found, day, book)))
+    expected = (EXAMPLES / f"next-steps-{as_of}.csv").read_bytes().decode("utf-8")
+    assert produced == expected

@@ -1,0 +1,31 @@
+"""The next steps CSV of INTERCHANGE.md: one row per option, for each participant with next steps."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..engagement.standing import Standing
+from ..rules.next_steps import NextSteps
+
+HEADER = [
+    "participant_id", "delivery_partner", "output", "review_date", "option", "counts_from",
+    "block", "activity", "credits", "needed",
+]
+
+
+def _blank(value) -> object:
+    return "" if value is None else value
+
+
+def next_steps_rows(found: list[Standing], steps: dict[int, NextSteps]) -> Iterator[list[object]]:
+    """found: in participant_id order (as standings() returns them)."""
+    for s in found:
+        made = steps.get(s.pk)
+        if made is None:
+            continue
+        review = made.review_date.isoformat() if made.review_date else ""
+        counts_from = made.counts_from.isoformat()
+        for option in made.options:
+            yield [
+                s.participant_id, s.partner, made.output, review, option.option, counts_from,
+                _blank(option.block), option.title, _blank(option.credits), _blank(option.needed),
+            ]

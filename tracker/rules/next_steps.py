@@ -1,0 +1,200 @@
+"""Next steps: why a participant's next output is not met yet, and what would meet it.
+
+DOMAIN.md, "Next steps". For an active participant as of D, k is the earliest output not met
+by D; each option, dated counts_from, meets output k on that date on its own (for the final
+output: every credits-90 row and the assessment row together).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .facts import (
+    ACTIVE,
+    FINAL,
+    FIRST,
+    MODERATED,
+    RETENTION,
+    SELF_STUDY,
+    TRAINING_EVENT,
+    Content,
+    Evidence,
+    OutputMet,
+    OutputSpec,
+)
+from .outputs import credits_needed, video_counts
+from .status import met_by
+
+REGISTER = "register"
+SELF_STUDY_OPTION = "self-study"
+PROGRESS = "progress"
+VIDEO = "video"
+CREDITS_90 = "credits-90"
+ASSESSMENT = "assessment"
+OPTIONS = (REGISTER, SELF_STUDY_OPTION, PROGRESS, VIDEO, CREDITS_90, ASSESSMENT)
+LISTED = 5  # at most this many register, self-study and progress options
+
+
+@dataclass(frozen=True)
+class Offered:
+    """One activity of a course, in course order (block, then its place in the block)."""
+
+    activity_id: int
+    block: int
+    position: int
+    title: str
+    component: str
+
+
+@dataclass(frozen=True)
+class Syllabus:
+    """A course's activities in course order, and the blocks whose content is published."""
+
+    activities: tuple[Offered, ...]
+    published_blocks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    option: str
+    block: int | None = None
+    activity_id: int | None = None
+    title: str = ""
+    credits: int | None = None  # what the activity would add
+    needed: int | None = None  # credits still needed (credits-90)
+
+
+@dataclass(frozen=True)
+class Why:
+    """What stands between the participant and output k as of D."""
+
+    kind: str  # first, retention or final
+    previous: int | None = None  # retention: the output before k
+    anchor: date | None = None  # retention: the last output point
+    anchor_is_review: bool = False  # the anchor is the previous output's review date (not its met_on)
+    score: int | None = None  # final: credits as of D
+    required: int | None = None  # final: credits needed for 90%
+    total: int | None = None  # final: the course total
+    assessment_status: str | None = None  # final: latest assessment as of D
+    assessment_result: str | None = None
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    output: int
+    output_name: str
+    review_date: date | None
+    counts_from: date
+    why: Why
+    options: tuple[Option, ...]
+
+
+def next_steps(
+    participant_status: str,
+    schedule: list[OutputSpec],
+    outputs: list[OutputMet],
+    content: Content,
+    syllabus: Syllabus,
+    evidence: Evidence,
+    as_of: date,
+) -> NextSteps | None:
+    """The next steps as of `as_of`, or None when there are none (DOMAIN.md)."""
+    if participant_status != ACTIVE:
+        return None
+    previous: OutputMet | None = None
+    prior_review: date | None = None
+    for spec, met in zip(schedule, outputs):
+        if met_by(met, as_of):
+            previous, prior_review = met, spec.review_date
+            continue
+        if spec.kind == FIRST:
+            return _first(spec, syllabus, content, evidence, as_of)
+        if spec.kind == RETENTION and previous is not None:
+            anchor = max(d for d in (prior_review, previous.met_on) if d is not None)
+            return _retention(spec, previous.number, anchor, prior_review, syllabus, content, evidence, as_of)
+        if spec.kind == FINAL and content.total is not None:
+            return _final(spec, syllabus, content, evidence, as_of)
+        return None  # coaching (criteria pending) or a final output whose total is unknown
+    return None
+
+
+def _events(syllabus: Syllabus) -> list[Option]:
+    return [
+        Option(REGISTER, a.block, a.activity_id, a.title)
+        for a in syllabus.activities
+        if a.component == TRAINING_EVENT
+    ][:LISTED]
+
+
+def _best(content: Content, evidence: Evidence, on: date) -> dict[int, int]:
+    """Each activity's largest credits (capped at its value) recorded on or before `on`."""
+    best: dict[int, int] = {}
+    for c in evidence.credits:
+        if c.completed_on <= on:
+            value = min(c.credits, content.credits.get(c.activity_id, 0))
+            if value > best.get(c.activity_id, 0):
+                best[c.activity_id] = value
+    return best
+
+
+def _first(spec: OutputSpec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
+    credited = {c.activity_id for c in evidence.credits if c.credits > 0 and c.completed_on <= as_of}
+    study = [
+        Option(SELF_STUDY_OPTION, a.block, a.activity_id, a.title, content.credits[a.activity_id])
+        for a in syllabus.activities
+        if a.component == SELF_STUDY and content.credits.get(a.activity_id) and a.activity_id not in credited
+    ][:LISTED]
+    video = [Option(VIDEO, 1)] if 1 in syllabus.published_blocks else []
+    return NextSteps(
+        spec.number, spec.name, spec.review_date, as_of, Why(FIRST), tuple(_events(syllabus) + study + video)
+    )
+
+
+def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, as_of) -> NextSteps:
+    counts_from = max(as_of, anchor + timedelta(days=1))
+    before = counts_from - timedelta(days=1)
+    at_anchor = _best(content, evidence, anchor)
+    progress = [
+        Option(PROGRESS, a.block, a.activity_id, a.title, value - at_anchor.get(a.activity_id, 0))
+        for a in syllabus.activities
+        if (value := content.credits.get(a.activity_id)) and at_anchor.get(a.activity_id, 0) < value
+    ][:LISTED]
+    counted = {v.block for v in evidence.videos if video_counts(v.percent) and v.viewed_on <= before}
+    videos = [Option(VIDEO, b) for b in syllabus.published_blocks if b not in counted]
+    why = Why(RETENTION, previous, anchor, anchor == prior_review)
+    return NextSteps(
+        spec.number, spec.name, spec.review_date, counts_from, why, tuple(_events(syllabus) + progress + videos)
+    )
+
+
+def _final(spec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
+    best = _best(content, evidence, as_of)
+    score = sum(best.values())
+    required = credits_needed(content.total)
+    needed = required - score
+    options: list[Option] = []
+    if needed > 0:
+        gathered = 0
+        for a in syllabus.activities:
+            if gathered >= needed:
+                break
+            missing = content.credits.get(a.activity_id, 0) - best.get(a.activity_id, 0)
+            if missing > 0:
+                options.append(Option(CREDITS_90, a.block, a.activity_id, a.title, missing, needed))
+                gathered += missing
+    assessed = sorted(
+        (a for a in evidence.assessments if a.recorded_on <= as_of), key=lambda a: a.recorded_on
+    )
+    if not any(a.status == MODERATED and a.result for a in assessed):
+        options.append(Option(ASSESSMENT))
+    latest = assessed[-1] if assessed else None
+    why = Why(
+        FINAL,
+        score=score,
+        required=required,
+        total=content.total,
+        assessment_status=latest.status if latest else None,
+        assessment_result=latest.result if latest else None,
+    )
+    return NextSteps(spec.number, spec.name, spec.review_date, as_of, why, tuple(options))
+
