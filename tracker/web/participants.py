@@ -18,6 +18,9 @@ from ..engagement.history import audit_trail, escalation_history
 from ..engagement.periods import load_periods
 from ..words import WITHDRAWAL_REASON_LABELS
 from ..escalation.withdrawals import open_proposal
+from ..engagement.next_steps import next_steps_for
+from ..engagement.next_steps_words import steps_in_order, what_is_missing
+from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
@@ -152,6 +155,7 @@ def show(participant_id: str):
     standing = standings(as_of, participants_query().where(Participant.id == participant.id), book)[0]
     facts = book.courses[participant.course_id]
     audit, more_audit = audit_trail(participant.id, book)
+    steps = next_steps_for([standing], as_of, book).get(standing.pk)
     return render_template(
         "participants/show.html",
         title=f"{participant.full_name} ({participant.participant_id})",
@@ -159,6 +163,11 @@ def show(participant_id: str):
         standing=standing,
         as_of=as_of,
         caveats=caveats(standing),
+        missing=what_is_missing(standing.outputs, steps),
+        steps=steps,
+        step_list=steps_in_order(steps) if steps else [],
+        assessments=sorted(assessments_by_participant([participant.id]).get(participant.id, []),
+                           key=lambda a: a.recorded_on, reverse=True),
         chase=next((a.timing for a in action_list([standing], as_of)), ""),
         course_name=facts.course.name,
         progress=participant_progress(participant.id, facts, as_of),

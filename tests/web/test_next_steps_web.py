@@ -1,0 +1,55 @@
+"""Why not met and what next, on the participant page (sample dataset as of 1 March 2023)."""
+from __future__ import annotations
+
+import html5lib
+
+from .test_participants import edt_staff, examples, north_lead  # noqa: F401  (fixtures)
+
+
+def page_tree(browser, url):
+    response = browser.get(url)
+    assert response.status_code == 200
+    return html5lib.HTMLParser(namespaceHTMLElements=False).parse(response.get_data(as_text=True))
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_a_retention_output_says_no_new_engagement_since_the_last_output_point(north_lead):
+    tree = page_tree(north_lead, "/participants/EX006")
+    row = tree.find(".//tr[@data-output='2']")
+    assert "What is missing: No new engagement since 18 December 2022, when Output 1 was met." in text_of(row)
+    later = tree.find(".//tr[@data-output='3']")
+    assert "What is missing: Output 2 must be met first." in text_of(later)
+    panel = tree.find(".//div[@id='next-step']")
+    assert "on or after 1 March 2023, meets Output 2" in text_of(panel)
+    options = [li.get("data-option") for li in panel.iter("li")]
+    # cheapest first: unfinished activities by credits, then training events, then block videos
+    assert options.index("progress") < options.index("register") < options.index("video")
+    credits = [int(text_of(li).rsplit(", ", 1)[1].split()[0]) for li in panel.iter("li") if li.get("data-option") == "progress"]
+    assert credits == sorted(credits)
+    assert any("NPQLT Live Webinar (block 1)" in text_of(li) for li in panel.iter("li"))
+
+
+def test_the_final_output_says_how_many_credits_and_where_the_assessment_stands(north_lead):
+    tree = page_tree(north_lead, "/participants/EX004")
+    row = tree.find(".//tr[@data-output='3']")
+    missing = text_of(row)
+    assert "What is missing:" in missing and "credits needed for 90%" in missing
+    panel = tree.find(".//div[@id='next-step']")
+    assert "every step below is needed" in text_of(panel)
+    assert [li.get("data-option") for li in panel.iter("li")][-1] in ("credits-90", "assessment")
+
+
+def test_partner_users_read_the_assessment_section(north_lead):
+    tree = page_tree(north_lead, "/participants/EX004")
+    rows = [[text_of(td) for td in tr.iter("td")] for tr in tree.find(".//table[@id='assessment-table']").iter("tr")]
+    assert ["10 Jan 2023", "Marked", "None yet"] in rows
+    assert "assessment marked, not yet moderated" in text_of(tree.find(".//tr[@data-output='3']"))
+    assert "No assessment recorded." in text_of(page_tree(north_lead, "/participants/EX006").find(".//body"))
+
+
+def test_a_met_or_deferred_participant_has_no_next_step_panel(edt_staff):
+    tree = page_tree(edt_staff, "/participants/EX007")  # deferred
+    assert tree.find(".//div[@id='next-step']") is None
