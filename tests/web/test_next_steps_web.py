@@ -53,3 +53,36 @@ def test_partner_users_read_the_assessment_section(north_lead):
 def test_a_met_or_deferred_participant_has_no_next_step_panel(edt_staff):
     tree = page_tree(edt_staff, "/participants/EX007")  # deferred
     assert tree.find(".//div[@id='next-step']") is None
+
+
+def cells(tree, table_id, column="next-step") -> dict[str, str]:
+    table = tree.find(f".//table[@id='{table_id}']")
+    return {tr.get("data-participant"): text_of(td) for tr in table.iter("tr") if tr.get("data-participant")
+            for td in tr.iter("td") if td.get("data-column") == column}
+
+
+def test_the_action_list_says_why_and_the_next_step_for_each_person(north_lead):
+    said = cells(page_tree(north_lead, "/dashboard"), "action-list")
+    assert said["EX006"].startswith("No new engagement since 18 Dec 2022.Next: Complete ")
+    assert said["EX006"].endswith(", or attend NPQLT F2F Training Session")
+    assert "credits" in said["EX004"] and "Next: Earn" in said["EX004"]
+    assert all(said.values())
+
+
+def test_the_count_tiles_link_to_the_filtered_list(north_lead):
+    tree = page_tree(north_lead, "/dashboard")
+    tiles = {a.get("data-tile"): a.get("href") for a in tree.iter("a") if a.get("data-tile")}
+    assert tiles["window"] == "/participants/?escalation=window"
+    listed = cells(page_tree(north_lead, tiles["window"]), "participants")
+    assert sorted(listed) == ["EX004", "EX014", "EX032"]
+    assert all(listed.values())
+
+
+def test_the_participants_export_gains_email_why_and_next_step(north_lead):
+    from .test_participants import csv_rows
+
+    rows = {r["participant_id"]: r for r in csv_rows(north_lead.get("/participants/export.csv"))}
+    assert rows["EX006"]["email"] == "ex006@example.org"
+    assert rows["EX006"]["why"] == "No new engagement since 18 Dec 2022"
+    assert rows["EX006"]["next_step"]
+    assert rows["EX028"]["why"] == rows["EX028"]["next_step"] == ""  # withdrawn

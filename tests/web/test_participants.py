@@ -140,7 +140,8 @@ def test_the_export_is_the_whole_filtered_view_not_one_page(north_lead, examples
     rows = csv_rows(north_lead.get("/participants/export.csv?course=NPQLT&q=bulk"))
     assert len(rows) == 60
     assert list(rows[0]) == ["participant_id", "full_name", "delivery_partner", "course", "cohort", "output_1",
-                             "output_2", "output_3", "output_4", "escalation", "window_ends"]
+                             "output_2", "output_3", "output_4", "escalation", "window_ends", "email", "why",
+                             "next_step"]
 
 
 def headings(page: str) -> dict[str, tuple[str, str]]:

@@ -76,10 +76,9 @@ class Step:
 
 def _step(option: Option) -> Step:
     if option.option == REGISTER:
-        return Step(REGISTER, f"Attend a {option.title} (block {option.block}), or complete its contingency activity")
+        return Step(REGISTER, f"Attend {option.title} (block {option.block}), or do its contingency activity")
     if option.option in (SELF_STUDY_OPTION, PROGRESS, CREDITS_90):
-        verb = "Finish" if option.option == PROGRESS else "Complete"
-        return Step(option.option, f"{verb} {option.title} (block {option.block}, {_credits(option.credits)})",
+        return Step(option.option, f"Complete {option.title} (block {option.block}, {_credits(option.credits)})",
                     option.credits)
     if option.option == VIDEO:
         return Step(VIDEO, f"Watch at least 90% of the Block {option.block} video introduction "
@@ -114,7 +113,7 @@ def lead(steps: NextSteps) -> str:
     first = ordered[0].text if ordered else ""
     events = [o for o in steps.options if o.option == REGISTER]
     if ordered and ordered[0].option != REGISTER and events:
-        first += f", or attend a {events[0].title}"
+        first += f", or attend {events[0].title}"
     return first
 
 

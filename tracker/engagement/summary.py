@@ -7,7 +7,7 @@ never decided here: they come from the rules through standings().
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, select
@@ -26,7 +26,9 @@ from ..rules.status import (
     URGENCY,
     WINDOW,
 )
+from ..rules.next_steps import NextSteps
 from .book import Book
+from .next_steps import next_steps_for
 from .standing import Standing, participants_query, standings
 
 # Always a column of the counts table; total-unknown and criteria-pending only when they occur.
@@ -201,6 +203,7 @@ class Dashboard:
     actions: list[ActionItem]
     meetings: list[Meeting]
     blocked: tuple[Standing, ...] = ()  # participants with an output met but blocked for payment
+    steps: dict[str, NextSteps] = field(default_factory=dict)  # participant_id -> next steps, action list only
 
     def actions_in(self, state: str) -> int:
         return sum(1 for a in self.actions if a.state == state)
@@ -214,8 +217,11 @@ def dashboard(as_of: date, query: Select | None = None, partner_id: int | None =
     """
     book = book or Book()
     found = standings(as_of, participants_query() if query is None else query, book)
+    chased = [s for s in found if s.escalation.state in URGENCY]
+    steps = next_steps_for(chased, as_of, book)
     return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
-                     action_list(found, as_of), next_meetings(as_of, partner_id), blocked_for_payment(found))
+                     action_list(found, as_of), next_meetings(as_of, partner_id), blocked_for_payment(found),
+                     {s.participant_id: steps[s.pk] for s in chased if s.pk in steps})
 
 
 def blocked_for_payment(found: list[Standing]) -> tuple[Standing, ...]:

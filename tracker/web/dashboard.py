@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..clock import today
 from ..engagement.book import Book
+from ..engagement.next_steps_words import lead, short_why
 from ..engagement.standing import participants_query
 from ..engagement.summary import dashboard
 from ..extensions import db
@@ -39,4 +40,6 @@ def index():
         partners=partners,
         actions=view.actions[:ACTIONS_SHOWN],
         list_args={"partner": partner.code} if partner and current_user.is_edt else {},
+        short_why=short_why,
+        next_step=lead,
     )

@@ -19,7 +19,7 @@ from ..engagement.periods import load_periods
 from ..words import WITHDRAWAL_REASON_LABELS
 from ..escalation.withdrawals import open_proposal
 from ..engagement.next_steps import next_steps_for
-from ..engagement.next_steps_words import steps_in_order, what_is_missing
+from ..engagement.next_steps_words import lead, short_why, steps_in_order, what_is_missing
 from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
@@ -37,7 +37,7 @@ bp = Blueprint("participants", __name__, url_prefix="/participants")
 MAX_OUTPUTS = 4
 EXPORT_HEADER = ["participant_id", "full_name", "delivery_partner", "course", "cohort"] + [
     f"output_{n}" for n in range(1, MAX_OUTPUTS + 1)
-] + ["escalation", "window_ends"]
+] + ["escalation", "window_ends", "email", "why", "next_step"]
 # Action pages, built in tracker/web/actions.py: (endpoint, link text). Shown only when they exist.
 ACTIONS = (
     ("actions.contact", "Log a contact"),
@@ -66,6 +66,7 @@ def index():
     page = paginate(sorting.apply(matched), page_number(request.args.get("page")))
     args = filters.query_args()
     listed = args | sorting.query_args()
+    steps = next_steps_for(page.items, today(), book)
     return render_template(
         "participants/index.html",
         title="Participants" if page.number == 1 else f"Participants (page {page.number} of {page.pages})",
@@ -86,15 +87,32 @@ def index():
         if current_user.is_edt else [],
         show_partner=current_user.is_edt,
         output_columns=max((len(s.outputs) for s in matched), default=1),
+        steps=steps,
+        short_why=short_why,
+        next_step=lead,
     )
 
 
-def export_rows(found: list[Standing]):
+def _emails(found: list[Standing]) -> dict[int, str]:
+    pks = [s.pk for s in found]
+    emails: dict[int, str] = {}
+    for start in range(0, len(pks), 2000):
+        emails.update(db.session.execute(
+            select(Participant.id, Participant.email).where(Participant.id.in_(pks[start : start + 2000]))
+        ).all())
+    return emails
+
+
+def export_rows(found: list[Standing], book: Book):
+    emails = _emails(found)
+    steps = next_steps_for(found, today(), book)
     for s in found:
         statuses = [o.status for o in s.outputs] + [""] * (MAX_OUTPUTS - len(s.outputs))
         window_ends = s.escalation.window_ends
+        made = steps.get(s.pk)
         yield [s.participant_id, s.full_name, s.partner, s.course, s.cohort, *statuses, s.escalation.state,
-               window_ends.isoformat() if window_ends else ""]
+               window_ends.isoformat() if window_ends else "", emails.get(s.pk, ""),
+               short_why(made) if made else "", lead(made) if made else ""]
 
 
 def _download(body, mimetype: str, extension: str) -> Response:
@@ -105,15 +123,15 @@ def _download(body, mimetype: str, extension: str) -> Response:
 @bp.get("/export.csv")
 @access(ANYONE)
 def export_csv():
-    _, matched, _ = _listed()
-    return _download(csv_text(EXPORT_HEADER, export_rows(matched)), "text/csv", "csv")
+    _, matched, book = _listed()
+    return _download(csv_text(EXPORT_HEADER, export_rows(matched, book)), "text/csv", "csv")
 
 
 @bp.get("/export.xlsx")
 @access(ANYONE)
 def export_xlsx():
-    _, matched, _ = _listed()
-    body = xlsx_bytes(EXPORT_HEADER, export_rows(matched), title="Participants")
+    _, matched, book = _listed()
+    body = xlsx_bytes(EXPORT_HEADER, export_rows(matched, book), title="Participants")
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
 
