@@ -1,11 +1,10 @@
 """`next-steps`: the next steps CSV of INTERCHANGE.md."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.next_steps import next_steps_for
 from ..engagement.standing import standings
@@ -21,7 +20,7 @@ from .params import as_of_option, participants_of, partner_option
 @with_appcontext
 def next_steps_command(as_of, partner, output):
     """Write the next steps CSV: for each participant, the options that would meet their next output."""
-    day = as_of or date.today()
+    day = as_of or today()
     book = Book()
     found = standings(day, participants_of(partner), book)
     text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, day, book)))
