@@ -47,6 +47,7 @@ IMPORT_MB = 500.0
 RECOMPUTE_RATIO = 2.5
 EXPORT_SECONDS = 5.0
 EXPORT_AS_OF = date(2025, 3, 1)
+NEXT_STEPS_SECONDS = 10.0  # flask next-steps for every participant
 PAGE_MS = 300.0  # median and 95th percentile of a partner's dashboard and participant list
 OVERVIEW_MS = 1000.0  # each of EDT's cross-partner pages: overview, /declarations, participant list
 REPORT_SECONDS = 5.0
@@ -286,6 +287,7 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         # the export rows (177,630 lists of strings at scale 1) would otherwise stay alive to the end of the run
         # and double the cost of every full garbage collection while the pages below are timed
         del text, rows, partner_text
+        figures["next_steps"] = _next_steps(scale)
         db.session.remove()
 
     if reimport:
@@ -313,6 +315,23 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
     return figures
 
 
+def _next_steps(scale: float) -> dict:
+    """`flask next-steps` for every participant: standings, their evidence in bulk, the rule, the CSV."""
+    from tracker.engagement.book import Book
+    from tracker.engagement.next_steps import next_steps_for
+    from tracker.engagement.standing import standings
+    from tracker.exports.cells import csv_text
+    from tracker.exports.next_steps import HEADER, next_steps_rows
+
+    clock = Clock()
+    book = Book()
+    found = standings(EXPORT_AS_OF, None, book)
+    text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, EXPORT_AS_OF, book)))
+    wall, cpu = clock.read()
+    return {"participants": len(found), "rows": text.count("\n") - 1, "seconds": wall, "cpu_seconds": cpu,
+            "target_seconds": NEXT_STEPS_SECONDS * scale}
+
+
 def _details(figures: dict, out: Callable[[str], None]) -> None:
     r, e = figures["recompute"], figures["export"]
     out(f"  recompute {r['seconds']:.1f} s (CPU {r['cpu_seconds']:.1f} s) of {r['participants']:,} participants; "
@@ -322,6 +341,9 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
         f"(DP001 alone, {e['dp001_rows']:,} rows: {e['dp001_seconds']:.2f} s); output statuses: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(e["statuses"].items())) + "; escalations: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(e["escalations"].items())))
+    n = figures["next_steps"]
+    out(f"  next steps as of {EXPORT_AS_OF}: {n['participants']:,} participants, {n['rows']:,} rows, "
+        f"{n['seconds']:.2f} s (CPU {n['cpu_seconds']:.2f} s; target {n['target_seconds']:.1f} s)")
     if "credits_reimport" in figures:
         a = figures["credits_reimport"]
         out(f"  credits file imported again: {a['seconds']:.1f} s, {a['unchanged']:,} of {a['rows']:,} rows unchanged, "

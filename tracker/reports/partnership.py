@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from ..engagement.book import Book
 from ..engagement.history import HistoryItem, histories
+from ..engagement.next_steps import next_steps_for
+from ..engagement.next_steps_words import lead, short_why
 from ..formats import long_date
 from ..words import ESCALATION_LABELS
 from ..engagement.summary import output_counts
@@ -22,7 +24,7 @@ from ..extensions import db
 from ..models import Cohort, DeliveryPartner, Participant
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
 from ..rules.outputs import score_on
-from ..rules.status import ESCALATED, EXTENDED, URGENCY
+from ..rules.status import BLOCKED, ESCALATED, EXTENDED, URGENCY
 
 # "No output met 3+ weeks after the review date": past the window, with or without an extension.
 PAST_WINDOW = (ESCALATED, EXTENDED)
@@ -148,6 +150,8 @@ class Action:
     window_ends: date | None
     extended_to: date | None
     interventions: list[Intervention]
+    why: str = ""  # why the output is not met yet, in a few words
+    next_step: str = ""  # what would meet it
 
     @property
     def label(self) -> str:
@@ -168,6 +172,30 @@ class NotChased:
     cohort: int
     status: str
     interventions: list[Intervention]
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A participant whose met outputs cannot be paid: contract or sponsorship agreement unsigned."""
+
+    participant_id: str
+    full_name: str
+    course: str
+    cohort: int
+    outputs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NotPreferred:
+    """An output met on evidence DfE accepts but does not prefer: the DP may be asked to confirm it."""
+
+    participant_id: str
+    full_name: str
+    course: str
+    cohort: int
+    output: int
+    met_on: date
+    rests_on: str
 
 
 @dataclass(frozen=True)
@@ -210,6 +238,8 @@ class PartnershipReport:
     action_groups: list[ActionGroup]
     past_window: list[PastWindowGroup] = field(default_factory=list)
     not_chased: list[NotChased] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    not_preferred: list[NotPreferred] = field(default_factory=list)
 
     @property
     def past_window_count(self) -> int:
@@ -237,7 +267,8 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
     cohorts = {c.number: c for c in db.session.scalars(select(Cohort))}
     names = {facts.course.code: facts.course.name for facts in book.courses.values()}
     interventions = _interventions(partner_id)
-    actions = _actions(found, meeting_date, interventions)
+    chased = [s for s in found if s.escalation.state in URGENCY]
+    actions = _actions(found, meeting_date, interventions, next_steps_for(chased, meeting_date, book))
     groups = [
         ActionGroup(state, ESCALATION_LABELS[state], [a for a in actions if a.state == state])
         for state in sorted(URGENCY, key=URGENCY.get)
@@ -267,6 +298,19 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
             NotChased(s.participant_id, s.full_name, s.course, s.cohort, s.status, interventions.get(s.pk, []))
             for s in found
             if s.status in (DEFERRED, WITHDRAWN)
+        ],
+        blocked=[
+            Blocked(s.participant_id, s.full_name, s.course, s.cohort,
+                    tuple(o.spec.number for o in s.outputs if o.status == BLOCKED))
+            for s in found
+            if any(o.status == BLOCKED for o in s.outputs)
+        ],
+        not_preferred=[
+            NotPreferred(s.participant_id, s.full_name, s.course, s.cohort, o.spec.number, o.met_on,
+                         "the video introduction alone" if o.basis == ("video",) else "a contingency mark")
+            for s in found
+            for o in s.outputs
+            if o.met_on is not None and o.met.not_preferred
         ],
     )
 
@@ -425,17 +469,20 @@ def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
     return found
 
 
-def _actions(found: list[Standing], on: date, interventions: dict[int, list[Intervention]]) -> list[Action]:
+def _actions(found: list[Standing], on: date, interventions: dict[int, list[Intervention]],
+             steps: dict | None = None) -> list[Action]:
+    steps = steps or {}
     actions = []
     for s in found:
         chase = s.escalation
         if chase.state not in URGENCY:
             continue
         spec = next(o.spec for o in s.outputs if o.spec.number == chase.output)
+        made = steps.get(s.pk)
         actions.append(
             Action(s.participant_id, s.full_name, s.course, s.cohort, chase.state, chase.output, spec.name,
                    chase.review_date, chase.days_after_review(on), chase.window_ends, chase.extended_to,
-                   interventions.get(s.pk, []))
+                   interventions.get(s.pk, []), short_why(made) if made else "", lead(made) if made else "")
         )
     actions.sort(key=lambda a: (URGENCY[a.state], -a.days_after_review, a.participant_id))
     return actions
