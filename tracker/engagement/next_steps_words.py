@@ -6,8 +6,7 @@ lists and exports, the partnership report and the emails to participants.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
+from ..formats import long_date, short_date
 from ..rules.facts import FINAL, FIRST, MODERATED
 from ..rules.next_steps import (
     ASSESSMENT,
@@ -20,10 +19,6 @@ from ..rules.next_steps import (
     Option,
 )
 from ..rules.status import CRITERIA_PENDING, TOTAL_UNKNOWN
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _credits(n: int) -> str:
@@ -51,7 +46,7 @@ def why(steps: NextSteps) -> str:
                    if reason.score < reason.required else f"90% of the credits reached ({reason.score} of {reason.total})")
         return f"{credits}; {_assessment(reason.assessment_status, reason.assessment_result)}"
     how = "reviewed" if reason.anchor_is_review else "met"
-    return f"No new engagement since {_day(reason.anchor)}, when Output {reason.previous} was {how}"
+    return f"No new engagement since {long_date(reason.anchor)}, when Output {reason.previous} was {how}"
 
 
 def short_why(steps: NextSteps) -> str:
@@ -62,7 +57,7 @@ def short_why(steps: NextSteps) -> str:
     if reason.kind == FINAL:
         credits = f"{reason.score} of {reason.required} credits" if reason.score < reason.required else "Credits reached"
         return f"{credits}; {_assessment(reason.assessment_status, reason.assessment_result)}"
-    return f"No new engagement since {reason.anchor.day} {reason.anchor:%b %Y}"
+    return f"No new engagement since {short_date(reason.anchor)}"
 
 
 @dataclass(frozen=True)
