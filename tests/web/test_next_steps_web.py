@@ -86,3 +86,41 @@ def test_the_participants_export_gains_email_why_and_next_step(north_lead):
     assert rows["EX006"]["why"] == "No new engagement since 18 Dec 2022"
     assert rows["EX006"]["next_step"]
     assert rows["EX028"]["why"] == rows["EX028"]["next_step"] == ""  # withdrawn
+
+
+def test_a_partner_lead_ticks_people_on_the_action_list_and_downloads_a_mail_merge_file(north_lead):
+    import io
+
+    from openpyxl import load_workbook
+
+    tree = page_tree(north_lead, "/dashboard")
+    form = tree.find(".//form[@id='selection']")
+    boxes = [i.get("value") for i in tree.iter("input") if i.get("form") == "selection"]
+    assert "EX006" in boxes and "EX004" in boxes
+    response = north_lead.get(f"{form.get('action')}?participant=EX006&participant=ex004")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("participant_id", "name", "email", "output", "review_date", "window_ends", "next_step")
+    by_id = {r[0]: r for r in rows[1:]}
+    assert set(by_id) == {"EX004", "EX006"}
+    assert by_id["EX006"][1:6] == ("Name EX006", "ex006@example.org", "Output 2: Retention Point", "2022-06-23",
+                                   "2022-07-14")
+    assert by_id["EX006"][6].startswith("Complete ")
+
+
+def test_the_mail_merge_file_refuses_another_partners_participant_and_facilitators(app, north_lead):
+    from .conftest import signed_in
+
+    assert north_lead.get("/participants/mail-merge.xlsx?participant=EX006&participant=EX001").status_code == 404
+    assert north_lead.get("/participants/mail-merge.xlsx", follow_redirects=True).status_code == 200
+    facilitator = signed_in(app, "facilitator@north.example")
+    assert facilitator.get("/participants/mail-merge.xlsx?participant=EX006").status_code == 403
+    tree = page_tree(facilitator, "/participants/")
+    assert tree.find(".//form[@id='selection']") is None
+
+
+def test_the_filtered_list_can_be_ticked_for_the_mail_merge_file(north_lead):
+    tree = page_tree(north_lead, "/participants/?escalation=window")
+    boxes = sorted(i.get("value") for i in tree.iter("input") if i.get("form") == "selection")
+    assert boxes == ["EX004", "EX014", "EX032"]

@@ -15,7 +15,7 @@ from ..engagement.standing import participants_query
 from ..engagement.summary import dashboard
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
-from .access import ANYONE, access, partner_or_404, scoped
+from .access import ANYONE, LEADS, access, partner_or_404, scoped
 
 bp = Blueprint("dashboard", __name__)
 ACTIONS_SHOWN = 100
@@ -42,4 +42,5 @@ def index():
         list_args={"partner": partner.code} if partner and current_user.is_edt else {},
         short_why=short_why,
         next_step=lead,
+        can_select=current_user.role in LEADS,
     )

@@ -7,9 +7,9 @@ column headings are links, so sorting works without JavaScript.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..clock import today
 from ..engagement.book import Book
@@ -25,12 +25,13 @@ from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
 from ..exports.cells import csv_text, xlsx_bytes
+from ..exports.mail_merge import HEADER as MAIL_MERGE_HEADER, mail_merge_rows
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
 from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
-from .access import ANYONE, access, partner_or_404, participant_or_404, scoped
+from .access import ANYONE, LEADS, access, participant_or_404, partner_or_404, scoped
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -90,6 +91,7 @@ def index():
         steps=steps,
         short_why=short_why,
         next_step=lead,
+        can_select=current_user.role in LEADS,
     )
 
 
@@ -133,6 +135,26 @@ def export_xlsx():
     _, matched, book = _listed()
     body = xlsx_bytes(EXPORT_HEADER, export_rows(matched, book), title="Participants")
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
+@bp.get("/mail-merge.xlsx")
+@access(LEADS)
+def mail_merge():
+    """The selected participants (?participant=ID, repeated) with their next step, for a mail merge."""
+    refs = {ref.strip().upper() for ref in request.args.getlist("participant") if ref.strip()}
+    if not refs:
+        flash("Select at least one participant for the mail-merge file.")
+        return redirect(url_for("participants.index"))
+    book = Book()
+    found = standings(today(), scoped(participants_query()).where(func.upper(Participant.participant_id).in_(refs)),
+                      book)
+    if len(found) != len(refs):
+        abort(404)  # someone else's participant, or no such participant
+    rows = mail_merge_rows(found, next_steps_for(found, today(), book), _emails(found))
+    body = xlsx_bytes(MAIL_MERGE_HEADER, rows, title="Mail merge")
+    filename = f"next-steps-mail-merge-{today().isoformat()}.xlsx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _action_links(participant: Participant) -> list[tuple[str, str]]:
