@@ -44,6 +44,7 @@ def south_records(two_partners):
         "session_id": register.id,
         "token": upload.token,
         "proposal_id": proposal.id,
+        "user_id": lead.id,
         # Reference data is shared by all partners (and only EDT may open these pages):
         "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
         "output": 1, "kind": "started",
@@ -84,7 +85,7 @@ def test_a_partner_user_cannot_reach_any_of_another_partners_records(app, as_nor
             body = response.get_data(as_text=True)
             if "partner-lead" not in allowed:
                 assert response.status_code == 403, f"{method} {url}: {response.status_code}"
-            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id"}:
+            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id", "user_id"}:
                 assert response.status_code == 404, f"{method} {url}: {response.status_code}"
             else:
                 assert response.status_code in (200, 302, 404), f"{method} {url}{query}: {response.status_code}"

@@ -10,11 +10,24 @@ from sqlalchemy import select
 from ..audit import record
 from ..extensions import db
 from ..models import User
+from ..models.accounts import FACILITATOR, PARTNER_LEAD, ROLES
 from ..refusal import Refusal
-from ..models.accounts import ROLES
 from .passwords import hash_password, password_problem
+from .sessions import end_all_sessions
 
 INVITE_LIFETIME = timedelta(days=7)
+PARTNER_ROLES = (PARTNER_LEAD, FACILITATOR)
+
+
+def partner_for_role(role: str, partner_id: int | None) -> int | None:
+    """The partner a user of this role belongs to: partner roles need one, EDT roles have none."""
+    if role not in ROLES:
+        raise Refusal("role", f"role must be one of {', '.join(ROLES)}")
+    if role in PARTNER_ROLES and partner_id is None:
+        raise Refusal("partner", "Choose the delivery partner of a partner lead or facilitator")
+    if role not in PARTNER_ROLES and partner_id is not None:
+        raise Refusal("partner", "EDT staff and admins have no delivery partner: choose None (EDT staff)")
+    return partner_id
 
 
 def _token_hash(token: str) -> str:
@@ -30,13 +43,7 @@ def create_user(email: str, name: str, role: str, now: datetime, *, password: st
     invitation to be accepted, "create" when it has a password.
     """
     email = email.strip().casefold()
-    if role not in ROLES:
-        raise Refusal("role", f"role must be one of {', '.join(ROLES)}")
-    if role.startswith("partner") or role == "facilitator":
-        if partner_id is None:
-            raise Refusal("partner", "a delivery partner user needs a delivery partner")
-    else:
-        partner_id = None
+    partner_id = partner_for_role(role, partner_id)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Refusal("email", f"an account for {email} already exists")
     user = User(email=email, name=name.strip(), role=role, partner_id=partner_id, created_at=now,
@@ -48,9 +55,7 @@ def create_user(email: str, name: str, role: str, now: datetime, *, password: st
             raise Refusal("password", problem)
         user.password_hash = hash_password(password)
     else:
-        token = secrets.token_urlsafe(32)
-        user.invite_token_hash = _token_hash(token)
-        user.invite_expires_at = now + INVITE_LIFETIME
+        token = _new_invitation(user, now)
     db.session.add(user)
     if actor is not None:
         db.session.flush()
@@ -67,9 +72,65 @@ def user_for_invite(token: str, now: datetime) -> User | None:
 
 
 def accept_invite(user: User, password: str) -> None:
+    change_password(user, password)
+    user.invite_token_hash = None
+    user.invite_expires_at = None
+
+
+def change_password(user: User, password: str) -> None:
+    """A new password ends every session the user has; the caller starts this client's afresh."""
     problem = password_problem(password, user.email)
     if problem:
         raise Refusal("password", problem)
     user.password_hash = hash_password(password)
+    end_all_sessions(user.id)
+
+
+def _new_invitation(user: User, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    user.invite_token_hash = _token_hash(token)
+    user.invite_expires_at = now + INVITE_LIFETIME
+    return token
+
+
+def resend_invitation(user: User, now: datetime, actor: str) -> str:
+    """A new invitation link valid for 7 days; the old link stops working."""
+    if user.password_hash:
+        raise Refusal(None, f"{user.email} has already set a password: there is no invitation to resend")
+    if not user.active:
+        raise Refusal(None, f"{user.email} is deactivated: reactivate the account first")
+    token = _new_invitation(user, now)
+    record(actor, "resend-invitation", "user", user.id, after={"email": user.email})
+    return token
+
+
+def change_role(user: User, role: str, partner_id: int | None, actor: str) -> None:
+    """What the user may see changes, so their sessions end and they sign in to the new role."""
+    partner_id = partner_for_role(role, partner_id)
+    if (user.role, user.partner_id) == (role, partner_id):
+        return
+    before = {"role": user.role, "partner_id": user.partner_id}
+    user.role, user.partner_id = role, partner_id
+    end_all_sessions(user.id)
+    record(actor, "change-role", "user", user.id, before=before, after={"role": role, "partner_id": partner_id})
+
+
+def deactivate(user: User, actor: str) -> int:
+    """The account can no longer sign in, and every session it has ends now. Returns how many."""
+    user.active = False
     user.invite_token_hash = None
     user.invite_expires_at = None
+    ended = end_all_sessions(user.id)
+    record(actor, "deactivate", "user", user.id, after={"active": False, "sessions_ended": ended})
+    return ended
+
+
+def reactivate(user: User, actor: str) -> None:
+    user.active = True
+    record(actor, "reactivate", "user", user.id, after={"active": True})
+
+
+def sign_out_everywhere(user: User, actor: str) -> int:
+    ended = end_all_sessions(user.id)
+    record(actor, "sign-out-everywhere", "user", user.id, after={"sessions_ended": ended})
+    return ended

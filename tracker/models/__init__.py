@@ -3,7 +3,7 @@ from .reference import Activity, Block, BlockWindow, Cohort, Course, ScheduleOut
 from .people import DeliveryPartner, Participant  # noqa: F401
 from .evidence import AssessmentRecord, CreditRecord, ImportBatch, RegisterEntry, VideoViewRecord  # noqa: F401
 from .outcomes import Extension, OutputRecord  # noqa: F401
-from .accounts import SignInAttempt, User  # noqa: F401
+from .accounts import SignInAttempt, SignInThrottle, User, UserSession  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F401
 from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noqa: F401

@@ -48,9 +48,30 @@ class User(UserMixin, db.Model):
 
 
 class SignInAttempt(db.Model):
+    """A password that was checked (attempts refused by throttling are not checked, so not here)."""
     __tablename__ = "sign_in_attempt"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SignInThrottle(db.Model):
+    """Password checks in the current 15-minute window, per account and per client address."""
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime]
+    checks: Mapped[int]
+
+
+class UserSession(db.Model):
+    """A signed-in session, held on the server: the cookie carries only its token, so ending the row
+    ends the session wherever the cookie was copied."""
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    client: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]

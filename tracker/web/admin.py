@@ -1,7 +1,12 @@
-"""Users: EDT admins invite anyone; partner leads invite facilitators of their own partner."""
+"""Users: EDT admins manage everyone; partner leads the facilitators and leads of their own partner.
+
+Inviting, resending an invitation, changing a role, deactivating and reactivating; EDT admins can
+also sign a user out everywhere. Deactivating, a role change and signing out everywhere end the
+user's sessions at once (tracker/accounts/sessions.py).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
@@ -10,16 +15,28 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from ..accounts.users import create_user
+from ..accounts import users as accounts
+from ..accounts.users import PARTNER_ROLES, create_user
 from ..clock import now
 from ..extensions import db
 from ..models import DeliveryPartner, User
-from ..models.accounts import EDT_ADMIN, FACILITATOR, PARTNER_LEAD, ROLE_NAMES, ROLES
-from .access import access
+from ..models.accounts import EDT_ADMIN, EDT_STAFF, FACILITATOR, PARTNER_LEAD, ROLE_NAMES
+from ..refusal import Refusal
+from .access import ADMIN, access
 from .refusals import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/users")
 INVITERS = (EDT_ADMIN, PARTNER_LEAD)
+# EDT staff first: with "None (EDT staff)" as the partner, the form starts in a state it accepts.
+ADMIN_ROLES = (EDT_STAFF, EDT_ADMIN, PARTNER_LEAD, FACILITATOR)
+LEAD_ROLES = (FACILITATOR, PARTNER_LEAD)
+NO_PARTNER = ""
+PARTNER_HINT = "Partner leads and facilitators belong to a delivery partner; EDT staff and admins to none."
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", widget=GovSelect(), validators=[DataRequired("Choose a role")])
+    partner = SelectField("Delivery partner", widget=GovSelect(), default=NO_PARTNER, description=PARTNER_HINT)
 
 
 class InviteForm(FlaskForm):
@@ -27,42 +44,140 @@ class InviteForm(FlaskForm):
     email = EmailField("Email address", widget=GovTextInput(), validators=[
         DataRequired("Enter their email address"), Email("Enter an email address like name@example.org")])
     role = SelectField("Role", widget=GovSelect(), validators=[DataRequired("Choose a role")])
-    partner = SelectField("Delivery partner", widget=GovSelect(), validate_choice=False)
+    partner = SelectField("Delivery partner", widget=GovSelect(), default=NO_PARTNER, description=PARTNER_HINT)
+
+
+def _is_admin() -> bool:
+    return current_user.role == EDT_ADMIN
+
+
+def _offer_roles_and_partners(form) -> None:
+    if _is_admin():
+        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in ADMIN_ROLES]
+        partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all()
+        form.partner.choices = [SelectChoice(NO_PARTNER, "None (EDT staff)")] + [
+            SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
+    else:
+        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in LEAD_ROLES]
+        form.partner.choices = [SelectChoice(current_user.partner.code, current_user.partner.code)]
+        form.partner.data = current_user.partner.code
+
+
+def _chosen_partner_id(form) -> int | None:
+    """EDT admins choose the partner; a partner lead's people belong to their own."""
+    if not _is_admin():
+        return current_user.partner_id
+    code = form.partner.data
+    return db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
+
+
+def _can_manage(user: User) -> bool:
+    if user.id == current_user.id:
+        return False
+    return _is_admin() or (user.partner_id == current_user.partner_id and user.role in PARTNER_ROLES)
+
+
+def _managed_or_404(user_id: int) -> User:
+    """A user the signed-in person may manage; anyone else, themselves included, is not found."""
+    user = db.session.get(User, user_id)
+    if user is None or not _can_manage(user):
+        abort(404)
+    return user
 
 
 def _visible_users():
     query = select(User).order_by(User.email)
-    if current_user.role != EDT_ADMIN:
+    if not _is_admin():
         query = query.where(User.partner_id == current_user.partner_id)
     return db.session.scalars(query).all()
 
 
-def _invited_partner_id(form: InviteForm) -> int | None:
-    """EDT admins choose the partner; a partner lead invites into their own."""
-    if current_user.role != EDT_ADMIN:
-        return current_user.partner_id
-    code = form.partner.data
-    return db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code)) if code else None
+def _flash_invitation(user: User, token: str, verb: str) -> None:
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    flash(f"Invitation {verb} for {user.email}. Send them this link (valid for 7 days): {link}", "success")
 
 
 @bp.route("/", methods=["GET", "POST"])
 @access(INVITERS)
 def users():
     form = InviteForm()
-    if current_user.role == EDT_ADMIN:
-        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES]
-        partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all()
-        form.partner.choices = [SelectChoice("", "None (EDT staff)")] + [SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
-    else:
-        form.role.choices = [SelectChoice(FACILITATOR, ROLE_NAMES[FACILITATOR]), SelectChoice(PARTNER_LEAD, ROLE_NAMES[PARTNER_LEAD])]
-        form.partner.choices = [SelectChoice(current_user.partner.code, current_user.partner.code)]
-    invite_link = None
+    _offer_roles_and_partners(form)
     invited = []
     if attempt(form, lambda: invited.extend(create_user(
-            form.email.data, form.name.data, form.role.data, now(), partner_id=_invited_partner_id(form),
+            form.email.data, form.name.data, form.role.data, now(), partner_id=_chosen_partner_id(form),
             invited_by=current_user.id, actor=current_user.email))):
         user, token = invited
-        invite_link = url_for("auth.accept_invitation", token=token, _external=True)
-        flash(f"Invitation created for {user.email}. Send them this link (valid for 7 days): {invite_link}", "success")
+        _flash_invitation(user, token, "created")
         return redirect(url_for("admin.users"))
-    return render_template("admin/users.html", title="Users", form=form, users=_visible_users(), role_names=ROLE_NAMES)
+    people = _visible_users()
+    return render_template("admin/users.html", title="Users", form=form, users=people, role_names=ROLE_NAMES,
+                           manageable={u.id for u in people if _can_manage(u)})
+
+
+def _user_page(person: User, form: RoleForm):
+    return render_template("admin/user.html", title=person.name, person=person, form=form, role_names=ROLE_NAMES,
+                           can_sign_out=_is_admin())
+
+
+@bp.get("/<int:user_id>")
+@access(INVITERS)
+def user(user_id: int):
+    person = _managed_or_404(user_id)
+    form = RoleForm(role=person.role, partner=person.partner.code if person.partner else NO_PARTNER)
+    _offer_roles_and_partners(form)
+    return _user_page(person, form)
+
+
+@bp.post("/<int:user_id>/role")
+@access(INVITERS)
+def role(user_id: int):
+    person = _managed_or_404(user_id)
+    form = RoleForm()
+    _offer_roles_and_partners(form)
+    if attempt(form, lambda: accounts.change_role(person, form.role.data, _chosen_partner_id(form), current_user.email)):
+        partner = f" of {person.partner.code}" if person.partner else ""
+        flash(f"{person.name} is now {ROLE_NAMES[person.role]}{partner}. They sign in again to use the new role.", "success")
+        return redirect(url_for("admin.user", user_id=person.id))
+    return _user_page(person, form)
+
+
+def _act(user_id: int, action, message) -> object:
+    person = _managed_or_404(user_id)
+    try:
+        result = action(person)
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.message, "problem")
+    else:
+        db.session.commit()
+        message(person, result)
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post("/<int:user_id>/deactivate")
+@access(INVITERS)
+def deactivate(user_id: int):
+    return _act(user_id, lambda person: accounts.deactivate(person, current_user.email),
+                lambda person, ended: flash(f"{person.name} is deactivated and cannot sign in. "
+                                            f"Sessions ended: {ended}.", "success"))
+
+
+@bp.post("/<int:user_id>/reactivate")
+@access(INVITERS)
+def reactivate(user_id: int):
+    return _act(user_id, lambda person: accounts.reactivate(person, current_user.email),
+                lambda person, _: flash(f"{person.name} can sign in again.", "success"))
+
+
+@bp.post("/<int:user_id>/invitation")
+@access(INVITERS)
+def resend(user_id: int):
+    return _act(user_id, lambda person: accounts.resend_invitation(person, now(), current_user.email),
+                lambda person, token: _flash_invitation(person, token, "sent again"))
+
+
+@bp.post("/<int:user_id>/sign-out")
+@access(ADMIN)
+def sign_out_everywhere(user_id: int):
+    return _act(user_id, lambda person: accounts.sign_out_everywhere(person, current_user.email),
+                lambda person, ended: flash(f"{person.name} is signed out everywhere. Sessions ended: {ended}.", "success"))

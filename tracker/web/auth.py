@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
@@ -12,13 +12,14 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..accounts.passwords import MIN_LENGTH, verify_password
-from ..accounts.signin import record_attempt, throttled
-from ..accounts.users import accept_invite, user_for_invite
-from ..clock import now, seconds
+from ..accounts.signin import claim_check, settle
+from ..accounts.users import accept_invite, change_password, user_for_invite
+from ..clock import now
 from ..extensions import db
 from ..models import User
 from .access import ANYONE, PUBLIC, access
 from .refusals import attempt
+from .security import begin_session, finish_session
 
 bp = Blueprint("auth", __name__)
 
@@ -29,11 +30,26 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", widget=GovPasswordInput(), validators=[
+def _new_password():
+    return PasswordField("New password", widget=GovPasswordInput(), validators=[
         DataRequired("Enter a password"), Length(min=MIN_LENGTH, message=f"Password must be at least {MIN_LENGTH} characters")])
-    confirm = PasswordField("Confirm password", widget=GovPasswordInput(), validators=[
+
+
+def _confirm():
+    return PasswordField("Confirm password", widget=GovPasswordInput(), validators=[
         DataRequired("Confirm your password"), EqualTo("password", "Passwords must match")])
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _confirm()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", widget=GovPasswordInput(), validators=[
+        DataRequired("Enter your current password")])
+    password = _new_password()
+    confirm = _confirm()
 
 
 def _safe_next(target: str | None) -> str:
@@ -50,23 +66,19 @@ def sign_in():
         email = form.email.data.strip().casefold()
         address = request.remote_addr or "unknown"
         at = now()
-        if throttled(email, address, at):
-            record_attempt(email, address, at, False)
-            db.session.commit()
+        claim = claim_check(email, address, at)
+        if claim is None:
             form.password.errors.append("Too many attempts to sign in. Wait 15 minutes and try again.")
             return render_template("auth/sign_in.html", form=form), 429
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
-            record_attempt(email, address, at, True)
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            session["signed_in_at"] = session["last_seen"] = seconds()
-            return redirect(_safe_next(request.args.get("next")))
+        right = user is not None and user.active and verify_password(user.password_hash, form.password.data)
         if user is None:
             verify_password(None, form.password.data)
-        record_attempt(email, address, at, False)
+        settle(claim, email, address, at, right)
+        if right:
+            begin_session(user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
         db.session.commit()
         form.password.errors.append("Email address or password is not right")
     return render_template("auth/sign_in.html", form=form)
@@ -75,8 +87,7 @@ def sign_in():
 @bp.post("/sign-out")
 @access(ANYONE)
 def sign_out():
-    logout_user()
-    session.clear()
+    finish_session()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -92,6 +103,22 @@ def accept_invitation(token: str):
         flash("Your password is set. Sign in to continue.", "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access(ANYONE)
+def password():
+    """A new password ends every session the user has, and this client starts a fresh one."""
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit() and not verify_password(user.password_hash, form.current.data):
+        form.current.errors = [*form.current.errors, "Your current password is not right"]
+    elif attempt(form, lambda: change_password(user, form.password.data)):
+        begin_session(user)
+        db.session.commit()
+        flash("Your password is changed. You are signed out everywhere else.", "success")
+        return redirect(url_for("home.dashboard"))
+    return render_template("auth/password.html", title="Change your password", form=form)
 
 
 @bp.post("/session")
