@@ -1,7 +1,7 @@
 """server-side sessions (a session ends everywhere its cookie was copied) and atomic sign-in throttle counters
 
 Revision ID: 7b3e1c9d2a40
-Revises: b7e1d0a4c2f9
+Revises: 3f1c2b7a9d10
 Create Date: 2026-12-01 09:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7b3e1c9d2a40'
-down_revision = 'b7e1d0a4c2f9'
+down_revision = '3f1c2b7a9d10'
 branch_labels = None
 depends_on = None
 
