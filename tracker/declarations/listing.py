@@ -1,161 +1,150 @@
-"""The declarations met outputs produce as of a date, with the DfE state recorded for each.
+"""Every declaration EDT looks at, with where it stands: to send, failing DfE's checks, blocked,
+being sent, or the state DfE reports for it.
 
-The declarations themselves come from exports/declarations.py, the same code as
-`flask declarations`, so the page, its downloads and the command line never disagree.
+One list for the page, its downloads, the command line and the API's submit, so that they
+never disagree about what is to send.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from ..engagement.book import Book
-from ..engagement.queries import assessments_by_participant, partner_dfe_ids
-from ..engagement.standing import participants_query, standings
-from ..exports.cells import csv_text
-from ..exports.declarations import Declaration, declarations, json_lines, request_body
 from ..extensions import db
 from ..models import DeclarationRecord, Participant
-from ..rules.course import declaration_type
+from ..rules.declaration_states import STATES
+from ..rules.declarations import declaration_type
+from .produce import Checks, Declaration, Produced, _chunks, people_query, produce
 
-CSV_HEADER = [
-    "participant_id", "delivery_partner", "course", "cohort", "output", "declaration_type",
-    "declaration_date", "course_identifier", "has_passed", "state",
-]
-CHUNK = 2000
+TO_SEND = "to-send"
+FAILING = "failing"  # fails DfE's own checks: never sent
+BLOCKED = "blocked"
+SENDING = "sending"  # claimed by a submit, DfE has not answered yet
+REFUSED = "refused"  # a record's state after DfE answered 422: the declaration stays to send
+STANDINGS = (TO_SEND, FAILING, BLOCKED, SENDING) + STATES
 
 
-@dataclass(frozen=True)
-class Listed:
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A current declaration record, as plain values."""
+
+    id: int
+    participant_pk: int
+    declaration_type: str
+    declaration_date: date
+    course_identifier: str
+    state: str
+    dfe_id: str | None
+    note: str
+    errors: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
     declaration: Declaration
-    state: str | None  # the DfE state recorded, None until EDT records one
+    standing: str  # one of STANDINGS
+    reason: str = ""  # why it fails DfE's checks
+    record: Stored | None = None
+    produced: bool = True  # False: recorded, but no met output makes it now
+
+    @property
+    def errors(self) -> list[str]:
+        """DfE's 422 details from the last time it was sent."""
+        return (self.record.errors or "").splitlines() if self.record else []
 
 
-@dataclass(frozen=True)
-class Blocked:
-    declaration: Declaration
-    reasons: tuple[str, ...]  # which agreement is unsigned
-    state: str | None
+def stored(pks: list[int] | None = None) -> dict[tuple[int, str], Stored]:
+    table = DeclarationRecord.__table__.c
+    query = select(table.id, table.participant_id, table.declaration_type, table.declaration_date,
+                   table.course_identifier, table.state, table.dfe_id, table.note, table.errors).where(
+        table.current.is_(True))
+    queries = [query] if pks is None else [query.where(table.participant_id.in_(c)) for c in _chunks(sorted(set(pks)))]
+    return {(r[1], r[2]): Stored(*r) for q in queries for r in db.session.execute(q)}
 
 
-@dataclass(frozen=True)
-class Unproduced:
-    """A declaration with a recorded state that met outputs no longer produce (EDT may void it)."""
+class Listing:
+    """Where each declaration stands, as compact entries; Rows are built only for what is shown
+    or sent. An entry: (standing, compact row or Declaration, record, reason, produced)."""
 
-    record: DeclarationRecord
-    participant_id: str
-    partner: str
-    output: int | None
+    def __init__(self, made: Produced, entries: list[tuple]):
+        self.made, self.entries = made, entries
+
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(STANDINGS, 0)
+        for entry in self.entries:
+            found[entry[0]] += 1
+        return found
+
+    def of(self, standing: str) -> list[tuple]:
+        return [entry for entry in self.entries if entry[0] == standing]
+
+    def row(self, entry: tuple) -> Row:
+        standing, found, record, reason, produced = entry
+        declaration = found if isinstance(found, Declaration) else self.made.declaration(found)
+        return Row(declaration, standing, reason, record, produced)
+
+    def rows(self) -> list[Row]:
+        return [self.row(entry) for entry in self.entries]
 
 
-@dataclass
-class DeclarationList:
-    ready: list[Listed] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
-    unproduced: list[Unproduced] = field(default_factory=list)
-
-
-def produced(as_of: date, query=None, book: Book | None = None) -> list[Declaration]:
-    """Every declaration of the participants in `query` (a participants_query()), blocked included."""
+def listing(as_of: date, today: date, *, partner: str | None = None, cohort: int | None = None,
+            output: int | None = None, pks: list[int] | None = None, book: Book | None = None) -> Listing:
+    """Produced declarations with their standing, then recorded ones no met output makes now."""
     book = book or Book()
-    found = standings(as_of, participants_query() if query is None else query, book)
-    return list(declarations(found, book, assessments_by_participant([s.pk for s in found])))
+    made = produce(as_of, partner=partner, cohort=cohort, output=output, pks=pks, book=book)
+    records = stored(pks)
+    checks = Checks(today)
+    entries = []
+    for row in made.rows:
+        pk, _, _, _, cohort_of, _, on, (kind, group, _, _), blocked, passed = row
+        record = records.pop((pk, kind), None) if records else None
+        if record is not None and record.state != REFUSED:
+            entries.append((record.state, row, record, "", True))
+        elif blocked:
+            entries.append((BLOCKED, row, record, "", True))
+        else:
+            reason = checks.refusal(pk, kind, on, group, cohort_of, passed)
+            entries.append((FAILING, row, record, reason, True) if reason else (TO_SEND, row, record, "", True))
+    if records:
+        entries += [(r.standing, r.declaration, r.record, "", False)
+                    for r in _unproduced(records, book, partner, cohort, output)]
+    return Listing(made, entries)
 
 
-def for_participants(as_of: date, pks: Iterable[int], book: Book | None = None) -> list[Declaration]:
-    book = book or Book()
-    pks = sorted(set(pks))
-    made = []
-    for start in range(0, len(pks), CHUNK):
-        query = participants_query().where(Participant.id.in_(pks[start : start + CHUNK]))
-        made += produced(as_of, query, book)
-    return made
+def rows(as_of: date, today: date, **narrowed) -> list[Row]:
+    return listing(as_of, today, **narrowed).rows()
 
 
-def records(pks: Iterable[int] | None = None) -> dict[tuple[int, str], DeclarationRecord]:
-    query = select(DeclarationRecord)
-    if pks is None:
-        return {(r.participant_id, r.declaration_type): r for r in db.session.scalars(query)}
-    pks = sorted(set(pks))
-    found = {}
-    for start in range(0, len(pks), CHUNK):
-        for r in db.session.scalars(query.where(DeclarationRecord.participant_id.in_(pks[start : start + CHUNK]))):
-            found[(r.participant_id, r.declaration_type)] = r
+def _unproduced(records: dict[tuple[int, str], Stored], book: Book, partner, cohort, output) -> list[Row]:
+    wanted = sorted({pk for pk, _ in records})
+    people = {}
+    for chunk in _chunks(wanted):
+        for row in db.session.execute(people_query(partner, cohort).where(Participant.id.in_(chunk))):
+            people[row[0]] = row
+    found = []
+    for (pk, kind), record in records.items():
+        person = people.get(pk)
+        if person is None or record.state == REFUSED:
+            continue  # another partner or cohort; or refused by DfE and no longer made: nothing to show
+        _, ref, code, course, course_id, cohort_of, contract, sponsorship = person
+        schedule = book.schedule(course_id, cohort_of)
+        number = next((n for n in range(1, len(schedule) + 1) if declaration_type(schedule, n) == kind), 0)
+        if output is not None and number != output:
+            continue
+        d = Declaration(pk, ref, code, course, book.courses[course_id].course.course_group, cohort_of, number, kind,
+                        record.declaration_date, record.course_identifier, None, not (contract and sponsorship))
+        found.append(Row(d, record.state, record=record, produced=False))
+    found.sort(key=lambda r: (r.declaration.participant_id, r.declaration.output))
     return found
 
 
-def unsigned(pks: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    """Why each participant's outputs are blocked: the agreements not signed."""
-    pks = sorted(set(pks))
-    why = {}
-    for start in range(0, len(pks), CHUNK):
-        for pk, contract, sponsorship in db.session.execute(
-            select(Participant.id, Participant.school_contract_signed, Participant.sponsorship_agreement_signed)
-            .where(Participant.id.in_(pks[start : start + CHUNK]))
-        ):
-            why[pk] = tuple(reason for reason, signed in (
-                ("school contract not signed", contract), ("sponsorship agreement not signed", sponsorship))
-                if not signed)
-    return why
+def to_send(found: list[Row]) -> list[Row]:
+    return [r for r in found if r.standing == TO_SEND and r.produced]
 
 
-def _output_of(book: Book, course_id: int, cohort: int, kind: str) -> int | None:
-    schedule = book.schedule(course_id, cohort)
-    return next((n for n in range(1, len(schedule) + 1) if declaration_type(schedule, n) == kind), None)
+def failing(found: list[Row]) -> list[Row]:
+    return [r for r in found if r.standing == FAILING]
 
 
-def build(as_of: date, cohort: int | None = None, output: int | None = None,
-          book: Book | None = None) -> DeclarationList:
-    book = book or Book()
-    query = participants_query()
-    if cohort is not None:
-        query = query.where(Participant.cohort == cohort)
-    made = [d for d in produced(as_of, query, book) if output is None or d.output == output]
-    stored = records()
-    listing = DeclarationList()
-    why = unsigned(d.participant_pk for d in made if d.blocked)
-    for d in made:
-        state = stored.get((d.participant_pk, d.declaration_type))
-        state = state.state if state else None
-        if d.blocked:
-            listing.blocked.append(Blocked(d, why.get(d.participant_pk, ()), state))
-        else:
-            listing.ready.append(Listed(d, state))
-    ready = {(d.participant_pk, d.declaration_type) for d in made if not d.blocked}
-    leftover = [r for key, r in stored.items() if key not in ready]
-    if leftover:
-        people = {
-            pk: (ref, partner, course_id, cohort_of)
-            for pk, ref, _, partner, _, course_id, cohort_of, *_ in db.session.execute(
-                participants_query().where(Participant.id.in_({r.participant_id for r in leftover})))
-        }
-        for r in sorted(leftover, key=lambda r: (people[r.participant_id][0], r.declaration_type)):
-            ref, partner, course_id, cohort_of = people[r.participant_id]
-            number = _output_of(book, course_id, cohort_of, r.declaration_type)
-            if (cohort is None or cohort_of == cohort) and (output is None or number == output):
-                listing.unproduced.append(Unproduced(r, ref, partner, number))
-    return listing
-
-
-def request_bodies(made: Iterable[Declaration]) -> list[dict]:
-    """DfE request bodies for the declarations that are not blocked, as `flask declarations`."""
-    dfe_ids = partner_dfe_ids()
-    return [request_body(d, dfe_ids.get(d.partner)) for d in made if not d.blocked]
-
-
-def jsonl(listing: DeclarationList) -> str:
-    return json_lines(iter(request_bodies(item.declaration for item in listing.ready)))
-
-
-def csv_file(listing: DeclarationList) -> str:
-    """The ready declarations as a spreadsheet; its first columns upload back as states."""
-    def has_passed(value):
-        return "" if value is None else ("true" if value else "false")
-
-    return csv_text(CSV_HEADER, (
-        [d.participant_id, d.partner, d.course, d.cohort, d.output, d.declaration_type,
-         d.declaration_date.isoformat(), d.course_identifier, has_passed(d.has_passed), item.state or ""]
-        for item in listing.ready for d in [item.declaration]
-    ))

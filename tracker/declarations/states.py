@@ -1,45 +1,63 @@
-"""Recording the DfE state of a declaration, by hand or from a CSV, with its history."""
+"""Recording the DfE state of a declaration (one, many, or a file), reopening a voided one,
+its history, and the recorded states as a file that imports back unchanged."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from sqlalchemy import select
 
 from ..audit import record as audit
 from ..clock import now as clock_now
-from ..exports.declarations import Declaration
 from ..extensions import db
 from ..imports import fields
-from ..imports.base import Context, ImportResult, RowError, validate
+from ..imports.base import ImportResult, RowError
 from ..imports.evidence import EvidenceImporter
-from ..imports.reading import FileProblem, header_key, read_rows
-from ..models import DeclarationEvent, DeclarationRecord
+from ..exports.cells import csv_text
+from ..imports.kinds import EDT_ONLY, register
+from ..models import DeclarationEvent, DeclarationRecord, Participant
 from ..refusal import Refusal
-from ..rules.declaration_states import STATES, transition_problem
-from .listing import for_participants, records, unsigned
+from ..rules.declaration_states import STATES, VOIDED, transition_problem
+from ..rules.declarations import DECLARATION_TYPES
+from .listing import rows as listed, stored
+from .produce import Declaration, _chunks, people_query, unsigned
+
+STATES_HEADER = ["participant_id", "declaration_type", "state", "declaration_id", "note"]
 
 
-def history(record: DeclarationRecord | None) -> list[DeclarationEvent]:
-    if record is None:
-        return []
+def current_record(participant_pk: int, kind: str) -> DeclarationRecord | None:
+    return db.session.scalar(select(DeclarationRecord).where(
+        DeclarationRecord.participant_id == participant_pk, DeclarationRecord.declaration_type == kind,
+        DeclarationRecord.current.is_(True)))
+
+
+def history(participant_pk: int, kind: str) -> list[DeclarationEvent]:
+    """Every state change of the declaration, earlier records (reopened) included, oldest first."""
     return db.session.scalars(
-        select(DeclarationEvent).where(DeclarationEvent.declaration_id == record.id)
+        select(DeclarationEvent).join(DeclarationRecord, DeclarationEvent.declaration_id == DeclarationRecord.id)
+        .where(DeclarationRecord.participant_id == participant_pk, DeclarationRecord.declaration_type == kind)
         .order_by(DeclarationEvent.at, DeclarationEvent.id)
     ).all()
 
 
+def dfe_state(record: DeclarationRecord | None) -> str | None:
+    """The DfE state recorded, or None when DfE holds nothing (not sent, refused, or being sent)."""
+    return record.state if record is not None and record.state in STATES else None
+
+
 def change_state(state: str, actor: str, *, declaration: Declaration | None = None,
-                 record: DeclarationRecord | None = None, note: str = "") -> str:
+                 record: DeclarationRecord | None = None, note: str = "", dfe_id: str | None = None,
+                 from_dfe: bool = False) -> str:
     """Record DfE's state for one declaration: "created", "updated" or "unchanged".
 
-    record: the stored one, if any; declaration: the produced one, needed to create a record.
-    Raises Refusal when DfE's transitions do not allow the change.
+    record: the current one, if any; declaration: the produced one, needed to create a record.
+    What DfE's transitions do not allow is refused (a Refusal), except what DfE's API itself
+    reports (from_dfe): that is the truth whatever the tracker held. The note of a change EDT
+    records is kept with the declaration (the states file carries it); DfE's are only in the history.
     """
-    problem = transition_problem(record.state if record else None, state)
-    if problem:
-        raise Refusal("state", problem.capitalize())
+    before = dfe_state(record)
+    problem = transition_problem(before, state)
+    if problem and not from_dfe:
+        raise Refusal("state", problem[0].upper() + problem[1:])
     now = clock_now()
     if record is None:
         if declaration is None or declaration.blocked:
@@ -47,15 +65,18 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
         record = DeclarationRecord(
             participant_id=declaration.participant_pk, declaration_type=declaration.declaration_type,
             declaration_date=declaration.declaration_date, course_identifier=declaration.course_identifier,
-            state=state, updated_at=now,
+            state=state, updated_at=now, current=True, dfe_id=dfe_id or None, note="" if from_dfe else note or "",
         )
         db.session.add(record)
         db.session.flush()
         _event(record, None, state, actor, note, now)
         return "created"
-    if record.state == state:
+    wanted_id = dfe_id or record.dfe_id
+    if record.state == state and record.dfe_id == wanted_id and (from_dfe or not note or record.note == note):
         return "unchanged"
-    before, record.state, record.updated_at = record.state, state, now
+    record.state, record.updated_at, record.dfe_id, record.errors = state, now, wanted_id, None
+    if note and not from_dfe:
+        record.note = note
     _event(record, before, state, actor, note, now)
     return "updated"
 
@@ -65,96 +86,131 @@ def _event(record: DeclarationRecord, before: str | None, after: str, actor: str
                                     by=actor, note=note or ""))
     audit(actor, "declaration-state", "declaration", record.id, participant_id=record.participant_id,
           before=None if before is None else {"state": before},
-          after={"declaration_type": record.declaration_type, "state": after, "note": note or ""})
+          after={"declaration_type": record.declaration_type, "state": after, "dfe_id": record.dfe_id,
+                 "note": note or ""})
 
 
-class StatesReader(EvidenceImporter):
-    """Rows of (participant_id, declaration_type, state), checked like any importer's rows."""
+def reopen(record: DeclarationRecord, actor: str, note: str = "") -> None:
+    """EDT reopens a voided declaration: it is to send again, as a new declaration at DfE."""
+    if record.state != VOIDED or not record.current:
+        raise Refusal(None, "Only a voided declaration can be reopened")
+    record.current = None
+    audit(actor, "declaration-reopen", "declaration", record.id, participant_id=record.participant_id,
+          before={"state": VOIDED, "current": True},
+          after={"declaration_type": record.declaration_type, "current": False, "note": note or ""})
 
-    kind = "declaration-states"
+
+def change_many(keys: list[tuple[int, str]], state: str, actor: str, today: date, note: str = "") -> dict[str, int]:
+    """One state for many declarations, all or nothing: a Refusal lists every one refused, a line each."""
+    pks = sorted({pk for pk, _ in keys})
+    found = {row.declaration.key: row for row in listed(today, today, pks=pks)}
+    problems, work = [], []
+    for key in keys:
+        row = found.get(key)
+        if row is None:
+            problems.append(f"{key[1]} declaration of participant {key[0]}: not found")
+            continue
+        name = f"{row.declaration.participant_id} {row.declaration.declaration_type}"
+        if row.record is None and row.declaration.blocked:
+            problems.append(f"{name}: blocked, not to be sent")
+            continue
+        current = row.record.state if row.record and row.record.state in STATES else None
+        problem = transition_problem(current, state)
+        if problem:
+            problems.append(f"{name}: {problem}")
+            continue
+        work.append(row)
+    if problems:
+        raise Refusal("new_state", "\n".join(problems))
+    outcomes = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in work:
+        record = db.session.get(DeclarationRecord, row.record.id) if row.record else None
+        outcomes[change_state(state, actor, declaration=row.declaration, record=record, note=note)] += 1
+    return outcomes
+
+
+@register("declaration-states", "Declaration states (as DfE reports them)", uploaded_by=EDT_ONLY, in_sample=False)
+class StatesImporter(EvidenceImporter):
+    """The declaration-states file (INTERCHANGE.md): each row a state DfE reports.
+
+    An empty declaration_id or note keeps the one recorded.
+    """
+
     required = ("participant_id", "declaration_type", "state")
-    optional = ("note",)
+    optional = ("declaration_id", "note")
     key_columns = ("participant_id", "declaration_type")
-    value_columns = ("state", "note")
+    value_columns = ("state", "declaration_id", "note")
 
-    def __init__(self, context: Context, produced: dict[tuple[int, str], Declaration],
-                 stored: dict[tuple[int, str], DeclarationRecord]):
+    def __init__(self, context):
         super().__init__(context)
-        self.produced, self.stored = produced, stored
-        self.why = unsigned(d.participant_pk for d in produced.values() if d.blocked)
+        self.rows_of: dict[tuple[int, str], int] = {}
+        self.refs: dict[int, str] = {}
 
     def parse(self, row):
         pk, _, _ = self.participant(row)
-        ref = fields.text(row["participant_id"])
         kind = fields.text(row["declaration_type"]).lower()
-        if not kind:
-            raise RowError("declaration_type", "a declaration_type is required")
-        key = (pk, kind)
-        stored, made = self.stored.get(key), self.produced.get(key)
-        if stored is None:
-            if made is None:
-                raise RowError("declaration_type", f"{ref} has no {kind} declaration: that output is not met")
-            if made.blocked:
-                raise RowError("declaration_type", f"{ref}'s {kind} declaration is blocked: "
-                               + " and ".join(self.why.get(pk, ())))
+        if kind not in DECLARATION_TYPES:
+            raise RowError("declaration_type", f"'{fields.text(row['declaration_type'])}' is not one of "
+                           + ", ".join(DECLARATION_TYPES))
         try:
             state = fields.one_of(row["state"], STATES)
         except ValueError as error:
             raise RowError("state", str(error)) from None
-        problem = transition_problem(stored.state if stored else None, state)
-        if problem:
-            raise RowError("state", f"{ref}'s {kind} declaration is {stored.state}: {problem}")
-        return key, (state, fields.text(row.get("note", "")))
+        self.rows_of.setdefault((pk, kind), self.row_number)
+        self.refs[pk] = fields.text(row["participant_id"])
+        return (pk, kind), (state, fields.text(row.get("declaration_id", "")), fields.text(row.get("note", "")))
+
+    def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
+        today = self.context.today
+        found = {r.declaration.key: r for r in listed(today, today, pks=list(self.refs), book=self.context.book)}
+        why = unsigned(pk for (pk, _), r in found.items() if r.declaration.blocked)
+        work = []
+        for key, (state, dfe_id, note) in sorted(records.items(), key=lambda item: self.rows_of[item[0]]):
+            number, ref, kind = self.rows_of[key], self.refs[key[0]], key[1]
+            row = found.get(key)
+            current = row.record.state if row and row.record and row.record.state in STATES else None
+            if row is None:
+                result.errors.append(f"row {number}: declaration_type: {ref} has no {kind} declaration: "
+                                     "that output is not met")
+                continue
+            if current is None and row.declaration.blocked:
+                result.errors.append(f"row {number}: declaration_type: {ref}'s {kind} declaration is blocked: "
+                                     + " and ".join(why.get(key[0], ())))
+                continue
+            problem = transition_problem(current, state)
+            if problem:
+                result.errors.append(f"row {number}: state: {ref}'s {kind} declaration is {current}: {problem}")
+                continue
+            if (row.record and current == state and dfe_id in ("", row.record.dfe_id)
+                    and note in ("", row.record.note)):
+                result.unchanged += 1
+                continue
+            work.append((row, state, dfe_id, note))
+        if result.errors:
+            return
+        for row, state, dfe_id, note in work:
+            if row.record is None or row.record.state not in STATES:
+                result.created += 1
+            else:
+                result.updated += 1
+        if dry_run:
+            return
+        actor = self.context.user or "unknown"
+        for row, state, dfe_id, note in work:
+            record = db.session.get(DeclarationRecord, row.record.id) if row.record else None
+            change_state(state, actor, declaration=row.declaration, record=record, note=note, dfe_id=dfe_id)
 
 
-@dataclass
-class StatesResult(ImportResult):
-    kind: str = "declaration-states"
-    changed: list[tuple[int, str]] = field(default_factory=list)
+def states_csv(partner: str | None = None) -> str:
+    """The recorded DfE states as a declaration-states file."""
+    records = stored()
+    refs = {}
+    for chunk in _chunks(sorted({pk for pk, _ in records})):
+        refs.update((row[0], row[1]) for row in db.session.execute(
+            people_query(partner).where(Participant.id.in_(chunk))))
+    lines = sorted(
+        (refs[pk], kind, r.state, r.dfe_id or "", r.note)
+        for (pk, kind), r in records.items() if pk in refs and r.state in STATES
+    )
+    return csv_text(STATES_HEADER, (list(line) for line in lines))
 
-
-def _named_participants(stream: BinaryIO, filename: str) -> set[str]:
-    rows = read_rows(stream, filename)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        return set()
-    column = next((i for i, name in enumerate(header) if header_key(name) == "participantid"), None)
-    refs = set() if column is None else {fields.text(v[column]) for _, v in rows if column < len(v)}
-    stream.seek(0)
-    return refs
-
-
-def import_states(stream: BinaryIO, filename: str, today: date, actor: str) -> StatesResult:
-    """All or nothing: every row is checked before any state is written. The caller commits."""
-    from ..engagement.book import Book
-    from ..models import Participant
-    from ..models.people import participant_id_in
-
-    result = StatesResult()
-    try:
-        refs = _named_participants(stream, filename)
-    except FileProblem as problem:
-        result.errors.append(str(problem))
-        return result
-    book = Book()
-    named, pks = sorted(refs), []
-    for start in range(0, len(named), 2000):
-        pks += db.session.scalars(select(Participant.id).where(participant_id_in(named[start : start + 2000])))
-    made = {(d.participant_pk, d.declaration_type): d for d in for_participants(today, pks, book)}
-    stored = records(pks)
-    reader = StatesReader(Context(today, book, user=actor), made, stored)
-    try:
-        rows = validate(reader, stream, filename, result)
-    except FileProblem as problem:
-        result.errors.append(str(problem))
-        return result
-    if result.errors:
-        return result
-    for key, (state, note) in rows.items():
-        outcome = change_state(state, actor, declaration=made.get(key), record=stored.get(key),
-                               note=note or f"from {filename}")
-        setattr(result, outcome, getattr(result, outcome) + 1)
-        if outcome != "unchanged":
-            result.changed.append(key)
-    return result

@@ -20,7 +20,7 @@ from ..models.accounts import EDT_ADMIN, EDT_STAFF, FACILITATOR, PARTNER_LEAD
 
 EVERYONE = (PARTNER_LEAD, FACILITATOR, EDT_STAFF, EDT_ADMIN)
 EDT_ONLY = (EDT_STAFF, EDT_ADMIN)
-MODULES = ("tracker.imports.participants", "tracker.imports.evidence")
+MODULES = ("tracker.imports.participants", "tracker.imports.evidence", "tracker.declarations.states")
 
 
 @dataclass(frozen=True)

@@ -7,4 +7,4 @@ from .accounts import SignInAttempt, SignInThrottle, User, UserSession  # noqa: 
 from .audit import AuditEvent  # noqa: F401
 from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F401
 from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noqa: F401
-from .declarations import DeclarationEvent, DeclarationRecord  # noqa: F401
+from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401

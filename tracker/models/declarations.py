@@ -1,9 +1,15 @@
-"""Declarations EDT has sent to DfE, with the state DfE reports and its history."""
+"""Declarations EDT has sent to DfE, with the state DfE reports and its history.
+
+A participant has at most one *current* record per declaration type (`current` is True);
+a voided record EDT reopens keeps its history with `current` NULL, so the declaration is to
+send again and its next record is a new row. (NULLs never collide in a unique constraint,
+on SQLite and PostgreSQL alike.)
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -11,7 +17,7 @@ from ..extensions import db
 
 class DeclarationRecord(db.Model):
     __tablename__ = "declaration_record"
-    __table_args__ = (UniqueConstraint("participant_id", "declaration_type"),)
+    __table_args__ = (UniqueConstraint("participant_id", "declaration_type", "current"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
     declaration_type: Mapped[str] = mapped_column(String(20))
@@ -19,6 +25,10 @@ class DeclarationRecord(db.Model):
     course_identifier: Mapped[str] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]
+    current: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    dfe_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    errors: Mapped[str | None] = mapped_column(Text)  # DfE's 422 details, one a line
 
 
 class DeclarationEvent(db.Model):
@@ -30,3 +40,14 @@ class DeclarationEvent(db.Model):
     at: Mapped[datetime]
     by: Mapped[str] = mapped_column(String(254))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeclarationRefresh(db.Model):
+    """One `declarations refresh`: DfE's changes are read from a little before the last start."""
+
+    __tablename__ = "declaration_refresh"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    read: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)

@@ -27,13 +27,3 @@ def build_schedule(course_group: str, rows: list[tuple[int, str, date]]) -> list
         return [OutputSpec(n, name, COACHING, None) for n, name in enumerate(COACHING_OUTPUT_NAMES, 1)]
     return [OutputSpec(n, name, output_kind(course_group, n), review) for n, name, review in sorted(rows)]
 
-
-DECLARATION_TYPES = {FIRST: "started", FINAL: "completed"}
-
-
-def declaration_type(schedule: list[OutputSpec], number: int) -> str:
-    """started, retained-1, retained-2, completed (DOMAIN.md "DfE declarations")."""
-    spec = schedule[number - 1]
-    if spec.kind == RETENTION:
-        return f"retained-{sum(1 for s in schedule[:number] if s.kind == RETENTION)}"
-    return DECLARATION_TYPES.get(spec.kind, "")

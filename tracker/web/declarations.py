@@ -1,38 +1,56 @@
-"""DfE declarations: what met outputs produce, the downloads, and the states DfE reports.
+"""DfE declarations: where each stands, the downloads, and the states DfE reports.
 
-The list and both downloads read tracker/declarations/listing.py, which reuses the code of
-`flask declarations`; states are recorded through tracker/declarations/states.py.
+The page, its downloads and `flask declarations` read one list (tracker/declarations/listing.py);
+states are recorded through tracker/declarations/states.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea
+from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ..clock import today
-from ..declarations.listing import build, for_participants, jsonl, csv_file, records, unsigned
-from ..declarations.states import change_state, history, import_states
+from ..declarations.bodies import csv_file, json_lines
+from ..declarations.dfe import DfeApi, DfeProblem
+from ..declarations.listing import BLOCKED, FAILING, SENDING, STANDINGS, TO_SEND, listing, rows, to_send
+from ..declarations.produce import unsigned
+from ..declarations.refresh import refresh
+from ..declarations.submit import SENT, pending, submit
+from ..declarations.void import void
+from ..declarations.states import (
+    change_many, change_state, current_record, history, reopen, states_csv,
+)
 from ..extensions import db
-from ..rules.declaration_states import STATES, reachable
-from .access import EDT, access, participant_or_404
+from ..imports import importer_for, run_import
+from ..imports.base import Context
+from ..engagement.book import Book
+from ..models import DeliveryPartner, Participant
+from ..models.people import participant_id_in, participant_key
+from ..rules.declaration_states import STATES, VOIDED, reachable
+from ..clock import today
+from ..refusal import Refusal
+from .access import ADMIN, EDT, access, participant_or_404
 from .refusals import attempt
+from .paging import Page
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
-PER_PAGE = 100
 COHORTS = (1, 2, 3, 4)
 OUTPUTS = (1, 2, 3, 4)
 STATE_LABELS = {
     "submitted": "Submitted", "eligible": "Eligible", "ineligible": "Ineligible", "payable": "Payable",
     "paid": "Paid", "voided": "Voided", "awaiting-clawback": "Awaiting clawback", "clawed-back": "Clawed back",
 }
+STANDING_LABELS = {TO_SEND: "To send", FAILING: "Fails DfE's checks", BLOCKED: "Blocked", SENDING: "Being sent",
+                   **STATE_LABELS}
 
 
 class StateForm(FlaskForm):
@@ -40,35 +58,32 @@ class StateForm(FlaskForm):
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Length(max=2000, message="Note must be 2000 characters or fewer")])
 
 
+class ManyForm(FlaskForm):
+    new_state = SelectField("New state of the selected declarations", widget=GovSelect(), validate_choice=False,
+                        validators=[DataRequired("Choose the state DfE reports")])
+    new_note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Length(max=2000, message="Note must be 2000 characters or fewer")])
+
+
 class UploadForm(FlaskForm):
     file = FileField("CSV or XLSX file of declaration states", widget=GovFileInput(),
-                     description="Columns participant_id, declaration_type and state (note is optional)",
+                     description="Columns participant_id, declaration_type and state (declaration_id and note are optional)",
                      validators=[FileRequired("Choose a CSV or XLSX file")])
 
 
-@dataclass(frozen=True)
-class Paged:
-    """One page of a long list; `arg` is the query-string parameter that picks the page."""
-
-    items: list
-    number: int
-    pages: int
-    arg: str
-
-    @classmethod
-    def of(cls, items: list, arg: str) -> Paged:
-        pages = max(1, -(-len(items) // PER_PAGE))
-        raw = request.args.get(arg, "1")
-        number = min(int(raw), pages) if raw.isdigit() and int(raw) > 0 else 1
-        return cls(items[(number - 1) * PER_PAGE : number * PER_PAGE], number, pages, arg)
-
-
-def _filters() -> tuple[int | None, int | None]:
+def _filters() -> dict:
     def number(name, allowed):
         value = request.args.get(name, "")
         return int(value) if value.isdigit() and int(value) in allowed else None
 
-    return number("cohort", COHORTS), number("output", OUTPUTS)
+    partner = request.args.get("partner", "").strip().upper() or None
+    if partner and db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == partner)) is None:
+        partner = None
+    return {"partner": partner, "cohort": number("cohort", COHORTS), "output": number("output", OUTPUTS)}
+
+
+def _standing() -> str:
+    wanted = request.args.get("state", TO_SEND)
+    return wanted if wanted in STANDINGS else TO_SEND
 
 
 def link(endpoint: str, **values) -> str | None:
@@ -76,24 +91,63 @@ def link(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
+def _page(many: ManyForm | None = None, status: int = 200):
+    filters, standing = _filters(), _standing()
+    found = listing(today(), today(), **filters)
+    shown = Page.of(found.of(standing))
+    shown = replace(shown, items=[found.row(entry) for entry in shown.items])
+    why = unsigned(r.declaration.participant_pk for r in shown.items if r.standing == BLOCKED)
+    many = many or ManyForm(formdata=None)
+    many.new_state.choices = [SelectChoice("", "Choose a state")] + [SelectChoice(s, STATE_LABELS[s]) for s in STATES]
+    partners = db.session.scalars(select(DeliveryPartner.code).order_by(DeliveryPartner.code)).all()
+    query = {k: v for k, v in filters.items() if v is not None}
+    return render_template(
+        "declarations/index.html", title="DfE declarations", shown=shown, standing=standing, counts=found.counts(),
+        filters=query, cohorts=COHORTS, outputs=OUTPUTS, partners=partners, as_of=today(), why=why,
+        state_labels=STATE_LABELS, standing_labels=STANDING_LABELS, standings=STANDINGS, many=many,
+        selectable=standing in (TO_SEND,) + STATES, is_admin=current_user.role == "edt-admin",
+        participant_link=lambda ref: link("participants.show", participant_id=ref), **query,
+    ), status
+
+
 @bp.get("")
 @access(EDT)
 def index():
-    cohort, output = _filters()
-    listing = build(today(), cohort, output)
-    filters = {k: v for k, v in (("cohort", cohort), ("output", output)) if v is not None}
-    ready, blocked = Paged.of(listing.ready, "page"), Paged.of(listing.blocked, "blocked_page")
-    return render_template(
-        "declarations/index.html", title="DfE declarations", listing=listing, ready=ready, blocked=blocked,
-        filters=filters, cohort=cohort, output=output, cohorts=COHORTS, outputs=OUTPUTS,
-        as_of=today(), state_labels=STATE_LABELS, participant_link=lambda ref: link("participants.show", participant_id=ref),
-    )
+    return _page()
 
 
-def _download(text: str, mimetype: str, extension: str) -> Response:
-    cohort, output = _filters()
-    name = "-".join(["declarations", today().isoformat()] + [f"cohort-{cohort}"] * bool(cohort)
-                    + [f"output-{output}"] * bool(output))
+@bp.post("")
+@access(EDT)
+def change_selected():
+    """One state for the declarations ticked on the page, all or nothing."""
+    form = ManyForm()
+    form.new_state.choices = [SelectChoice(s, s) for s in STATES]
+    picked = request.form.getlist("selected")
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    if not picked:
+        form.new_state.errors.append("Select at least one declaration")
+        return _page(form, 400)
+    refs = {ref for ref, _, _ in (p.partition("/") for p in picked)}
+    pks = {participant_key(ref): pk for ref, pk in db.session.execute(
+        select(Participant.participant_id, Participant.id).where(participant_id_in(refs)))}
+    keys = [(pks[participant_key(ref)], kind) for ref, _, kind in (p.partition("/") for p in picked)
+            if participant_key(ref) in pks]
+    try:
+        outcomes = change_many(keys, form.new_state.data, current_user.email, today(), (form.new_note.data or "").strip())
+    except Refusal as refusal:
+        db.session.rollback()
+        form.new_state.errors.extend(refusal.message.splitlines())
+        return _page(form, 400)
+    db.session.commit()
+    flash(f"{len(keys)} declarations are now {STATE_LABELS[form.new_state.data].lower()}: "
+          + ", ".join(f"{v} {k}" for k, v in outcomes.items()), "success")
+    return redirect(url_for("declarations.index", **request.args))
+
+
+def _download(text: str, mimetype: str, name: str, extension: str) -> Response:
+    filters = _filters()
+    name = "-".join([name, today().isoformat()] + [f"{k}-{str(v).lower()}" for k, v in filters.items() if v])
     return Response(text, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
 
 
@@ -101,35 +155,49 @@ def _download(text: str, mimetype: str, extension: str) -> Response:
 @access(EDT)
 def download_jsonl():
     """The request bodies of `flask declarations --as-of TODAY`, narrowed by the filters."""
-    return _download(jsonl(build(today(), *_filters())), "application/x-ndjson", "jsonl")
+    found = to_send(rows(today(), today(), **_filters()))
+    return _download(json_lines(r.declaration for r in found), "application/x-ndjson", "declarations", "jsonl")
 
 
 @bp.get("/declarations.csv")
 @access(EDT)
 def download_csv():
-    return _download(csv_file(build(today(), *_filters())), "text/csv", "csv")
+    return _download(csv_file(to_send(rows(today(), today(), **_filters()))), "text/csv", "declarations", "csv")
+
+
+@bp.get("/states.csv")
+@access(EDT)
+def download_states():
+    """`flask declarations states`: a declaration-states file that imports back unchanged."""
+    return _download(states_csv(_filters()["partner"]), "text/csv", "declaration-states", "csv")
+
+
+def stored_id(record) -> str | None:
+    return record.dfe_id if record is not None and record.state in STATES and record.state != VOIDED else None
 
 
 def _declaration(participant, kind: str):
-    made = next((d for d in for_participants(today(), [participant.id]) if d.declaration_type == kind), None)
-    stored = records([participant.id]).get((participant.id, kind))
-    if made is None and stored is None:
+    found = next((r for r in rows(today(), today(), pks=[participant.id]) if r.declaration.declaration_type == kind), None)
+    record = current_record(participant.id, kind)
+    events = history(participant.id, kind)
+    if found is None and not events:
         abort(404)
-    return made, stored
+    return found, record, events
 
 
 @bp.route("/<participant_id>/<kind>", methods=["GET", "POST"])
 @access(EDT)
 def show(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
-    made, stored = _declaration(participant, kind)
-    current = stored.state if stored else None
+    found, record, events = _declaration(participant, kind)
+    made = found.declaration if found and found.produced else None
+    current = record.state if record and record.state in STATES else None
     form = StateForm()
     form.state.choices = [SelectChoice("", "Choose a state")] + [SelectChoice(s, STATE_LABELS[s]) for s in reachable(current)]
-    recordable = bool(form.state.choices[1:]) and (stored is not None or not made.blocked)
+    recordable = bool(form.state.choices[1:]) and (current is not None or (made is not None and not made.blocked))
     outcome = []
     if recordable and attempt(form, lambda: outcome.append(change_state(
-            form.state.data, current_user.email, declaration=made, record=stored, note=(form.note.data or "").strip()))):
+            form.state.data, current_user.email, declaration=made, record=record, note=(form.note.data or "").strip()))):
         if outcome != ["unchanged"]:
             flash(f"{participant.participant_id}'s {kind} declaration is now {STATE_LABELS[form.state.data].lower()}",
                   "success")
@@ -137,10 +205,28 @@ def show(participant_id: str, kind: str):
     why = unsigned([participant.id]).get(participant.id, ()) if made is not None and made.blocked else ()
     return render_template(
         "declarations/show.html", title=f"{participant.participant_id} {kind} declaration", form=form,
-        participant=participant, kind=kind, made=made, stored=stored, events=history(stored), why=why,
-        recordable=recordable, state_labels=STATE_LABELS,
+        participant=participant, kind=kind, found=found, made=made, stored=record, current=current, events=events,
+        why=why, recordable=recordable, state_labels=STATE_LABELS, standing_labels=STANDING_LABELS,
+        reopenable=current == VOIDED, voidable=bool(current and stored_id(record)) and current_user.role == "edt-admin",
         participant_link=link("participants.show", participant_id=participant.participant_id),
     )
+
+
+@bp.post("/<participant_id>/<kind>/reopen")
+@access(EDT)
+def reopen_voided(participant_id: str, kind: str):
+    participant = participant_or_404(participant_id)
+    record = current_record(participant.id, kind)
+    if record is None:
+        abort(404)
+    try:
+        reopen(record, current_user.email, (request.form.get("note") or "").strip())
+    except Refusal as refusal:
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{participant.participant_id}'s {kind} declaration is reopened: it is to send again", "success")
+    return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))
 
 
 @bp.route("/states/upload", methods=["GET", "POST"])
@@ -150,7 +236,9 @@ def upload():
     result = None
     if form.validate_on_submit():
         upload_file = form.file.data
-        result = import_states(upload_file.stream, upload_file.filename or "upload.csv", today(), current_user.email)
+        context = Context(today=today(), book=Book(), user=current_user.email)
+        result = run_import(importer_for("declaration-states", context), upload_file.stream,
+                            upload_file.filename or "upload.csv")
         if result.ok:
             db.session.commit()
             flash(f"Declaration states from {upload_file.filename}: {result.summary()}", "success")
@@ -160,3 +248,66 @@ def upload():
                                 f"{'s' if len(result.errors) != 1 else ''}: nothing was recorded")
     return render_template("declarations/upload.html", title="Upload declaration states", form=form, result=result,
                            states=STATES)
+
+
+def _api():
+    """DfE's API as configured in the environment, or None with the reason flashed."""
+    try:
+        return DfeApi.from_environment(current_user.email)
+    except DfeProblem as problem:
+        flash(str(problem), "error")
+        return None
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@access(ADMIN)
+def submit_to_dfe():
+    """EDT admins send the declarations to send to DfE: a confirmation naming how many, then a result each."""
+    partner = _filters()["partner"]
+    found = pending(today(), today(), partner)
+    if request.method == "GET" or not found:
+        return render_template("declarations/submit.html", title="Send declarations to DfE", count=len(found),
+                               partner=partner, configured=bool(os.environ.get("DFE_API_URL")))
+    api = _api()
+    if api is None:
+        return redirect(url_for("declarations.submit_to_dfe", **({"partner": partner} if partner else {})))
+    with api:
+        outcomes, stopped = submit(api, found, current_user.email)
+    return render_template("declarations/submitted.html", title="Declarations sent to DfE", outcomes=outcomes,
+                           stopped=stopped, sent=sum(o.result == SENT for o in outcomes))
+
+
+@bp.post("/refresh")
+@access(ADMIN)
+def refresh_from_dfe():
+    api = _api()
+    if api is not None:
+        with api:
+            try:
+                done = refresh(api, current_user.email)
+            except DfeProblem as problem:
+                db.session.commit()
+                flash(str(problem), "error")
+            else:
+                db.session.commit()
+                flash(f"DfE's changes: {done.summary()}", "success")
+    return redirect(url_for("declarations.index"))
+
+
+@bp.post("/<participant_id>/<kind>/void")
+@access(ADMIN)
+def void_at_dfe(participant_id: str, kind: str):
+    participant = participant_or_404(participant_id)
+    api = _api()
+    if api is not None:
+        with api:
+            try:
+                state = void(api, participant.participant_id, kind, current_user.email)
+            except (DfeProblem, Refusal) as problem:
+                db.session.commit()
+                flash(str(problem), "error")
+            else:
+                db.session.commit()
+                flash(f"DfE voided {participant.participant_id}'s {kind} declaration: it is now "
+                      f"{STATE_LABELS[state].lower()}", "success")
+    return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))

@@ -1,0 +1,218 @@
+"""`flask declarations submit|refresh|void` against a stand-in of DfE's API over real HTTP on loopback."""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tracker.declarations.dfe import DfeApi, retry_after
+from tracker.declarations.submit import SENT, SKIPPED, pending, submit
+from tracker.extensions import db
+from tracker.models import AuditEvent, DeclarationRecord, Participant
+
+from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
+from .dfe_stand_in import TOKEN, Served, StandIn
+
+
+@pytest.fixture()
+def dfe(monkeypatch):
+    stand_in = StandIn()
+    served = Served(stand_in)
+    monkeypatch.setenv("DFE_API_URL", stand_in.url)
+    monkeypatch.setenv("DFE_API_TOKEN", TOKEN)
+    monkeypatch.delenv("DFE_SERVER_DATE", raising=False)
+    yield stand_in
+    served.stop()
+
+
+def to_send(cli) -> list[tuple[str, str]]:  # noqa: F811
+    result = cli("declarations", "--as-of", AS_OF)
+    return [(a["participant_id"], a["declaration_type"])
+            for a in (json.loads(line)["data"]["attributes"] for line in result.stdout.splitlines())]
+
+
+def state_of(ref: str, kind: str):
+    return db.session.execute(
+        select(DeclarationRecord.state, DeclarationRecord.dfe_id, DeclarationRecord.errors)
+        .join(Participant, Participant.id == DeclarationRecord.participant_id)
+        .where(Participant.participant_id == ref, DeclarationRecord.declaration_type == kind,
+               DeclarationRecord.current.is_(True))).first()
+
+
+def nothing_holds_the_token(*outputs: str) -> None:
+    for output in outputs:
+        assert TOKEN not in output
+    for (table,) in db.session.execute(text("SELECT name FROM sqlite_master WHERE type='table'")
+                                       if db.engine.dialect.name == "sqlite" else
+                                       text("SELECT tablename FROM pg_tables WHERE schemaname='public'")):
+        for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
+            assert TOKEN not in " ".join(str(v) for v in row), f"the token is stored in {table}"
+
+
+def test_submit_sends_each_declaration_to_send_once_and_stores_dfes_id_and_state(examples, dfe):  # noqa: F811
+    expected = examples("declarations", "--as-of", AS_OF).stdout
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    posted = [r for r in dfe.received if r["method"] == "POST"]
+    assert "".join(json.dumps(r["body"], separators=(", ", ": ")) + "\n" for r in posted) == expected
+    assert {r["authorization"] for r in posted} == {f"Bearer {TOKEN}"}
+    ref, kind = dfe.posted()[0]
+    state, dfe_id, _ = state_of(ref, kind)
+    assert state == "submitted" and dfe.declarations[dfe_id]["attributes"]["participant_id"] == ref
+    assert f"{ref} {kind}: sent: submitted, DfE id {dfe_id}" in result.stdout
+    assert result.stdout.strip().endswith(f"sent {len(posted)}, refused 0, not sent 0")
+    assert to_send(examples) == []
+    again = examples("declarations", "submit", "--as-of", AS_OF)
+    assert again.exit_code == 0 and len([r for r in dfe.received if r["method"] == "POST"]) == len(posted)
+    audited = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "dfe-api"))
+    assert audited == len(dfe.received)
+    nothing_holds_the_token(result.output, again.output)
+
+
+def test_a_422_is_shown_kept_with_the_declaration_and_it_stays_to_send(examples, dfe):  # noqa: F811
+    ref, kind = to_send(examples)[0]
+    dfe.refuse[(ref, kind)] = ["The property '#/participant_id' must be a valid Participant ID"]
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert f"{ref} {kind}: refused: The property '#/participant_id' must be a valid Participant ID" in result.stderr
+    assert state_of(ref, kind)[0] == "refused"
+    assert "must be a valid Participant ID" in state_of(ref, kind)[2]
+    assert to_send(examples) == [(ref, kind)]
+    del dfe.refuse[(ref, kind)]
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert state_of(ref, kind)[0] == "submitted" and state_of(ref, kind)[2] is None
+    assert dfe.posted().count((ref, kind)) == 1
+
+
+def test_a_429_is_retried_after_its_retry_after(examples, dfe):  # noqa: F811
+    first = to_send(examples)[0]
+    dfe.busy, dfe.retry_after = 3, "0"
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert [r["status"] for r in dfe.received[:4]] == [429, 429, 429, 200]
+    assert state_of(*first)[0] == "submitted"
+
+
+def test_a_declaration_still_refused_429_after_three_retries_is_not_sent_and_stays_to_send(examples, dfe):  # noqa: F811
+    first, second = to_send(examples)[:2]
+    dfe.busy = 4
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert f"{first[0]} {first[1]}: not sent: DfE asked to wait (429) more times than the tracker retries" in result.stderr
+    assert state_of(*first) is None and state_of(*second)[0] == "submitted"
+    assert first in to_send(examples)
+
+
+def test_the_waits_follow_retry_after_in_seconds_or_as_a_date():
+    assert retry_after("2") == 2.0
+    assert retry_after(None) == 1.0 and retry_after("soon") == 1.0
+    assert retry_after("100000") == 120.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_a_401_stops_the_run_at_once_and_stores_nothing(examples, dfe):  # noqa: F811
+    dfe.unauthorized = True
+    before = to_send(examples)
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert len(dfe.received) == 1
+    assert "DfE's API refused the token (401)" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(DeclarationRecord)) == 0
+    assert to_send(examples) == before
+    nothing_holds_the_token(result.output)
+
+
+def test_a_missing_token_is_an_error_naming_the_variable(examples, dfe, monkeypatch):  # noqa: F811
+    monkeypatch.delenv("DFE_API_TOKEN")
+    result = examples("declarations", "submit", "--as-of", AS_OF)
+    assert result.exit_code == 1 and "DFE_API_TOKEN is not set" in result.stderr
+    assert dfe.received == []
+
+
+def test_the_server_date_header_is_sent_when_set(examples, dfe, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DFE_SERVER_DATE", "2023-03-01")
+    examples("declarations", "submit", "--as-of", AS_OF, "--partner", "SOUTH")
+    assert dfe.received and {r["server_date"] for r in dfe.received} == {"2023-03-01"}
+
+
+def test_refresh_reads_every_page_then_only_changes_since_a_little_before_the_last(examples, dfe, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("tracker.declarations.refresh.PER_PAGE", 10)
+    examples("declarations", "submit", "--as-of", AS_OF)
+    sent = len(dfe.declarations)
+    dfe_id = next(iter(dfe.declarations))
+    dfe.set_state(dfe_id, "eligible")
+    dfe.received.clear()
+    result = examples("declarations", "refresh")
+    assert result.exit_code == 0, result.output
+    gets = [r["query"] for r in dfe.received]
+    assert all("filter[updated_since]" not in q for q in gets)
+    assert [q["page[page]"] for q in gets] == [str(n) for n in range(1, len(gets) + 1)]
+    assert len(gets) == -(-sent // 10) + 1  # every page, then the empty one
+    assert result.stdout.strip() == f"read {sent}, changed 1, unknown 0"
+    record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id))
+    assert record.state == "eligible"
+    change = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "declaration-state",
+                                                         AuditEvent.entity_id == str(record.id))).all()[-1]
+    assert json.loads(change.before) == {"state": "submitted"} and json.loads(change.after)["state"] == "eligible"
+    dfe.set_state(dfe_id, "payable")
+    dfe.received.clear()
+    again = examples("declarations", "refresh")
+    assert again.stdout.strip() == f"read {sent}, changed 1, unknown 0"  # all were updated in the overlap
+    assert all("filter[updated_since]" in r["query"] for r in dfe.received)
+    assert state_of(*next((a["participant_id"], a["declaration_type"]) for a in [dfe.declarations[dfe_id]["attributes"]]))[0] == "payable"
+
+
+def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
+    examples("declarations", "submit", "--as-of", AS_OF, "--partner", "NORTH")
+    (ref, kind), (ref2, kind2) = dfe.posted()[:2]
+    result = examples("declarations", "void", ref, kind)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{ref} {kind}: voided"
+    assert state_of(ref, kind)[0] == "voided"
+    assert dfe.received[-1]["method"] == "PUT" and dfe.received[-1]["path"].endswith(f"/{state_of(ref, kind)[1]}/void")
+    dfe.set_state(state_of(ref2, kind2)[1], "paid")
+    examples("declarations", "refresh")
+    assert examples("declarations", "void", ref2, kind2).stdout.strip() == f"{ref2} {kind2}: awaiting-clawback"
+    again = examples("declarations", "void", ref, kind)
+    assert again.exit_code == 1 and "DfE refused to void it (422): The declaration has already been voided" in again.stderr
+
+
+def test_void_of_a_declaration_without_a_dfe_id_is_refused(examples, dfe, tmp_path):  # noqa: F811
+    ref, kind = to_send(examples)[0]
+    path = tmp_path / "s.csv"
+    path.write_text(f"participant_id,declaration_type,state\n{ref},{kind},submitted\n", encoding="utf-8")
+    examples("import", "declaration-states", path)
+    result = examples("declarations", "void", ref, kind)
+    assert result.exit_code == 1 and "has no DfE id recorded" in result.stderr and dfe.received == []
+
+
+def test_two_submits_at_the_same_moment_never_send_one_declaration_twice(app, examples, dfe):  # noqa: F811
+    everything = to_send(examples)
+    dfe.delay = 0.02
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        with app.app_context():
+            found = pending(date.fromisoformat(AS_OF), date.today())
+            start.wait()
+            with DfeApi(dfe.url, TOKEN, actor="run") as api:
+                outcomes.append(submit(api, found, "run")[0])
+            db.session.remove()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+    posted = dfe.posted()
+    assert sorted(posted) == sorted(everything), "a declaration was sent twice, or not at all"
+    first, second = ({(o.participant_id, o.declaration_type) for o in found if o.result == SENT} for found in outcomes)
+    assert not first & second and first | second == set(everything)
+    assert all(o.result in (SENT, SKIPPED) for found in outcomes for o in found)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(DeclarationRecord)) == len(everything)
