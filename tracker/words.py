@@ -183,6 +183,14 @@ AUDIT_SOURCE_LABELS = {"platform": "Online learning platform", "self-report": "S
 AUDIT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result"}
 AUDIT_BLANK = "blank"
 
+# DfE's declaration states, and where a declaration stands before DfE holds it.
+DECLARATION_STATE_LABELS = {
+    "submitted": "Submitted", "eligible": "Eligible", "ineligible": "Ineligible", "payable": "Payable",
+    "paid": "Paid", "voided": "Voided", "awaiting-clawback": "Awaiting clawback", "clawed-back": "Clawed back",
+}
+DECLARATION_STANDING_LABELS = {"to-send": "To send", "failing": "Fails DfE's checks", "blocked": "Blocked",
+                               "sending": "Being sent", **DECLARATION_STATE_LABELS}
+
 
 @dataclass(frozen=True)
 class AuditNames:

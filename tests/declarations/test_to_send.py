@@ -74,7 +74,8 @@ def test_a_transition_dfe_does_not_allow_is_a_bad_row_and_nothing_is_written(exa
     result = examples("import", "declaration-states",
                       states_file(tmp_path, f"{ref2},{kind2},eligible,,", f"{ref},{kind},submitted,,", name="b.csv"))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"row 3: state: {ref}'s {kind} declaration is paid: a declaration cannot go from paid to submitted"
+    assert result.stderr.strip() == (f"row 3: state: {ref}'s {kind} declaration is paid: a declaration cannot go "
+                                     "from paid to submitted: DfE's next state after paid is awaiting-clawback")
     assert db.session.scalar(select(func.count()).select_from(DeclarationRecord)) == 1
 
 

@@ -89,12 +89,15 @@ def test_staff_record_a_declarations_state_by_hand_and_see_its_history(declarati
     assert "Not recorded yet" in declarations_page.get(url).get_data(as_text=True)
     response = declarations_page.post(url, {"state": "submitted", "note": "Sent on Monday"})
     assert response.status_code == 302
-    declarations_page.post(url, {"state": "paid"})
+    refused = declarations_page.post(url, {"state": "paid"})
+    assert refused.status_code == 200 and 'value="paid"' not in refused.get_data(as_text=True)
+    assert state_of(ref, kind) == "submitted"
+    declarations_page.post(url, {"state": "eligible"})
     page = declarations_page.get(url).get_data(as_text=True)
-    assert "Sent on Monday" in page and "Paid" in page
-    assert state_of(ref, kind) == "paid"
+    assert "Sent on Monday" in page and "Eligible" in page
+    assert state_of(ref, kind) == "eligible"
     events = db.session.scalars(select(DeclarationEvent).order_by(DeclarationEvent.id)).all()
-    assert [(e.from_state, e.to_state) for e in events] == [(None, "submitted"), ("submitted", "paid")]
+    assert [(e.from_state, e.to_state) for e in events] == [(None, "submitted"), ("submitted", "eligible")]
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "declaration-state").limit(1))
 
 

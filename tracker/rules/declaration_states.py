@@ -14,11 +14,11 @@ From DfE's "Understanding declarations" (seeds/004) and DOMAIN.md "DfE declarati
   way back to eligible, so its one way out is voided. A participant later found eligible
   needs a new declaration, not a restored one.
 
-The tracker records the state DfE *reports*, perhaps weeks after the last look (a CSV of
-DfE's states, or staff copying them by hand), so DfE may have moved a declaration through
-several states in between: submitted may be followed directly by paid. EDT may therefore
-record any state *reachable* from the current one through DfE's transitions, never one that
-goes backwards (paid -> payable), restores a voided declaration, or voids a paid one.
+Once a state is recorded, the next one EDT records must be one DfE's transitions allow from it,
+one step at a time (submitted -> paid is refused: DfE makes it eligible and payable first). What
+DfE's API reports is stored as it is (declarations refresh), so the steps EDT did not see are
+DfE's to report. The first state recorded for a declaration may be any: EDT may have sent it
+before the tracker kept states.
 """
 from __future__ import annotations
 
@@ -49,15 +49,8 @@ FINAL = tuple(state for state, onward in TRANSITIONS.items() if not onward)
 def reachable(state: str | None) -> tuple[str, ...]:
     """States that may follow `state` (None: no state recorded yet), in STATES order."""
     if state is None:
-        return STATES  # the first state EDT sees may be any: DfE starts every one at submitted
-    seen: set[str] = set()
-    todo = list(TRANSITIONS[state])
-    while todo:
-        nxt = todo.pop()
-        if nxt not in seen:
-            seen.add(nxt)
-            todo.extend(TRANSITIONS[nxt])
-    return tuple(s for s in STATES if s in seen)
+        return STATES
+    return tuple(s for s in STATES if s in TRANSITIONS[state])
 
 
 def transition_problem(current: str | None, new: str) -> str | None:
@@ -72,4 +65,5 @@ def transition_problem(current: str | None, new: str) -> str | None:
         return "a clawed-back declaration is final"
     if current == PAID and new == VOIDED:
         return "a paid declaration that is voided becomes awaiting-clawback, not voided"
-    return f"a declaration cannot go from {current} to {new}"
+    return (f"a declaration cannot go from {current} to {new}: DfE's next state after {current} is "
+            + " or ".join(TRANSITIONS[current]))

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..declarations.bodies import csv_file, json_lines
 from ..declarations.dfe import DfeApi, DfeProblem
-from ..declarations.listing import BLOCKED, FAILING, SENDING, STANDINGS, TO_SEND, listing, rows, to_send
+from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
 from ..declarations.produce import unsigned
 from ..declarations.refresh import refresh
 from ..declarations.submit import SENT, pending, submit
@@ -37,6 +37,7 @@ from ..models.people import participant_id_in, participant_key
 from ..rules.declaration_states import STATES, VOIDED, reachable
 from ..clock import today
 from ..refusal import Refusal
+from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS
 from .access import ADMIN, EDT, access, participant_or_404
 from .refusals import attempt
 from .paging import Page
@@ -45,12 +46,8 @@ bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
 COHORTS = (1, 2, 3, 4)
 OUTPUTS = (1, 2, 3, 4)
-STATE_LABELS = {
-    "submitted": "Submitted", "eligible": "Eligible", "ineligible": "Ineligible", "payable": "Payable",
-    "paid": "Paid", "voided": "Voided", "awaiting-clawback": "Awaiting clawback", "clawed-back": "Clawed back",
-}
-STANDING_LABELS = {TO_SEND: "To send", FAILING: "Fails DfE's checks", BLOCKED: "Blocked", SENDING: "Being sent",
-                   **STATE_LABELS}
+STATE_LABELS = DECLARATION_STATE_LABELS
+STANDING_LABELS = DECLARATION_STANDING_LABELS
 
 
 class StateForm(FlaskForm):
