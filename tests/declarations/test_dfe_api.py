@@ -63,7 +63,7 @@ def test_submit_sends_each_declaration_to_send_once_and_stores_dfes_id_and_state
     state, dfe_id, _ = state_of(ref, kind)
     assert state == "submitted" and dfe.declarations[dfe_id]["attributes"]["participant_id"] == ref
     assert f"{ref} {kind}: sent: submitted, DfE id {dfe_id}" in result.stdout
-    assert result.stdout.strip().endswith(f"sent {len(posted)}, refused 0, not sent 0")
+    assert result.stdout.strip().endswith(f"sent {len(posted)}, refused 0, not sent 0, skipped 0")
     assert to_send(examples) == []
     again = examples("declarations", "submit", "--as-of", AS_OF)
     assert again.exit_code == 0 and len([r for r in dfe.received if r["method"] == "POST"]) == len(posted)

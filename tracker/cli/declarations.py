@@ -73,8 +73,9 @@ def _api():
 @partner_option
 @click.pass_context
 def submit_command(ctx, as_of, partner):
-    """Send each declaration to send to DfE's API; exit 1 when DfE refused any."""
-    from ..declarations.submit import REFUSED_BY_DFE, SENT, submit
+    """Send each declaration to send to DfE's API; exit 1 when DfE refused any or one could not be sent
+    (one another run was sending is skipped)."""
+    from ..declarations.submit import NOT_SENT, REFUSED_BY_DFE, SENT, SKIPPED, submit
 
     today = clock_today()
     as_of = _inherited(ctx, "as_of", as_of) or today
@@ -85,10 +86,9 @@ def submit_command(ctx, as_of, partner):
         outcomes, stopped = submit(api, to_send(found), ACTOR)
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.result not in (SENT,))
-    sent = sum(o.result == SENT for o in outcomes)
-    refused = sum(o.result == REFUSED_BY_DFE for o in outcomes)
-    click.echo(f"sent {sent}, refused {refused}, not sent {len(outcomes) - sent - refused}")
-    if stopped or refused or sent < len(outcomes):
+    counted = {result: sum(o.result == result for o in outcomes) for result in (SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED)}
+    click.echo(", ".join(f"{result} {n}" for result, n in counted.items()))
+    if stopped or counted[REFUSED_BY_DFE] or counted[NOT_SENT]:
         raise SystemExit(1)
 
 

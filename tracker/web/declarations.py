@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -83,11 +83,6 @@ def _standing() -> str:
     return wanted if wanted in STANDINGS else TO_SEND
 
 
-def link(endpoint: str, **values) -> str | None:
-    """A URL for an endpoint another page provides, or None while it does not exist."""
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
-
-
 def _page(many: ManyForm | None = None, status: int = 200):
     filters, standing = _filters(), _standing()
     found = listing(today(), today(), **filters)
@@ -103,7 +98,7 @@ def _page(many: ManyForm | None = None, status: int = 200):
         filters=query, cohorts=COHORTS, outputs=OUTPUTS, partners=partners, as_of=today(), why=why,
         state_labels=STATE_LABELS, standing_labels=STANDING_LABELS, standings=STANDINGS, many=many,
         selectable=standing in (TO_SEND,) + STATES, is_admin=current_user.role == "edt-admin",
-        participant_link=lambda ref: link("participants.show", participant_id=ref), **query,
+        participant_link=lambda ref: url_for("participants.show", participant_id=ref), **query,
     ), status
 
 
@@ -205,7 +200,7 @@ def show(participant_id: str, kind: str):
         participant=participant, kind=kind, found=found, made=made, stored=record, current=current, events=events,
         why=why, recordable=recordable, state_labels=STATE_LABELS, standing_labels=STANDING_LABELS,
         reopenable=current == VOIDED, voidable=bool(current and stored_id(record)) and current_user.role == "edt-admin",
-        participant_link=link("participants.show", participant_id=participant.participant_id),
+        participant_link=url_for("participants.show", participant_id=participant.participant_id),
     )
 
 
