@@ -38,7 +38,7 @@ def refresh(api: DfeApi, actor: str) -> Refreshed:
     last = db.session.scalar(select(DeclarationRefresh).where(DeclarationRefresh.finished_at.is_not(None))
                              .order_by(DeclarationRefresh.started_at.desc()).limit(1))
     run = DeclarationRefresh(started_at=now(), read=0, changed=0)
-    done = Refreshed(since=None if last is None else (last.started_at - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    done = Refreshed(since=None if last is None else (last.started_at - OVERLAP).replace(microsecond=0).isoformat() + "Z")
     for page in range(1, MOST_PAGES + 1):
         params = {"page[page]": page, "page[per_page]": PER_PAGE}
         if done.since:
