@@ -1,7 +1,7 @@
-"""declarations sent once: DfE's id, a note, DfE's refusals, reopening voided ones, refreshes; longer import kinds
+"""declarations sent once: DfE's id, a note, DfE's refusals, reopening voided ones, refreshes
 
 Revision ID: 7d1c3e5a9b20
-Revises: 7c1d2e3f4a5b
+Revises: 3f1c2b7a9d10
 Create Date: 2026-12-01 08:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7d1c3e5a9b20'
-down_revision = '7c1d2e3f4a5b'
+down_revision = '3f1c2b7a9d10'
 branch_labels = None
 depends_on = None
 
@@ -29,10 +29,6 @@ def upgrade():
     op.execute("UPDATE declaration_record SET current = true")
     with op.batch_alter_table('declaration_record', schema=None) as batch_op:
         batch_op.alter_column('note', server_default=None)
-    for table in ('import_batch', 'pending_upload'):  # 'declaration-states' is 18 characters
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('kind', existing_type=sa.String(length=16), type_=sa.String(length=32),
-                                  existing_nullable=False)
     op.create_table('declaration_refresh',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
@@ -46,11 +42,6 @@ def upgrade():
 def downgrade():
     op.drop_table('declaration_refresh')
     op.execute("DELETE FROM import_batch WHERE kind = 'declaration-states'")
-    op.execute("DELETE FROM pending_upload WHERE kind = 'declaration-states'")
-    for table in ('import_batch', 'pending_upload'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('kind', existing_type=sa.String(length=32), type_=sa.String(length=16),
-                                  existing_nullable=False)
     op.execute("DELETE FROM declaration_event WHERE declaration_id IN "
                "(SELECT id FROM declaration_record WHERE current IS NULL)")
     op.execute("DELETE FROM declaration_record WHERE current IS NULL")

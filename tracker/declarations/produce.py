@@ -18,7 +18,7 @@ from ..models.escalation import CONFIRMED
 from ..rules.declarations import Proposed, declaration_type, dfe_refusal
 from ..rules.facts import FINAL, OutputMet
 from ..rules.outputs import assessment_result
-from ..rules.status import BLOCKED, MET, MET_LATE, output_status
+from ..rules.status import BLOCKED, MET, MET_LATE, output_status, signed_by
 
 CHUNK = 2000
 DECLARED = (MET, MET_LATE, BLOCKED)
@@ -109,7 +109,8 @@ def produce(as_of: date, *, partner: str | None = None, cohort: int | None = Non
     people, record = Participant.__table__.c, OutputRecord.__table__.c
     base = (
         select(people.id, people.participant_id, people.partner_id, people.course_id, people.cohort,
-               people.school_contract_signed, people.sponsorship_agreement_signed, record.number, record.met_on)
+               people.school_contract_signed, people.school_contract_signed_on, people.sponsorship_agreement_signed,
+               people.sponsorship_agreement_signed_on, record.number, record.met_on)
         .join(Participant.__table__, record.participant_id == people.id)
         .where(record.met_on.is_not(None), record.met_on <= as_of)
         .order_by(people.participant_id, record.number)
@@ -125,17 +126,16 @@ def produce(as_of: date, *, partner: str | None = None, cohort: int | None = Non
     found: list[tuple] = []
     finals: list[int] = []
     for query in queries:
-        for pk, ref, partner_id, course_id, cohort_of, contract, sponsorship, number, met_on in (
-            db.session.execute(query).all()
-        ):
+        for pk, ref, partner_id, course_id, cohort_of, contract, contract_on, sponsorship, sponsorship_on, number, \
+                met_on in db.session.execute(query).all():
             shape = shapes.get((course_id, cohort_of, number), False)
             if shape is False:
                 shape = shapes[(course_id, cohort_of, number)] = _shape(book, course_id, cohort_of, number, as_of)
             if shape is not None:
                 if shape[3]:
                     finals.append(len(found))
-                found.append((pk, ref, partner_id, course_id, cohort_of, number, met_on, shape,
-                              not (contract and sponsorship), None))
+                agreed = signed_by(contract, contract_on, as_of) and signed_by(sponsorship, sponsorship_on, as_of)
+                found.append((pk, ref, partner_id, course_id, cohort_of, number, met_on, shape, not agreed, None))
     if finals:
         assessments = assessments_by_participant(sorted({found[i][0] for i in finals}))
         for i in finals:
@@ -184,15 +184,18 @@ def withdrawal_dates() -> dict[int, date]:
     ).all())
 
 
-def unsigned(pks) -> dict[int, tuple[str, ...]]:
-    """Why each participant's outputs are blocked: the agreements not signed."""
+def unsigned(pks, as_of: date | None = None) -> dict[int, tuple[str, ...]]:
+    """Why each participant's outputs are blocked as of the date: the agreements not signed by then."""
+    people = Participant.__table__.c
     why = {}
     for chunk in _chunks(sorted(set(pks))):
-        for pk, contract, sponsorship in db.session.execute(
-            select(Participant.id, Participant.school_contract_signed, Participant.sponsorship_agreement_signed)
-            .where(Participant.id.in_(chunk))
+        for pk, contract, contract_on, sponsorship, sponsorship_on in db.session.execute(
+            select(people.id, people.school_contract_signed, people.school_contract_signed_on,
+                   people.sponsorship_agreement_signed, people.sponsorship_agreement_signed_on)
+            .where(people.id.in_(chunk))
         ):
-            why[pk] = tuple(reason for reason, signed in (
-                ("school contract not signed", contract), ("sponsorship agreement not signed", sponsorship))
-                if not signed)
+            why[pk] = tuple(reason for reason, signed, on in (
+                ("school contract not signed", contract, contract_on),
+                ("sponsorship agreement not signed", sponsorship, sponsorship_on))
+                if not (signed_by(signed, on, as_of) if as_of else signed))
     return why

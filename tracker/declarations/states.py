@@ -163,7 +163,7 @@ class StatesImporter(EvidenceImporter):
     def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
         today = self.context.today
         found = {r.declaration.key: r for r in listed(today, today, pks=list(self.refs), book=self.context.book)}
-        why = unsigned(pk for (pk, _), r in found.items() if r.declaration.blocked)
+        why = unsigned((pk for (pk, _), r in found.items() if r.declaration.blocked), today)
         work = []
         for key, (state, dfe_id, note) in sorted(records.items(), key=lambda item: self.rows_of[item[0]]):
             number, ref, kind = self.rows_of[key], self.refs[key[0]], key[1]

@@ -88,7 +88,7 @@ def _page(many: ManyForm | None = None, status: int = 200):
     found = listing(today(), today(), **filters)
     shown = Page.of(found.of(standing))
     shown = replace(shown, items=[found.row(entry) for entry in shown.items])
-    why = unsigned(r.declaration.participant_pk for r in shown.items if r.standing == BLOCKED)
+    why = unsigned((r.declaration.participant_pk for r in shown.items if r.standing == BLOCKED), today())
     many = many or ManyForm(formdata=None)
     many.new_state.choices = [SelectChoice("", "Choose a state")] + [SelectChoice(s, STATE_LABELS[s]) for s in STATES]
     partners = db.session.scalars(select(DeliveryPartner.code).order_by(DeliveryPartner.code)).all()
@@ -194,7 +194,7 @@ def show(participant_id: str, kind: str):
             flash(f"{participant.participant_id}'s {kind} declaration is now {STATE_LABELS[form.state.data].lower()}",
                   "success")
         return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))
-    why = unsigned([participant.id]).get(participant.id, ()) if made is not None and made.blocked else ()
+    why = unsigned([participant.id], today()).get(participant.id, ()) if made is not None and made.blocked else ()
     return render_template(
         "declarations/show.html", title=f"{participant.participant_id} {kind} declaration", form=form,
         participant=participant, kind=kind, found=found, made=made, stored=record, current=current, events=events,
