@@ -1,7 +1,7 @@
 """declarations sent once: DfE's id, a note, DfE's refusals, reopening voided ones, refreshes
 
 Revision ID: 7d1c3e5a9b20
-Revises: 3f1c2b7a9d10
+Revises: 7b3e1c9d2a40
 Create Date: 2026-12-01 08:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7d1c3e5a9b20'
-down_revision = '3f1c2b7a9d10'
+down_revision = '7b3e1c9d2a40'
 branch_labels = None
 depends_on = None
 
