@@ -8,7 +8,7 @@ import os
 
 bind = f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(4, 2 * multiprocessing.cpu_count() + 1))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 120)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 300)
 graceful_timeout = 30
 keepalive = 5
 max_requests = 1000
