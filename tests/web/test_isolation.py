@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, AuditEvent, Block, Course, DeliveryPartner, Participant, PendingUpload, RegisterEntry,
+    Activity, AuditEvent, Block, Course, DeliveryPartner, Participant, PartnershipMeeting, PendingUpload, RegisterEntry,
     RegisterSession, User, WithdrawalRequest,
 )
 from tracker.web.access import PUBLIC
@@ -37,9 +37,11 @@ def south_records(two_partners):
                            user_id=lead.id, partner_id=south.id, created_at=datetime(2026, 11, 24))
     proposal = WithdrawalRequest(participant_id=s001.id, proposed_on=date(2026, 11, 1), reason="other", note="",
                                  proposed_by="lead@south.example")
-    db.session.add_all([upload, proposal])
+    meeting = PartnershipMeeting(partner_id=south.id, meeting_date=date(2026, 12, 1), note="South only")
+    db.session.add_all([upload, proposal, meeting])
     db.session.commit()
     return {
+        "meeting_id": meeting.id,
         "participant_id": "S001",
         "session_id": register.id,
         "token": upload.token,
@@ -47,7 +49,7 @@ def south_records(two_partners):
         "user_id": lead.id,
         # Reference data is shared by all partners (and only EDT may open these pages):
         "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
-        "output": 1, "kind": "started",
+        "output": 1, "kind": "started", "block": 1,
     }
 
 

@@ -26,6 +26,7 @@ class ParticipantFilters:
     status: str = ""  # any output with this status
     escalation: str = ""
     search: str = ""  # part of the name or the participant id, any case
+    behind: str = ""  # "yes": only participants behind on a block completion window (applied by the caller)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ParticipantFilters:
@@ -40,6 +41,7 @@ class ParticipantFilters:
             status=status if status in OUTPUT_STATUSES else "",
             escalation=escalation if escalation in ESCALATIONS else "",
             search=" ".join((args.get("q") or "").split())[:SEARCH_MAX],
+            behind="yes" if (args.get("behind") or "").strip().lower() == "yes" else "",
         )
 
     def query_args(self) -> dict[str, str]:

@@ -183,7 +183,7 @@ def next_meetings(as_of: date, partner_id: int | None = None) -> list[Meeting]:
     query = (
         select(DeliveryPartner.code, DeliveryPartner.name, PartnershipMeeting.meeting_date, PartnershipMeeting.note)
         .join(DeliveryPartner, PartnershipMeeting.partner_id == DeliveryPartner.id)
-        .where(PartnershipMeeting.meeting_date >= as_of)
+        .where(PartnershipMeeting.meeting_date >= as_of, PartnershipMeeting.cancelled_at.is_(None))
         .order_by(PartnershipMeeting.meeting_date, DeliveryPartner.code)
     )
     if partner_id is not None:
@@ -204,6 +204,8 @@ class Dashboard:
     meetings: list[Meeting]
     blocked: tuple[Standing, ...] = ()  # participants with an output met but blocked for payment
     steps: dict[str, NextSteps] = field(default_factory=dict)  # participant_id -> next steps, action list only
+    behind: tuple[tuple[Standing, tuple], ...] = ()  # (participant, the blocks they are behind on)
+    windows_set: bool = False  # some cohort has block completion windows
 
     def actions_in(self, state: str) -> int:
         return sum(1 for a in self.actions if a.state == state)
@@ -221,7 +223,14 @@ def dashboard(as_of: date, query: Select | None = None, partner_id: int | None =
     steps = next_steps_for(chased, as_of, book)
     return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
                      action_list(found, as_of), next_meetings(as_of, partner_id), blocked_for_payment(found),
-                     {s.participant_id: steps[s.pk] for s in chased if s.pk in steps})
+                     {s.participant_id: steps[s.pk] for s in chased if s.pk in steps}, *_behind(found, as_of, book))
+
+
+def _behind(found: list[Standing], as_of: date, book: Book) -> tuple[tuple, bool]:
+    from .windows import behind_by_participant, windows_by_group
+
+    late = behind_by_participant(found, as_of, book)
+    return tuple((s, tuple(late[s.pk])) for s in found if s.pk in late), bool(windows_by_group())
 
 
 def blocked_for_payment(found: list[Standing]) -> tuple[Standing, ...]:

@@ -18,9 +18,9 @@ from ..engagement.book import Book, title_key
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
-from ..models import Activity, Block, Cohort, Course, Participant, ScheduleOutput
+from ..models import Activity, Block, BlockWindow, Cohort, Course, Participant, ScheduleOutput
 from ..rules.facts import COMPONENTS
-from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems
+from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, schedule_problems, window_problems
 from .starts import start_problem
 
 KEEP = object()  # "leave this value as it is"
@@ -195,4 +195,23 @@ def edit_start(cohort: Cohort, actor: str, start_date: date) -> Outcome:
     record(actor, "update", "cohort", cohort.number, before={"cohort": cohort.number, "start_date": cohort.start_date},
            after={"start_date": start_date})
     cohort.start_date = start_date
+    return Outcome(0)
+
+
+def set_window(cohort: Cohort, group: str, block: int, actor: str, *, opens: date, closes: date) -> Outcome:
+    """Set a block completion window of a cohort and course group (checked as reference folders are)."""
+    for field, message in window_problems(group, block, opens, closes):
+        raise Refusal("opens" if field == "block" else field, message)
+    row = db.session.scalar(select(BlockWindow).where(BlockWindow.cohort == cohort.number,
+                                                      BlockWindow.course_group == group, BlockWindow.block == block))
+    identity = {"cohort": cohort.number, "course_group": group, "block": block}
+    if row is None:
+        row = BlockWindow(cohort=cohort.number, course_group=group, block=block, opens=opens, closes=closes)
+        db.session.add(row)
+        db.session.flush()
+        record(actor, "create", "block_window", row.id, after={**identity, "opens": opens, "closes": closes})
+    elif (row.opens, row.closes) != (opens, closes):
+        record(actor, "update", "block_window", row.id, before={**identity, "opens": row.opens, "closes": row.closes},
+               after={"opens": opens, "closes": closes})
+        row.opens, row.closes = opens, closes
     return Outcome(0)

@@ -111,6 +111,7 @@ class Progress:
     bands: tuple[int, ...]  # participants per 10% band, 0-9% ... 90-100%
     percents: tuple[float, ...]
     note: str = ""
+    by_windows: bool = False  # expected from the block completion windows closed by the date, not time elapsed
 
     @property
     def participants(self) -> int:
@@ -409,7 +410,20 @@ def expected_percent(start: date, final_review: date, on: date) -> int:
     return max(0, min(100, round(100 * (on - start).days / span)))
 
 
+def expected_by_windows(windows: list, block_totals: dict[int, int | None], total: int, on: date) -> int | None:
+    """The share of the course's credits in blocks whose completion window closed before `on`, or None
+    when a closed block's total is not known."""
+    closed = [block_totals.get(w.block) for w in windows if w.closes < on]
+    if None in closed or not total:
+        return None
+    return max(0, min(100, round(100 * sum(closed) / total)))
+
+
 def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str, str], on: date) -> list[Progress]:
+    from ..engagement.windows import block_totals as totals_of_blocks, windows_by_group
+
+    windows = windows_by_group()
+    block_totals = totals_of_blocks(book) if windows else {}
     active = [s for s in found if s.status == ACTIVE]
     scores: dict[int, int] = {}
     ids = [s.pk for s in active if book.courses[s.course_id].total_known]
@@ -429,6 +443,12 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
         final = schedule[-1].review_date if schedule else None
         start_date = cohorts[cohort].start_date
         expected = expected_percent(start_date, final, on) if final else None
+        set_windows = windows.get((cohort, facts.course.course_group))
+        by_windows = False
+        if set_windows and total:
+            from_windows = expected_by_windows(set_windows, block_totals[facts.course.id], total, on)
+            if from_windows is not None:
+                expected, by_windows = from_windows, True
         bands = [0] * BANDS
         percents = []
         note = ""
@@ -445,7 +465,7 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
                 percents.append(100 * score / total)
         result.append(
             Progress(course, names[course], cohort, cohorts[cohort].name, total, expected, start_date, final,
-                     tuple(bands), tuple(percents), note)
+                     tuple(bands), tuple(percents), note, by_windows)
         )
     return result
 

@@ -41,7 +41,7 @@ def _feature_blueprints():
 
     names = ["home", "admin"]
     optional = ["dashboard", "participants", "registers", "uploads", "actions", "overview", "assessments",
-                "reference", "declarations", "reports"]
+                "reference", "declarations", "reports", "meetings"]
     for name in names:
         yield import_module(f"{__name__}.{name}").bp
     for name in optional:
@@ -60,7 +60,8 @@ def navigation() -> list[tuple[str, str]]:
     from flask_login import current_user
 
     items = [("dashboard.index", "Dashboard"), ("participants.index", "Participants"),
-             ("registers.index", "Registers"), ("uploads.index", "Uploads"), ("reports.index", "Reports")]
+             ("registers.index", "Registers"), ("uploads.index", "Uploads"), ("reports.index", "Reports"),
+             ("meetings.index", "Meetings")]
     if current_user.is_edt:
         items += [("overview.index", "All partners"), ("actions.withdrawals", "Withdrawals"),
                   ("assessments.index", "Assessments"), ("declarations.index", "Declarations"),

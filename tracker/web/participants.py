@@ -16,6 +16,7 @@ from ..engagement.book import Book
 from ..engagement.filters import ParticipantFilters, Sorting, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
 from ..engagement.periods import load_periods
+from ..engagement.windows import behind_by_participant, windows_set
 from ..words import WITHDRAWAL_REASON_LABELS
 from ..escalation.withdrawals import open_proposal
 from ..engagement.next_steps import next_steps_for
@@ -56,7 +57,11 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
         partner_or_404(filters.partner)  # a partner user asking for another partner's list: 404
     book = Book()
     found = standings(today(), scoped(participants_query()), book)
-    return filters, apply(found, filters), book
+    matched = apply(found, filters)
+    if filters.behind:
+        late = behind_by_participant(matched, today(), book)
+        matched = [s for s in matched if s.pk in late]
+    return filters, matched, book
 
 
 @bp.get("/")
@@ -218,6 +223,8 @@ def show(participant_id: str):
         more_audit=more_audit,
         actions=_action_links(participant),
         periods=load_periods([participant.id]).get(participant.id),
+        behind=behind_by_participant([standing], as_of, book).get(participant.id, []),
+        windows_set=windows_set(participant.cohort, facts.course.course_group),
         proposal=open_proposal(participant),
         withdrawal_reasons=WITHDRAWAL_REASON_LABELS,
         basis_labels=BASIS_LABELS,

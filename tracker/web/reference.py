@@ -19,9 +19,10 @@ from wtforms.validators import DataRequired, Length
 
 from ..engagement.book import Book
 from ..extensions import db
-from ..models import Activity, Block, Cohort, Course, ScheduleOutput
+from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
-from ..reference.editing import Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals
+from ..reference.editing import (Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals,
+                                 set_window)
 from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
@@ -83,6 +84,11 @@ class ScheduleForm(FlaskForm):
 
 class StartForm(FlaskForm):
     start_date = DayMonthYear("Course start")
+
+
+class WindowForm(FlaskForm):
+    opens = DayMonthYear("Window opens")
+    closes = DayMonthYear("Content to be completed by")
 
 
 class PriceForm(FlaskForm):
@@ -264,3 +270,33 @@ def start(cohort: int):
     if response:
         return response
     return render_template("reference/start.html", title=f"Course start of cohort {cohort}", form=form, row=row)
+
+
+GROUP_BLOCKS = {"specialist": 5, "leadership": 4}
+
+
+@bp.get("/windows")
+@access(EDT)
+def windows():
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.number)).all()
+    rows = {(w.cohort, w.course_group, w.block): w for w in db.session.scalars(select(BlockWindow))}
+    return render_template("reference/windows.html", title="Block completion windows", cohorts=cohorts,
+                           groups=GROUP_BLOCKS, rows=rows, admin=_is_admin())
+
+
+@bp.route("/windows/<int:cohort>/<group>/<int:block>", methods=["GET", "POST"])
+@access(ADMIN)
+def window(cohort: int, group: str, block: int):
+    row = db.session.get(Cohort, cohort)
+    if row is None or block not in range(1, GROUP_BLOCKS.get(group, 0) + 1):
+        abort(404)
+    existing = db.session.scalar(select(BlockWindow).where(BlockWindow.cohort == cohort,
+                                                           BlockWindow.course_group == group, BlockWindow.block == block))
+    form = WindowForm(data={"opens": existing.opens, "closes": existing.closes} if existing else None)
+    response = done(form, lambda: set_window(row, group, block, current_user.email, opens=form.opens.data,
+                                             closes=form.closes.data),
+                    f"Cohort {cohort} {group} block {block}: window saved", url_for("reference.windows") + f"#cohort-{cohort}")
+    if response:
+        return response
+    return render_template("reference/window.html", title=f"Block {block} window of cohort {cohort} {group} courses",
+                           form=form, cohort=row, group=group, block=block)

@@ -39,7 +39,8 @@ def _partners() -> list[DeliveryPartner]:
 def _next_meeting(partner_id: int) -> date | None:
     return db.session.scalar(
         select(PartnershipMeeting.meeting_date)
-        .where(PartnershipMeeting.partner_id == partner_id, PartnershipMeeting.meeting_date >= today())
+        .where(PartnershipMeeting.partner_id == partner_id, PartnershipMeeting.meeting_date >= today(),
+               PartnershipMeeting.cancelled_at.is_(None))
         .order_by(PartnershipMeeting.meeting_date)
         .limit(1)
     )
