@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import os
+import secrets
 
+import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, ConfigurationError, database_url, fixed_today, secret_key_problem, trusted_proxies
 from .extensions import csrf, db, login_manager, migrate
+
+
+def _serving() -> bool:
+    """Whether a web server is starting: a WSGI server importing wsgi.py, or `flask run`."""
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -26,8 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     problem = None if app.config.get("TESTING") else secret_key_problem(app.config.get("SECRET_KEY"))
-    if problem:
+    if problem and _serving():
         raise ConfigurationError(problem)
+    if problem:
+        # A command such as `flask init` or `flask import` signs no cookie, so it needs no secret.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

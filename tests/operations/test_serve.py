@@ -83,3 +83,14 @@ def test_make_run_and_its_demo_use_the_instance_key():
     commands = [line for line in dry_run.splitlines() if "flask --app tracker" in line]
     assert len(commands) == 3  # init, demo-data, run
     assert all("SECRET_KEY=$(.venv/bin/python -m tracker.demo.secret instance)" in line for line in commands)
+
+
+def test_commands_need_no_secret_but_flask_run_refuses_without_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "TEST_DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    flask = [sys.executable, "-m", "flask", "--app", "tracker"]
+    init = subprocess.run(flask + ["init"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    run = subprocess.run(flask + ["run", "--port", "1"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode != 0 and "SECRET_KEY is not set" in run.stdout + run.stderr
