@@ -7,7 +7,7 @@ PG_DIR ?= /tmp/npq-tracker-pg
 PG_PORT ?= 55432
 PYTEST_ARGS ?=
 
-.PHONY: install assets system-deps run demo serve test test-sqlite test-postgres bench clean
+.PHONY: install assets system-deps run demo serve test test-sqlite test-postgres bench bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -53,6 +53,9 @@ test-postgres:
 
 bench: install
 	$(PY) -m bench
+
+bench-load: install assets
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules static/css static/js/govuk-frontend.min.js static/js/vendor static/assets

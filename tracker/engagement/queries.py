@@ -7,14 +7,23 @@ from ..extensions import db
 from ..models import AssessmentRecord, DeliveryPartner
 from ..rules.facts import Assessment
 
+NAMED = 5000  # ids sent in one IN list; more and the whole table is read
 
-def assessments_by_participant(pks: list[int]) -> dict[int, list[Assessment]]:
+
+def assessments_by_participant(pks: list[int] | None = None) -> dict[int, list[Assessment]]:
+    """Assessment records of these participants (everyone's when None).
+
+    More than a few thousand participants are read as the whole table and filtered here,
+    rather than sent to the database as tens of thousands of ids.
+    """
+    record = AssessmentRecord.__table__.c
+    query = select(record.participant_id, record.status, record.result, record.recorded_on)
     found: dict[int, list[Assessment]] = {}
-    for start in range(0, len(pks), 5000):
-        for pid, status, result, on in db.session.execute(
-            select(AssessmentRecord.participant_id, AssessmentRecord.status, AssessmentRecord.result,
-                   AssessmentRecord.recorded_on).where(AssessmentRecord.participant_id.in_(pks[start : start + 5000]))
-        ):
+    if pks is not None and len(pks) <= NAMED:
+        query = query.where(record.participant_id.in_(pks))
+    wanted = None if pks is None or len(pks) <= NAMED else set(pks)
+    for pid, status, result, on in db.session.execute(query):
+        if wanted is None or pid in wanted:
             found.setdefault(pid, []).append(Assessment(status, result, on))
     return found
 

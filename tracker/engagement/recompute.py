@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, select
 
 from ..extensions import db
+from ..models.bulk import insert_rows
 from ..models import AssessmentRecord, CreditRecord, OutputRecord, Participant, RegisterEntry, VideoViewRecord
 from ..rules.facts import Assessment, Credit, Evidence, Register, VideoView
 from ..rules.outputs import compute_outputs
@@ -19,11 +20,19 @@ from .book import Book
 from .periods import load_periods
 
 CHUNK = 2000
+OUTPUT_COLUMNS = ("participant_id", "number", "met_on", "basis", "not_preferred")
 
 
 def _chunks(ids: list[int], size: int = CHUNK):
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _among(column, ids: list[int]):
+    """column IN ids; a run of consecutive ids (a whole recompute's chunk) as a range the index reads in order."""
+    if ids and max(ids) - min(ids) + 1 == len(ids) == len(set(ids)):
+        return column.between(min(ids), max(ids))
+    return column.in_(ids)
 
 
 def _evidence_queries(ids: list[int], book: Book) -> list[tuple[Select, str, type]]:
@@ -39,13 +48,13 @@ def _evidence_queries(ids: list[int], book: Book) -> list[tuple[Select, str, typ
 
     return [
         (select(credit.participant_id, credit.activity_id, credit.credits, credit.completed_on)
-         .where(credit.participant_id.in_(ids)), "credits", Credit),
+         .where(_among(credit.participant_id, ids)), "credits", Credit),
         (select(register.participant_id, register.activity_id, register.session_date, register.mark)
-         .where(register.participant_id.in_(ids)), "registers", Register),
+         .where(_among(register.participant_id, ids)), "registers", Register),
         (select(video.participant_id, video.block_id, video.percent, video.viewed_on)
-         .where(video.participant_id.in_(ids)), "videos", video_view),
+         .where(_among(video.participant_id, ids)), "videos", video_view),
         (select(assessment.participant_id, assessment.status, assessment.result, assessment.recorded_on)
-         .where(assessment.participant_id.in_(ids)), "assessments", Assessment),
+         .where(_among(assessment.participant_id, ids)), "assessments", Assessment),
     ]
 
 
@@ -81,7 +90,11 @@ def _each_evidence(ids: list[int], book: Book) -> Iterator[tuple[int, Evidence]]
 
 
 def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None) -> int:
-    """Recompute met_on for these participants (all when None). Returns how many."""
+    """Recompute met_on for these participants (all when None). Returns how many.
+
+    Only the verdicts that changed are written (deleted and inserted again, with COPY on
+    PostgreSQL): most recomputes after an import change a few outputs of many participants.
+    """
     book = book or Book()
     if participant_ids is None:
         participant_ids = db.session.scalars(select(Participant.id)).all()
@@ -93,10 +106,17 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
             (pid, (course_id, cohort))
             for pid, course_id, cohort in db.session.execute(
                 select(people_table.id, people_table.course_id, people_table.cohort)
-                .where(people_table.id.in_(chunk))
+                .where(_among(people_table.id, chunk))
             )
         )
-        rows = []
+        stored = {
+            (pid, number): (rid, (met_on, basis, not_preferred))
+            for rid, pid, number, met_on, basis, not_preferred in db.session.execute(
+                select(outputs.c.id, outputs.c.participant_id, outputs.c.number, outputs.c.met_on, outputs.c.basis,
+                       outputs.c.not_preferred).where(_among(outputs.c.participant_id, chunk))
+            )
+        }
+        rows, stale = [], []
         periods = load_periods(chunk)
         for pid, evidence in _each_evidence(chunk, book):
             if pid not in people:
@@ -111,18 +131,15 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
             else:
                 verdicts = compute_outputs(book.schedule(course_id, cohort), facts.content, evidence)
             for met in verdicts:
-                rows.append(
-                    {
-                        "participant_id": pid,
-                        "number": met.number,
-                        "met_on": met.met_on,
-                        "basis": ";".join(met.basis),
-                        "not_preferred": met.not_preferred,
-                    }
-                )
-        db.session.execute(delete(OutputRecord).where(OutputRecord.participant_id.in_(chunk)))
-        if rows:
-            # A Core insert: one executemany. (The ORM's bulk insert splits the batch wherever
-            # met_on switches between a date and None.)
-            db.session.execute(insert(outputs), rows)
+                verdict = (met.met_on, ";".join(met.basis), met.not_preferred)
+                before = stored.pop((pid, met.number), None)
+                if before is not None:
+                    if before[1] == verdict:
+                        continue
+                    stale.append(before[0])
+                rows.append((pid, met.number, *verdict))
+        stale.extend(rid for rid, _ in stored.values())  # outputs the course no longer has
+        for part in _chunks(stale):
+            db.session.execute(delete(outputs).where(outputs.c.id.in_(part)))
+        insert_rows(outputs, OUTPUT_COLUMNS, rows)
     return len(ids)

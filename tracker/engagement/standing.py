@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 
 from ..extensions import db
 from ..models import Course, DeliveryPartner, Extension, OutputRecord, Participant
@@ -17,6 +17,8 @@ from ..rules.periods import NO_PERIODS, Periods, escalation_schedule
 from ..rules.status import Escalation, escalation, met_by, output_status, signed_by
 from .book import Book
 from .periods import load_periods
+
+NAMED = 5000  # participants named in one IN list; more are picked by a subquery
 
 
 @dataclass(frozen=True)
@@ -71,25 +73,41 @@ def participants_query() -> Select:
 def standings(as_of: date, query: Select | None = None, book: Book | None = None) -> list[Standing]:
     """query: a participants_query() narrowed by the caller (partner, filters, page)."""
     book = book or Book()
+    everyone = query is None
     query = participants_query() if query is None else query
-    ids = select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id)
-    mets = _stored_outputs(ids)
+    rows = db.session.execute(query).all()
+    narrow = _narrowing(rows, query, everyone)
+    mets = _stored_outputs(narrow)
     extensions: dict[int, dict[int, date]] = {}
-    for pid, output, deadline in db.session.execute(
-        select(Extension.participant_id, Extension.output, func.max(Extension.deadline))
-        .where(Extension.participant_id.in_(ids))
-        .group_by(Extension.participant_id, Extension.output)
-    ):
-        extensions.setdefault(pid, {})[output] = deadline
-    periods = load_periods(ids)
+    for part in narrow(Extension.participant_id):
+        for pid, output, deadline in db.session.execute(
+            select(Extension.participant_id, Extension.output, func.max(Extension.deadline))
+            .where(part)
+            .group_by(Extension.participant_id, Extension.output)
+        ):
+            extensions.setdefault(pid, {})[output] = deadline
+    periods = load_periods(select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id))
     verdicts = _Verdicts(book, as_of)
-    return [
-        verdicts.standing(row, mets, extensions.get(row[0]), periods.get(row[0], NO_PERIODS))
-        for row in db.session.execute(query)
-    ]
+    return [verdicts.standing(row, mets, extensions.get(row[0]), periods.get(row[0], NO_PERIODS)) for row in rows]
 
 
-def _stored_outputs(ids: Select) -> dict[tuple[int, int], OutputMet]:
+def _narrowing(rows, query: Select, everyone: bool):
+    """column -> the WHERE clauses that pick these participants' rows of another table.
+
+    The shape keeps a partner's pages independent of national size: a few thousand
+    participants are named (so PostgreSQL reads their rows by index rather than scanning the
+    table), more are picked by the participants query itself, and everyone by nothing.
+    """
+    pks = [row[0] for row in rows]
+    if everyone:
+        return lambda column: [true()]
+    if len(pks) <= NAMED:  # one query whatever the number: the page's query count stays constant
+        return lambda column: [column.in_(pks)]
+    ids = select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id)
+    return lambda column: [column.in_(ids)]
+
+
+def _stored_outputs(narrow) -> dict[tuple[int, int], OutputMet]:
     """Stored met_on by (participant, output number).
 
     Equal rows share one OutputMet (it is immutable): a national export reads a few hundred
@@ -99,15 +117,16 @@ def _stored_outputs(ids: Select) -> dict[tuple[int, int], OutputMet]:
     record = OutputRecord.__table__.c
     made: dict[tuple, OutputMet] = {}
     mets: dict[tuple[int, int], OutputMet] = {}
-    for pid, number, met_on, basis, not_preferred in db.session.execute(
-        select(record.participant_id, record.number, record.met_on, record.basis, record.not_preferred)
-        .where(record.participant_id.in_(ids))
-    ):
-        key = (number, met_on, basis, not_preferred)
-        met = made.get(key)
-        if met is None:
-            met = made[key] = OutputMet(number, met_on, tuple(basis.split(";")) if basis else (), not_preferred)
-        mets[(pid, number)] = met
+    for part in narrow(record.participant_id):
+        for pid, number, met_on, basis, not_preferred in db.session.execute(
+            select(record.participant_id, record.number, record.met_on, record.basis, record.not_preferred)
+            .where(part)
+        ):
+            key = (number, met_on, basis, not_preferred)
+            met = made.get(key)
+            if met is None:
+                met = made[key] = OutputMet(number, met_on, tuple(basis.split(";")) if basis else (), not_preferred)
+            mets[(pid, number)] = met
     return mets
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import BinaryIO
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from ..engagement.book import Book
 from ..clock import now
@@ -21,6 +21,7 @@ from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
 from .reading import NO_LIMITS, FileProblem, Limits, header_key, read_rows
+from ..models.bulk import insert_rows
 
 MAX_SHOWN = 50
 CHUNK = 5000
@@ -148,15 +149,7 @@ class Importer(ABC):
             )
         if dry_run:
             return
-        names = self.key_columns + self.value_columns
-        batch = []
-        for key, values in creates.items():
-            batch.append(dict(zip(names, key + values)))
-            if len(batch) == CHUNK:
-                db.session.execute(insert(table), batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(table), batch)
+        insert_rows(table, self.key_columns + self.value_columns, (key + values for key, values in creates.items()))
         if updates:
             statement = (
                 update(table)

@@ -8,3 +8,4 @@ from .audit import AuditEvent  # noqa: F401
 from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F401
 from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noqa: F401
 from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401
+from .version import DataVersion  # noqa: F401

@@ -49,7 +49,7 @@ class AssessmentRecord(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     status: Mapped[str] = mapped_column(String(16))
     result: Mapped[str | None] = mapped_column(String(8))
-    recorded_on: Mapped[date]
+    recorded_on: Mapped[date] = mapped_column(index=True)
 
 
 class ImportBatch(db.Model):

@@ -13,6 +13,7 @@ from ..engagement.book import Book
 from ..engagement.next_steps_words import lead, short_why
 from ..engagement.standing import participants_query
 from ..engagement.summary import dashboard
+from ..engagement.version import cached
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from .access import ANYONE, LEADS, access, partner_or_404, scoped
@@ -29,7 +30,11 @@ def index():
     query = scoped(participants_query())
     if partner is not None:
         query = query.where(Participant.partner_id == partner.id)
-    view = dashboard(today(), query, partner.id if partner else None, Book())
+    partner_id = partner.id if partner else None
+    if current_user.is_edt:  # the same for every EDT user until the data changes
+        view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
+    else:
+        view = dashboard(today(), query, partner_id, Book())
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
         if current_user.is_edt else []
     return render_template(

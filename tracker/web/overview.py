@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from ..clock import today
 from ..engagement.book import Book
 from ..engagement.overview import combined, partner_overview
+from ..engagement.version import cached
 from ..rules.status import BLOCKED, MET, MET_LATE, NOT_MET, PENDING
 from .access import EDT, access
 
@@ -32,7 +33,7 @@ def index():
     cohort = int(cohort) if cohort.isdigit() and int(cohort) in COHORTS else None
     course = request.args.get("course", "")
     course = course if course in book.by_code else None
-    partners = partner_overview(today(), cohort, course, book)
+    partners = cached("overview", (today(), cohort, course), lambda: partner_overview(today(), cohort, course, book))
     numbers = sorted({n for p in partners for n in p.outputs})
     links = {
         p.code: {

@@ -25,6 +25,7 @@ from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
+from ..engagement.version import cached
 from ..exports.cells import csv_text, xlsx_bytes
 from ..exports.mail_merge import HEADER as MAIL_MERGE_HEADER, mail_merge_rows
 from ..extensions import db
@@ -32,7 +33,7 @@ from ..models import DeliveryPartner, Participant
 from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
 from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
-from .access import ANYONE, LEADS, access, participant_or_404, partner_or_404, scoped
+from .access import ANYONE, LEADS, access, own_partner_id, participant_or_404, partner_or_404, scoped
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -56,7 +57,10 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
     if filters.partner:
         partner_or_404(filters.partner)  # a partner user asking for another partner's list: 404
     book = Book()
-    found = standings(today(), scoped(participants_query()), book)
+    if own_partner_id() is None:  # EDT: everyone, the same for every EDT user until the data changes
+        found = cached("standings", (today(),), lambda: standings(today(), participants_query(), book))
+    else:
+        found = standings(today(), scoped(participants_query()), book)
     matched = apply(found, filters)
     if filters.behind:
         late = behind_by_participant(matched, today(), book)

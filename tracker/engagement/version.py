@@ -1,0 +1,49 @@
+"""Results cached by the data version (models/version.py), for EDT's cross-partner pages.
+
+The overview, the declarations and everyone's participant list read tens of thousands of
+participants. They keep what they computed in this process, keyed by the database, the data
+version and their arguments (the as-of date among them), so another view of unchanged data
+costs one query for the version, and any committed change is seen by the next request.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models.version import DataVersion
+
+KEPT = 16  # cached results per process
+
+T = TypeVar("T")
+_cache: OrderedDict[tuple, object] = OrderedDict()
+
+
+def current() -> str:
+    """The version of the committed data this transaction sees ("" before the first change)."""
+    return db.session.scalar(select(DataVersion.token).where(DataVersion.id == 1)) or ""
+
+
+def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """compute()'s result for this name and key at the current data version, computed once per process.
+
+    Within a transaction that has changed data (not committed yet) nothing is cached or read
+    from the cache: the version does not name those changes.
+    """
+    if db.session.info.get("data_changed") or db.session.new or db.session.dirty or db.session.deleted:
+        return compute()
+    version = current()  # read before the data
+    if not version:
+        return compute()
+    full = (str(db.engine.url), version, name, *key)
+    if full in _cache:
+        _cache.move_to_end(full)
+        return _cache[full]  # type: ignore[return-value]
+    value = compute()
+    _cache[full] = value
+    while len(_cache) > KEPT:
+        _cache.popitem(last=False)
+    return value
