@@ -190,6 +190,7 @@ class User:
         self.email, self.partner, self.owners, self.by_partner = email, partner, owners, by_partner
         self.tally, self.rng = tally, random.Random(seed)
         self.everyone = list(owners)
+        self.steps = 0
 
     def request(self, page: str, url: str, expected: int = 200):
         started = time.perf_counter()
@@ -211,9 +212,12 @@ class User:
                 self.tally.leak(f"{self.email} saw {ref} of {owner} on {url}")
 
     def step(self) -> None:
+        """One request; a user's first requests visit each of their pages once, then at random."""
         rng = self.rng
+        self.steps += 1
         if self.partner is None:
-            choice = rng.choice(("overview", "dashboard", "participants", "participant"))
+            pages = ("overview", "dashboard", "participants", "participant")
+            choice = pages[self.steps - 1] if self.steps <= len(pages) else rng.choice(pages)
             if choice == "overview":
                 self.request("overview", "/overview")
             elif choice == "dashboard":
@@ -224,7 +228,9 @@ class User:
             else:
                 self.request("participant", f"/participants/{rng.choice(self.everyone)}")
             return
-        choice = rng.choice(("dashboard", "participants", "participant", "participant", "other"))
+        pages = ("dashboard", "participants", "participant", "other")
+        choice = pages[self.steps - 1] if self.steps <= len(pages) else \
+            rng.choice(("dashboard", "participants", "participant", "participant", "other"))
         own = self.by_partner[self.partner]
         if choice == "dashboard":
             url = "/dashboard"
@@ -298,32 +304,33 @@ def users_for(count: int, owners: dict[str, str]) -> list[tuple[str, str | None]
         [(f"load-edt-{n}@bench.example", None) for n in range(edt)]
 
 
-def run(participants: int, databases: list[str], seconds: float, workdir: Path, out=print) -> dict:
+def run(participants: int, databases: list[str], seconds: float, workdir: Path, out=print,
+        users: tuple[int, ...] = USERS) -> dict:
     from tracker.engagement.book import Book
 
     from . import postgres
 
-    out(f"load benchmark: {participants:,} participants, {', '.join(databases)}, users {USERS}, {seconds:g} s each; "
+    out(f"load benchmark: {participants:,} participants, {', '.join(databases)}, users {users}, {seconds:g} s each; "
         f"{_load()}")
     app = _fresh_app("sqlite:///" + str(workdir / "reference.db"))
     scale = participants / dataset.FULL_PARTICIPANTS
     with app.app_context():
         files = dataset.generate(workdir / "data", Book(), participants, 2025,
                                  max(1, round(dataset.CREDITS_PER_FILE * scale)))
-    figures: dict = {"participants": participants, "databases": {}}
+    figures: dict = {"participants": participants, "users": users, "databases": {}}
     for name in databases:
         with contextlib.ExitStack() as stack:
             url = stack.enter_context(postgres.started()) if name == "postgresql" else \
                 "sqlite:///" + str(workdir / "load.db")
             out(f"\n=== {name}: filling the database ===")
             owners = fill(url, files, out)
-            biggest = users_for(max(USERS), owners)
+            biggest = users_for(max(users), owners)
             make_users(url, [code for _, code in biggest if code], sum(1 for _, code in biggest if code is None))
             port = _free_port()
             base = stack.enter_context(serving(url, port, workdir / f"serve-{name}.log"))
             out(f"serving on {base} ({_load()})")
             figures["databases"][name] = {}
-            for count in USERS:
+            for count in users:
                 result = load(base, users_for(count, owners), owners, seconds)
                 figures["databases"][name][count] = result
                 _print(name, result, out)
@@ -350,11 +357,11 @@ def _summary(figures: dict, out) -> None:
             for page, p in r["pages"].items():
                 out(f"| {name} | {count} | {r['per_second']:.1f} | {page} | {p['requests']:,} | {p['p50_ms']:.0f} | "
                     f"{p['p95_ms']:.0f} | {p['p99_ms']:.0f} | {r['errors']} | {r['cross_partner']} |")
-            if count == max(USERS):
+            if count == max(figures["users"]):
                 ok = r["errors"] == 0 and r["cross_partner"] == 0
                 verdicts.append(f"{name} {count} users: {r['errors']} errors, {r['cross_partner']} cross-partner "
                                 f"reads: {'MET' if ok else 'NOT MET'}")
-            if count == min(USERS):
+            if count == min(figures["users"]):
                 worst = max((p["p95_ms"] for p in r["pages"].values()), default=0)
                 verdicts.append(f"{name} {count} users: worst page p95 {worst:.0f} ms (target < {P95_MS:g}): "
                                 f"{'MET' if worst < P95_MS else 'NOT MET'}")
