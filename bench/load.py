@@ -112,7 +112,7 @@ def make_users(url: str, leads: list[str], edt: int) -> list[tuple[str, str | No
     from tracker.extensions import db
     from tracker.models import DeliveryPartner, User
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     users = [(f"load-lead-{code.lower()}@bench.example", code) for code in leads]
     users += [(f"load-edt-{n}@bench.example", None) for n in range(edt)]
     with app.app_context():
