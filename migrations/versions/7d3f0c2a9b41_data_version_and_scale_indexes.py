@@ -1,7 +1,7 @@
 """data version, and indexes for pages that must not grow with national size
 
 Revision ID: 7d3f0c2a9b41
-Revises: 7b3e1c9d2a40
+Revises: 7d1c3e5a9b20
 Create Date: 2026-12-01 09:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7d3f0c2a9b41'
-down_revision = '7b3e1c9d2a40'
+down_revision = '7d1c3e5a9b20'
 branch_labels = None
 depends_on = None
 
