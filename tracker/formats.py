@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 
+def iso_date(value: date | None) -> str:
+    """2023-06-22: dates in the files the tracker writes."""
+    return value.isoformat() if value else ""
+
+
 def long_date(value: date | None) -> str:
     """22 June 2023: headings, messages and the meeting date."""
     return "" if value is None else f"{value.day} {value:%B %Y}"
@@ -39,5 +44,5 @@ def days_from_review(days: int) -> str:
     return f"{days} day{'' if days == 1 else 's'} after"
 
 
-FILTERS = {f.__name__: f for f in (long_date, short_date, date_time, short_date_time, time_of_day,
+FILTERS = {f.__name__: f for f in (iso_date, long_date, short_date, date_time, short_date_time, time_of_day,
                                               days_from_review)}

@@ -369,3 +369,33 @@ def test_an_extension_records_the_date_it_was_agreed(app, as_north_lead):
 def test_an_extension_without_a_date_agreed_is_agreed_today(app, as_north_lead):
     lands_on_participant(as_north_lead.post(f"{N001}/extensions/new", {"output": "1", "deadline": ["31", "3", "2023"]}))
     assert db.session.scalar(select(Extension.agreed_on)) == date(2023, 3, 1)
+
+
+def action_texts(browser, path: str) -> list[str]:
+    """The action links of the participant page (buttons) or the history page (a list)."""
+    page = browser.get(path).get_data(as_text=True)
+    if path.endswith("/history"):
+        block = page.split('<ul class="govuk-list">', 1)[1].split("</ul>", 1)[0] if '<ul class="govuk-list">' in page else ""
+        return [html.unescape(t).strip() for t in re.findall(r'<a class="govuk-link" href="[^"]+">([^<]+)</a>', block)]
+    block = page.split('<div class="govuk-button-group">', 1)[1].split("</div>", 1)[0] if "govuk-button-group" in page else ""
+    return [html.unescape(t).strip() for t in re.findall(r'>([^<]+)</a>', block)]
+
+
+def test_the_participant_page_and_the_history_page_offer_the_same_actions(app, as_north_lead):
+    assert action_texts(as_north_lead, N001) == action_texts(as_north_lead, f"{N001}/history") == [
+        "Log a contact", "Agree an extended deadline", "Record a deferral", "Propose a withdrawal",
+        "Record a signed agreement"]
+    propose(as_north_lead)
+    assert action_texts(as_north_lead, N001) == action_texts(as_north_lead, f"{N001}/history") == [
+        "Log a contact", "Agree an extended deadline", "Record a deferral", "Record a signed agreement"]
+    staff = signed_in(app, "staff@edt.example")
+    assert action_texts(staff, N001) == action_texts(staff, f"{N001}/history") == [
+        "Log a contact", "Agree an extended deadline", "Record a deferral", "Record a signed agreement",
+        "Decide on the proposed withdrawal"]
+    staff.post(f"/withdrawals/{proposal_id()}/confirm", form_url="/withdrawals")
+    assert action_texts(as_north_lead, N001) == action_texts(as_north_lead, f"{N001}/history") == []
+    assert action_texts(staff, N001) == action_texts(staff, f"{N001}/history") == []
+
+
+def test_a_facilitator_is_offered_only_a_contact_on_both_pages(as_facilitator):
+    assert action_texts(as_facilitator, N001) == action_texts(as_facilitator, f"{N001}/history") == ["Log a contact"]

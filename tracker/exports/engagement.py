@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..engagement.standing import Standing
+from ..formats import iso_date
 
 HEADER = [
     "participant_id", "delivery_partner", "course", "cohort", "output", "output_name",
@@ -11,16 +12,12 @@ HEADER = [
 ]
 
 
-def _iso(day) -> str:
-    return day.isoformat() if day else ""
-
-
 def engagement_rows(standings: list[Standing]) -> Iterator[list[object]]:
     for s in standings:
-        window_ends = _iso(s.escalation.window_ends)
+        window_ends = iso_date(s.escalation.window_ends)
         for output in s.outputs:
             yield [
                 s.participant_id, s.partner, s.course, s.cohort, output.spec.number, output.spec.name,
-                _iso(output.spec.review_date), output.status, _iso(output.met_on), ";".join(output.basis),
+                iso_date(output.spec.review_date), output.status, iso_date(output.met_on), ";".join(output.basis),
                 s.escalation.state, window_ends,
             ]

@@ -35,28 +35,20 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "actions", "overview",
+              "assessments", "reference", "declarations", "reports", "meetings")
+
+
 def _feature_blueprints():
-    """Each feature lives in its own module with a `bp`; listed here so the tree shows them all."""
+    """Each feature lives in its own module with a `bp`, listed in BLUEPRINTS; a missing one is an error."""
     from importlib import import_module
 
-    names = ["home", "admin"]
-    optional = ["dashboard", "participants", "registers", "uploads", "actions", "overview", "assessments",
-                "reference", "declarations", "reports", "meetings"]
-    for name in names:
+    for name in BLUEPRINTS:
         yield import_module(f"{__name__}.{name}").bp
-    for name in optional:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
-            continue
-        yield module.bp
 
 
 def navigation() -> list[tuple[str, str]]:
-    """The service navigation for the signed-in user: (endpoint, label), where it exists."""
-    from flask import current_app
+    """The service navigation for the signed-in user: (endpoint, label)."""
     from flask_login import current_user
 
     items = [("dashboard.index", "Dashboard"), ("participants.index", "Participants"),
@@ -70,4 +62,4 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("admin.users", "Users"))
     if current_user.role == "partner-lead":
         items.append(("admin.users", "Users"))
-    return [(endpoint, label) for endpoint, label in items if endpoint in current_app.view_functions]
+    return items

@@ -5,7 +5,7 @@ writes the records and the audit trail; a problem it finds is shown on the field
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
@@ -17,28 +17,25 @@ from ..clock import today
 from ..agreements import AGREEMENTS, record_signed
 from ..engagement.book import Book
 from ..engagement.standing import participants_query, standings
+from ..escalation.available import (AGREEMENT, CONTACT, CONTACTERS, DECIDERS, DECIDERS_OF_WITHDRAWALS, DECISION, DEFERRAL,
+                                    EXTENSION, PROPOSERS, WITHDRAWAL, available_actions)
 from ..escalation.contacts import log_contact
 from ..escalation.deferrals import defer, later_cohorts, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
 from ..engagement.history import escalation_history
-from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, open_proposal, propose_withdrawal,
+from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, propose_withdrawal,
                                       recently_decided, waiting, why_not_propose)
 from ..extensions import db
+from ..formats import long_date
 from ..models import Participant, WithdrawalRequest
-from ..models.accounts import PARTNER_LEAD
-from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
+from ..rules.facts import ACTIVE, DEFERRED
 from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, WITHDRAWAL_STATE_LABELS
-from .access import ANYONE, EDT, LEADS, access, participant_or_404
+from .access import ANYONE, access, participant_or_404
 from .fields import DayMonthYear
 from .refusals import attempt
-from ..formats import long_date
 
 bp = Blueprint("actions", __name__)
 
-# Facilitators chase participants, so they log contacts; decisions are for partner leads (and EDT,
-# who may correct them). Only a partner proposes a withdrawal: EDT staff decide on it.
-DECIDERS = LEADS
-PROPOSERS = (PARTNER_LEAD,)
 LABELS = {"method": CONTACT_METHOD_LABELS, "outcome": CONTACT_OUTCOME_LABELS,
           "reason": WITHDRAWAL_REASON_LABELS, "state": WITHDRAWAL_STATE_LABELS}
 NOTE_LIMIT = 2000
@@ -106,12 +103,18 @@ class DecisionForm(FlaskForm):
 
 
 def _participant_page(participant: Participant):
-    """The participant's page when it exists, else their history here."""
-    rule = next(current_app.url_map.iter_rules("participants.show"), None) \
-        if "participants.show" in current_app.view_functions else None
-    if rule is not None and len(rule.arguments) == 1:
-        return redirect(url_for("participants.show", **{next(iter(rule.arguments)): participant.participant_id}))
-    return redirect(url_for("actions.history", participant_id=participant.participant_id))
+    return redirect(url_for("participants.show", participant_id=participant.participant_id))
+
+
+ENDPOINTS = {CONTACT: "actions.contact", EXTENSION: "actions.extension", DEFERRAL: "actions.deferral",
+             WITHDRAWAL: "actions.withdrawal", AGREEMENT: "actions.agreement"}
+
+
+def action_links(participant: Participant) -> list[tuple[str, str]]:
+    """(url, text) of what the signed-in user may do about the participant now."""
+    return [(url_for("actions.withdrawals") if action.kind == DECISION
+             else url_for(ENDPOINTS[action.kind], participant_id=participant.participant_id), action.text)
+            for action in available_actions(participant, current_user.role)]
 
 
 def _standing(participant: Participant, book: Book | None = None):
@@ -124,7 +127,7 @@ def _render(template: str, participant: Participant, **context):
 
 
 @bp.route("/participants/<participant_id>/agreements", methods=["GET", "POST"])
-@access(LEADS)
+@access(DECIDERS)
 def agreement(participant_id: str):
     participant = participant_or_404(participant_id)
     form = AgreementForm()
@@ -137,7 +140,7 @@ def agreement(participant_id: str):
 
 
 @bp.route("/participants/<participant_id>/contacts/new", methods=["GET", "POST"])
-@access(ANYONE)
+@access(CONTACTERS)
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
     form = ContactForm()
@@ -234,7 +237,7 @@ def _withdrawals_page(failed: DecisionForm | None = None, failed_id: int | None 
 
 
 @bp.get("/withdrawals")
-@access(EDT)
+@access(DECIDERS_OF_WITHDRAWALS)
 def withdrawals():
     return _withdrawals_page()
 
@@ -252,13 +255,13 @@ def _decide(proposal_id: int, decide, message: str):
 
 
 @bp.post("/withdrawals/<int:proposal_id>/confirm")
-@access(EDT)
+@access(DECIDERS_OF_WITHDRAWALS)
 def confirm(proposal_id: int):
     return _decide(proposal_id, confirm_withdrawal, "Withdrawal of {name} confirmed: they are withdrawn.")
 
 
 @bp.post("/withdrawals/<int:proposal_id>/decline")
-@access(EDT)
+@access(DECIDERS_OF_WITHDRAWALS)
 def decline(proposal_id: int):
     return _decide(proposal_id, decline_withdrawal, "Withdrawal of {name} declined: they stay on the course.")
 
@@ -267,16 +270,6 @@ def decline(proposal_id: int):
 @access(ANYONE)
 def history(participant_id: str):
     participant = participant_or_404(participant_id)
-    role, ref = current_user.role, participant.participant_id
-    links = [(url_for("actions.contact", participant_id=ref), "Log a contact")]
-    if role in DECIDERS and participant.status != WITHDRAWN:
-        links.append((url_for("actions.extension", participant_id=ref), "Agree an extended deadline"))
-        links.append((url_for("actions.deferral", participant_id=ref),
-                      "Record a return from deferral" if participant.status == DEFERRED else "Record a deferral"))
-    proposal = open_proposal(participant)
-    if role in PROPOSERS and why_not_propose(participant) is None:
-        links.append((url_for("actions.withdrawal", participant_id=ref), "Propose a withdrawal"))
-    if role in EDT and proposal is not None:
-        links.append((url_for("actions.withdrawals"), "Decide on the proposed withdrawal"))
     return _render("history.html", participant, title=f"Escalation actions for {participant.full_name}",
-                   standing=_standing(participant), history=escalation_history(participant.id), links=links)
+                   standing=_standing(participant), history=escalation_history(participant.id),
+                   links=action_links(participant))

@@ -1,15 +1,8 @@
-"""Assessments: EDT staff record a participant's summative assessment, one record at a time.
-
-A record entered here goes through the assessments importer's own rules (its row checks,
-and its identity participant + recorded date: the same date again updates that record),
-then met_on is recomputed and the change audited. Files of assessments are uploaded on the
-uploads page.
-"""
+"""Assessments: EDT staff record a participant's summative assessment, one record at a time,
+through tracker/assessments.py. Files of assessments are uploaded on the uploads page."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
@@ -18,24 +11,22 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..assessments import CREATED, UNCHANGED, UPDATED, record_assessment
 from ..clock import today
-from ..audit import record
-from ..engagement.book import Book
-from ..engagement.recompute import recompute
 from ..engagement.standing import participants_query, standings
 from ..extensions import db
-from ..imports.base import Context, ImportResult, RowError
-from ..imports.evidence import AssessmentsImporter
 from ..models import AssessmentRecord, Participant
 from ..models.people import participant_id_is
 from ..rules.facts import FINAL
 from ..words import ASSESSMENT_RESULT_LABELS, ASSESSMENT_STATUS_LABELS
 from .access import EDT, access, participant_or_404
 from .fields import DayMonthYear
+from .refusals import attempt
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 RECENT = 50
+OUTCOME_WORDS = {CREATED: "recorded", UPDATED: "updated", UNCHANGED: "already recorded: nothing changed"}
 STATUS_LABELS, RESULT_LABELS = ASSESSMENT_STATUS_LABELS, ASSESSMENT_RESULT_LABELS
 
 
@@ -50,10 +41,6 @@ class AssessmentForm(FlaskForm):
 
 class FindForm(FlaskForm):
     participant_id = StringField("Participant ID", widget=GovTextInput())
-
-
-def _link(endpoint: str, **values) -> str | None:
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
 @bp.get("")
@@ -73,28 +60,7 @@ def index():
         .limit(RECENT)
     ).all()
     return render_template("assessments/index.html", title="Assessments", form=find, recent=recent,
-                           statuses=STATUS_LABELS, results=RESULT_LABELS, uploads=_link("uploads.index"))
-
-
-def save_assessment(participant: Participant, status: str, result: str, recorded_on: date, actor: str) -> str:
-    """Write one record through the assessments importer's checks: "created", "updated" or "unchanged".
-
-    Raises RowError naming the column, as the importer reports a bad row.
-    """
-    book = Book()
-    importer = AssessmentsImporter(Context(today(), book, user=actor))
-    key, values = importer.parse({"participant_id": participant.participant_id, "status": status, "result": result,
-                                  "recorded_on": recorded_on.isoformat()})
-    outcome = ImportResult(importer.kind)
-    importer.apply({key: values}, outcome, dry_run=False)
-    after = {"status": values[0], "result": values[1], "recorded_on": recorded_on, "entered": "in the browser"}
-    if outcome.created:
-        record(actor, "create", "assessments", participant_id=participant.id, after=after)
-    elif outcome.updated:
-        record(actor, "update", "assessments", participant_id=participant.id, before=outcome.changes[0][2], after=after)
-    if outcome.touched:
-        recompute(outcome.touched, book)
-    return "created" if outcome.created else "updated" if outcome.updated else "unchanged"
+                           statuses=STATUS_LABELS, results=RESULT_LABELS, uploads=url_for("uploads.index"))
 
 
 def _final_output(participant: Participant):
@@ -107,23 +73,17 @@ def _final_output(participant: Participant):
 def new(participant_id: str):
     participant = participant_or_404(participant_id)
     form = AssessmentForm()
-    if form.validate_on_submit():
-        try:
-            outcome = save_assessment(participant, form.status.data, form.result.data or "", form.recorded_on.data,
-                                      current_user.email)
-        except RowError as error:
-            field = getattr(form, error.column, form.status)
-            field.errors = list(field.errors) + [error.message[0].upper() + error.message[1:]]
-        else:
-            db.session.commit()
-            final = _final_output(participant)
-            words = {"created": "recorded", "updated": "updated", "unchanged": "already recorded: nothing changed"}[outcome]
-            message = f"Assessment for {participant.participant_id} {words}."
-            if final is not None:
-                message += f" Final output: {final.status.replace('-', ' ')}"
-                message += f" (met on {final.met_on.isoformat()})." if final.met_on else "."
-            flash(message, "success")
-            return redirect(url_for("assessments.new", participant_id=participant.participant_id))
+    done = attempt(form, lambda: record_assessment(
+        participant, status=form.status.data, result=form.result.data or "", recorded_on=form.recorded_on.data,
+        actor=current_user.email, today=today()))
+    if done:
+        final = _final_output(participant)
+        message = f"Assessment for {participant.participant_id} {OUTCOME_WORDS[done.result]}."
+        if final is not None:
+            message += f" Final output: {final.status.replace('-', ' ')}"
+            message += f" (met on {final.met_on.isoformat()})." if final.met_on else "."
+        flash(message, "success")
+        return redirect(url_for("assessments.new", participant_id=participant.participant_id))
     records = db.session.scalars(
         select(AssessmentRecord).where(AssessmentRecord.participant_id == participant.id)
         .order_by(AssessmentRecord.recorded_on.desc())
@@ -131,6 +91,6 @@ def new(participant_id: str):
     return render_template(
         "assessments/new.html", title=f"Record an assessment for {participant.participant_id}", form=form,
         participant=participant, records=records, final=_final_output(participant), statuses=STATUS_LABELS,
-        results=RESULT_LABELS, participant_link=_link("participants.show", participant_id=participant.participant_id),
+        results=RESULT_LABELS, participant_link=url_for("participants.show", participant_id=participant.participant_id),
     )
 

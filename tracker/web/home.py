@@ -1,7 +1,7 @@
-"""The landing page after sign-in. The partner dashboard lives in dashboard.py when present."""
+"""The landing page after sign-in is the dashboard (dashboard.py); /health answers without sign-in."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, current_app, redirect, send_from_directory, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,10 +15,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @access(ANYONE)
 def dashboard():
-    view = current_app.view_functions.get("dashboard.index")
-    if view is not None:
-        return redirect(url_for("dashboard.index"))
-    return render_template("home/index.html", title="Dashboard")
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.get("/health")

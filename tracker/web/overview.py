@@ -5,7 +5,7 @@ participants who share the same facts).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from ..clock import today
 from ..engagement.book import Book
@@ -21,10 +21,6 @@ SHOWN_STATUSES = ((MET, "Met"), (MET_LATE, "Met late"), (BLOCKED, "Blocked"), (P
                   (NOT_MET, "Not met"))
 
 
-def _link(endpoint: str, fallback: str | None = None, **values) -> str | None:
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else fallback
-
-
 @bp.get("")
 @access(EDT)
 def index():
@@ -37,8 +33,8 @@ def index():
     numbers = sorted({n for p in partners for n in p.outputs})
     links = {
         p.code: {
-            "dashboard": _link("dashboard.index", partner=p.code),
-            "participants": _link("participants.index", partner=p.code),
+            "dashboard": url_for("dashboard.index", partner=p.code),
+            "participants": url_for("participants.index", partner=p.code),
         }
         for p in partners
     }
@@ -47,5 +43,5 @@ def index():
         "overview/index.html", title="All delivery partners", partners=partners, total=combined(partners), numbers=numbers,
         statuses=SHOWN_STATUSES, as_of=today(), cohort=cohort, course=course, cohorts=COHORTS, courses=courses,
         links=links, priced=[c for c in courses if c.price_per_teacher is not None],
-        price_link=_link("reference.index"),
+        price_link=url_for("reference.index"),
     )

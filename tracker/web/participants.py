@@ -7,7 +7,7 @@ column headings are links, so sorting works without JavaScript.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -26,29 +26,19 @@ from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
 from ..engagement.version import cached
-from ..exports.cells import csv_text, xlsx_bytes
+from ..exports.cells import xlsx_bytes
 from ..exports.mail_merge import HEADER as MAIL_MERGE_HEADER, mail_merge_rows
+from ..exports.participants import participants_csv, participants_xlsx
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
-from ..rules.facts import CONTINGENCY, DEFERRED, WITHDRAWN
+from ..rules.facts import CONTINGENCY
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
 from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
 from .access import ANYONE, LEADS, access, own_partner_id, participant_or_404, partner_or_404, scoped
+from .actions import action_links
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
-MAX_OUTPUTS = 4
-EXPORT_HEADER = ["participant_id", "full_name", "delivery_partner", "course", "cohort"] + [
-    f"output_{n}" for n in range(1, MAX_OUTPUTS + 1)
-] + ["escalation", "window_ends", "email", "why", "next_step"]
-# Action pages, built in tracker/web/actions.py: (endpoint, link text). Shown only when they exist.
-ACTIONS = (
-    ("actions.contact", "Log a contact"),
-    ("actions.extension", "Agree an extended deadline"),
-    ("actions.deferral", "Record a deferral"),
-    ("actions.withdrawal", "Propose a withdrawal"),
-    ("actions.agreement", "Record a signed agreement"),
-)
 
 
 def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
@@ -114,18 +104,6 @@ def _emails(found: list[Standing]) -> dict[int, str]:
     return emails
 
 
-def export_rows(found: list[Standing], book: Book):
-    emails = _emails(found)
-    steps = next_steps_for(found, today(), book)
-    for s in found:
-        statuses = [o.status for o in s.outputs] + [""] * (MAX_OUTPUTS - len(s.outputs))
-        window_ends = s.escalation.window_ends
-        made = steps.get(s.pk)
-        yield [s.participant_id, s.full_name, s.partner, s.course, s.cohort, *statuses, s.escalation.state,
-               window_ends.isoformat() if window_ends else "", emails.get(s.pk, ""),
-               short_why(made) if made else "", lead(made) if made else ""]
-
-
 def _download(body, mimetype: str, extension: str) -> Response:
     filename = f"participants-{today().isoformat()}.{extension}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -135,14 +113,14 @@ def _download(body, mimetype: str, extension: str) -> Response:
 @access(ANYONE)
 def export_csv():
     _, matched, book = _listed()
-    return _download(csv_text(EXPORT_HEADER, export_rows(matched, book)), "text/csv", "csv")
+    return _download(participants_csv(matched, next_steps_for(matched, today(), book), _emails(matched)), "text/csv", "csv")
 
 
 @bp.get("/export.xlsx")
 @access(ANYONE)
 def export_xlsx():
     _, matched, book = _listed()
-    body = xlsx_bytes(EXPORT_HEADER, export_rows(matched, book), title="Participants")
+    body = participants_xlsx(matched, next_steps_for(matched, today(), book), _emails(matched))
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
 
@@ -164,24 +142,6 @@ def mail_merge():
     filename = f"next-steps-mail-merge-{today().isoformat()}.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _action_links(participant: Participant) -> list[tuple[str, str]]:
-    """(url, text) of the action pages that exist and that the signed-in user may use."""
-    if participant.status == WITHDRAWN:
-        return []
-    links = []
-    for endpoint, text in ACTIONS:
-        view = current_app.view_functions.get(endpoint)
-        rule = getattr(view, "access_rule", None)
-        if view is None or (rule is not None and current_user.role not in rule):
-            continue
-        if endpoint == "actions.deferral" and participant.status == DEFERRED:
-            text = "Record a return from deferral"
-        if endpoint == "actions.withdrawal" and open_proposal(participant) is not None:
-            continue
-        links.append((url_for(endpoint, participant_id=participant.participant_id), text))
-    return links
 
 
 def caveats(standing: Standing) -> dict[int, str]:
@@ -225,7 +185,7 @@ def show(participant_id: str):
         history=escalation_history(participant.id),
         audit=audit,
         more_audit=more_audit,
-        actions=_action_links(participant),
+        actions=action_links(participant),
         periods=load_periods([participant.id]).get(participant.id),
         behind=behind_by_participant([standing], as_of, book).get(participant.id, []),
         windows_set=windows_set(participant.cohort, facts.course.course_group),

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import flash, redirect
 from flask_wtf import FlaskForm
 
 from ..extensions import db
 from ..refusal import Refusal
-
-_REFUSED = object()
 
 
 def show_refusal(form: FlaskForm, refusal: Refusal) -> None:
@@ -21,30 +21,31 @@ def show_refusal(form: FlaskForm, refusal: Refusal) -> None:
     field.errors = [*field.errors, refusal.message]
 
 
-def _run(form: FlaskForm, action: Callable):
+@dataclass(frozen=True)
+class Done:
+    result: Any
+
+
+def attempt(form: FlaskForm, action: Callable) -> Done | None:
+    """Run the service when the form is submitted and valid, and commit what it did: Done with the
+    service's result. A refusal rolls back and is shown on the form: None, as for a form not sent."""
     if not form.validate_on_submit():
-        return _REFUSED
+        return None
     try:
         result = action()
     except Refusal as refusal:
         db.session.rollback()
         show_refusal(form, refusal)
-        return _REFUSED
+        return None
     db.session.commit()
-    return result
+    return Done(result)
 
 
-def attempt(form: FlaskForm, action: Callable) -> bool:
-    """Run the service when the form is submitted and valid, and commit what it did; a refusal
-    rolls back and is shown on the form. True when the service did its work."""
-    return _run(form, action) is not _REFUSED
-
-
-def done(form: FlaskForm, action: Callable, message: Callable[..., str] | str, to: str):
+def saved(form: FlaskForm, action: Callable, message: Callable[[Any], str] | str, to: str):
     """attempt(), then flash the message (made from the service's result when it is callable) and
     redirect to `to`. None when the form is to be shown again."""
-    result = _run(form, action)
-    if result is _REFUSED:
+    done = attempt(form, action)
+    if done is None:
         return None
-    flash(message(result) if callable(message) else message, "success")
+    flash(message(done.result) if callable(message) else message, "success")
     return redirect(to)

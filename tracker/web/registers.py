@@ -15,6 +15,7 @@ from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from ..clock import today
 from ..extensions import db
+from ..formats import long_date
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
     cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
@@ -25,7 +26,6 @@ from ..words import MARK_LABELS, NOT_MARKED
 from .access import ANYONE, access, guard_partner_id, own_partner_id
 from .fields import DayMonthYear
 from .refusals import attempt
-from ..formats import long_date
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -99,12 +99,12 @@ def new():
             SelectChoice(str(p.id), f"{p.code} – {p.name}") for p in partners]
     else:
         del form.partner
-    made = []
-    if attempt(form, lambda: made.extend(create_session(
-            partner_id=int(form.partner.data) if current_user.is_edt else current_user.partner_id,
-            activity_id=int(form.event.data), cohort=int(form.cohort.data),
-            session_date=form.session_date.data, today=today(), actor=current_user.email))):
-        session, created = made
+    done = attempt(form, lambda: create_session(
+        partner_id=int(form.partner.data) if current_user.is_edt else current_user.partner_id,
+        activity_id=int(form.event.data), cohort=int(form.cohort.data),
+        session_date=form.session_date.data, today=today(), actor=current_user.email))
+    if done:
+        session, created = done.result
         if created:
             flash("Register created: mark everyone as attended, then change the marks of anyone who was not",
                   "success")
