@@ -49,20 +49,21 @@ class Standing:
 
 
 def participants_query() -> Select:
+    """One row per participant, its columns named as Standing names them: row.pk, row.partner, ..."""
     return (
         select(
-            Participant.id,
-            Participant.participant_id,
-            Participant.full_name,
-            DeliveryPartner.code,
-            Course.code,
-            Participant.course_id,
-            Participant.cohort,
-            Participant.status,
-            Participant.school_contract_signed,
-            Participant.sponsorship_agreement_signed,
-            Participant.school_contract_signed_on,
-            Participant.sponsorship_agreement_signed_on,
+            Participant.id.label("pk"),
+            Participant.participant_id.label("participant_id"),
+            Participant.full_name.label("full_name"),
+            DeliveryPartner.code.label("partner"),
+            Course.code.label("course"),
+            Participant.course_id.label("course_id"),
+            Participant.cohort.label("cohort"),
+            Participant.status.label("status"),
+            Participant.school_contract_signed.label("contract_signed"),
+            Participant.sponsorship_agreement_signed.label("sponsorship_signed"),
+            Participant.school_contract_signed_on.label("contract_signed_on"),
+            Participant.sponsorship_agreement_signed_on.label("sponsorship_signed_on"),
         )
         .join(DeliveryPartner, Participant.partner_id == DeliveryPartner.id)
         .join(Course, Participant.course_id == Course.id)
@@ -88,7 +89,7 @@ def standings(as_of: date, query: Select | None = None, book: Book | None = None
             extensions.setdefault(pid, {})[output] = deadline
     periods = load_periods(select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id))
     verdicts = _Verdicts(book, as_of)
-    return [verdicts.standing(row, mets, extensions.get(row[0]), periods.get(row[0], NO_PERIODS)) for row in rows]
+    return [verdicts.standing(row, mets, extensions.get(row.pk), periods.get(row.pk, NO_PERIODS)) for row in rows]
 
 
 def _narrowing(rows, query: Select, everyone: bool):
@@ -151,24 +152,27 @@ class _Verdicts:
 
     def standing(self, row, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None,
                  periods: Periods = NO_PERIODS) -> Standing:
-        pk, ref, name, partner, course, course_id, cohort, status, contract, sponsorship, contract_on, sponsorship_on = row
-        agreed = signed_by(contract, contract_on, self.as_of) and signed_by(sponsorship, sponsorship_on, self.as_of)
-        found = self.schedules.get((course_id, cohort))
+        agreed = (signed_by(row.contract_signed, row.contract_signed_on, self.as_of)
+                  and signed_by(row.sponsorship_signed, row.sponsorship_signed_on, self.as_of))
+        found = self.schedules.get((row.course_id, row.cohort))
         if found is None:
-            found = self.schedules[(course_id, cohort)] = (
-                self.book.schedule(course_id, cohort), self.book.courses[course_id].total_known
+            found = self.schedules[(row.course_id, row.cohort)] = (
+                self.book.schedule(row.course_id, row.cohort), self.book.courses[row.course_id].total_known
             )
         schedule, total_known = found
-        results = [mets.get((pk, spec.number)) or _missing(spec.number) for spec in schedule]
+        results = [mets.get((row.pk, spec.number)) or _missing(spec.number) for spec in schedule]
         outputs = [self.output(spec, met, agreed, total_known) for spec, met in zip(schedule, results)]
         if periods is NO_PERIODS:
-            chase = escalation(status, schedule, results, self.as_of, total_known=total_known, extensions=extensions or {})
+            chase = escalation(row.status, schedule, results, self.as_of, total_known=total_known,
+                               extensions=extensions or {})
         else:
-            chased = DEFERRED if periods.deferred_on(self.as_of) else status
+            chased = DEFERRED if periods.deferred_on(self.as_of) else row.status
             chase = escalation(chased, escalation_schedule(schedule, periods), results, self.as_of,
                                total_known=total_known, extensions=extensions or {})
         chase = self.escalations.setdefault(chase, chase)  # one of each, like the outputs
-        return Standing(pk, ref, name, partner, course, course_id, cohort, status, agreed, outputs, chase)
+        return Standing(pk=row.pk, participant_id=row.participant_id, full_name=row.full_name, partner=row.partner,
+                        course=row.course, course_id=row.course_id, cohort=row.cohort, status=row.status,
+                        payment_agreed=agreed, outputs=outputs, escalation=chase)
 
     def output(self, spec: OutputSpec, met: OutputMet, agreed: bool, total_known: bool) -> OutputStanding:
         key = (id(spec), id(met), agreed, total_known)  # courses of a group share their specs
