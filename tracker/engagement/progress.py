@@ -69,14 +69,28 @@ def course_progress(facts: CourseFacts, block_totals: dict[int, int | None], cre
     return CourseProgress(blocks, Tally(score_on(content, credits, as_of), content.total))
 
 
+CHUNK = 2000
+
+
+def credits_of(participant_pks: list[int]) -> dict[int, list[Credit]]:
+    """Each participant's credit records, as the rules read them."""
+    found: dict[int, list[Credit]] = {pk: [] for pk in participant_pks}
+    for start in range(0, len(participant_pks), CHUNK):
+        for pk, activity, value, on in db.session.execute(
+            select(CreditRecord.participant_id, CreditRecord.activity_id, CreditRecord.credits, CreditRecord.completed_on)
+            .where(CreditRecord.participant_id.in_(participant_pks[start : start + CHUNK]))
+        ):
+            found[pk].append(Credit(activity, value, on))
+    return found
+
+
+def credit_scores(courses: dict[int, CourseFacts], as_of: date) -> dict[int, int]:
+    """courses: participant -> their course's facts. Each participant's course score on as_of."""
+    return {pk: score_on(courses[pk].content, credits, as_of) for pk, credits in credits_of(list(courses)).items()}
+
+
 def participant_progress(participant_pk: int, facts: CourseFacts, as_of: date) -> CourseProgress:
-    credits = [
-        Credit(activity, value, on)
-        for activity, value, on in db.session.execute(
-            select(CreditRecord.activity_id, CreditRecord.credits, CreditRecord.completed_on)
-            .where(CreditRecord.participant_id == participant_pk)
-        )
-    ]
+    credits = credits_of([participant_pk])[participant_pk]
     block_totals = dict(
         db.session.execute(select(Block.number, Block.printed_total).where(Block.course_id == facts.course.id)).all()
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 
 from ..extensions import db
 from ..models import DeliveryPartner, PartnershipMeeting
+from ..rules.facts import OutputSpec
 from ..rules.status import (
     BLOCKED,
     DUE_SOON,
@@ -78,6 +79,8 @@ class ReviewAhead:
     review_date: date | None
     days_to_go: int | None
     published: bool  # False while the group's dates are not published (EHCO)
+    previous: OutputSpec | None = None  # the last review before as_of
+    next: OutputSpec | None = None  # the next review on or after as_of
 
 
 def reviews_ahead(found: list[Standing], book: Book, as_of: date) -> list[ReviewAhead]:
@@ -90,6 +93,7 @@ def reviews_ahead(found: list[Standing], book: Book, as_of: date) -> list[Review
         schedule = book.schedule(members[0].course_id, cohort)
         dated = [spec for spec in schedule if spec.review_date is not None]
         ahead = next((spec for spec in dated if spec.review_date >= as_of), None)
+        before = [spec for spec in dated if spec.review_date < as_of]
         result.append(
             ReviewAhead(
                 cohort,
@@ -101,6 +105,8 @@ def reviews_ahead(found: list[Standing], book: Book, as_of: date) -> list[Review
                 ahead.review_date if ahead else None,
                 (ahead.review_date - as_of).days if ahead else None,
                 bool(dated),
+                before[-1] if before else None,
+                ahead,
             )
         )
     return result

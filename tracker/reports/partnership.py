@@ -1,7 +1,8 @@
 """The partnership-meeting report as plain data: what a delivery partner brings to the meeting.
 
-Statuses and escalation come from standings(); this module only counts, groups and sorts them,
-and adds the two things standings() does not hold: credit progress and the interventions log.
+It reads what the dashboard reads: standings(), action_list(), reviews_ahead() and
+output_counts() (engagement/summary.py), the escalation history (engagement/history.py) and
+credit progress (engagement/progress.py). This module only groups and sorts them for print.
 """
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from ..engagement.next_steps import next_steps_for
 from ..engagement.next_steps_words import lead, short_why
 from ..formats import long_date
 from ..words import ESCALATION_LABELS
-from ..engagement.summary import output_counts
-from ..engagement.recompute import CHUNK, load_evidence
+from ..engagement.progress import credit_scores
+from ..engagement.summary import ActionItem, ReviewAhead, action_list, output_counts, reviews_ahead
 from ..engagement.standing import Standing, participants_query, standings
 from ..extensions import db
 from ..models import Cohort, DeliveryPartner, Participant
 from ..rules.facts import ACTIVE, DEFERRED, WITHDRAWN
-from ..rules.outputs import score_on
 from ..rules.status import BLOCKED, ESCALATED, EXTENDED, URGENCY
 
 # "No output met 3+ weeks after the review date": past the window, with or without an extension.
@@ -35,27 +35,6 @@ class UnknownPartner(LookupError):
     def __init__(self, code: str):
         super().__init__(f"no delivery partner with code '{code}'")
         self.code = code
-
-
-@dataclass(frozen=True)
-class ReviewPoint:
-    number: int
-    name: str
-    review_date: date
-
-
-@dataclass(frozen=True)
-class Period:
-    """The output period in view for one cohort and course group."""
-
-    cohort: int
-    cohort_name: str
-    course_group: str
-    courses: tuple[str, ...]
-    participants: int
-    previous: ReviewPoint | None
-    next: ReviewPoint | None
-    dates_published: bool
 
 
 @dataclass(frozen=True)
@@ -137,22 +116,15 @@ Intervention = HistoryItem  # what was done, as the participant page shows it
 
 @dataclass(frozen=True)
 class Action:
-    """A participant to chase, with everything done about them so far."""
+    """A participant to chase (the dashboard's action list item), with everything done about them so far."""
 
-    participant_id: str
-    full_name: str
-    course: str
-    cohort: int
-    state: str
-    output: int
-    output_name: str
-    review_date: date
-    days_after_review: int  # negative: days to go
-    window_ends: date | None
-    extended_to: date | None
+    item: ActionItem
     interventions: list[Intervention]
     why: str = ""  # why the output is not met yet, in a few words
     next_step: str = ""  # what would meet it
+
+    def __getattr__(self, name: str):
+        return getattr(self.item, name)
 
     @property
     def label(self) -> str:
@@ -232,7 +204,7 @@ class PartnershipReport:
     by_status: dict[str, int]  # participant status -> count
     by_escalation: dict[str, int]
     cohorts: list[tuple[int, str, date, int]]  # number, name, start date, participants
-    periods: list[Period]
+    periods: list[ReviewAhead]
     summaries: list[Summary]
     course_status: list[CourseStatus]
     progress: list[Progress]
@@ -265,11 +237,17 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
     partner_id = partner[0]
     book = book or Book()
     found = standings(meeting_date, participants_query().where(Participant.partner_id == partner_id), book)
+    pks = {s.participant_id: s.pk for s in found}
     cohorts = {c.number: c for c in db.session.scalars(select(Cohort))}
     names = {facts.course.code: facts.course.name for facts in book.courses.values()}
-    interventions = _interventions(partner_id)
+    interventions = histories(Participant.partner_id == partner_id)
     chased = [s for s in found if s.escalation.state in URGENCY]
-    actions = _actions(found, meeting_date, interventions, next_steps_for(chased, meeting_date, book))
+    steps = next_steps_for(chased, meeting_date, book)
+    actions = []
+    for item in action_list(found, meeting_date):
+        made = steps.get(pks[item.participant_id])
+        actions.append(Action(item, interventions.get(pks[item.participant_id], []),
+                              short_why(made) if made else "", lead(made) if made else ""))
     groups = [
         ActionGroup(state, ESCALATION_LABELS[state], [a for a in actions if a.state == state])
         for state in sorted(URGENCY, key=URGENCY.get)
@@ -289,7 +267,7 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
         by_status=dict(by_status),
         by_escalation=dict(by_escalation),
         cohorts=[(n, cohorts[n].name, cohorts[n].start_date, per_cohort[n]) for n in sorted(per_cohort)],
-        periods=_periods(found, book, cohorts, meeting_date),
+        periods=reviews_ahead(found, book, meeting_date),
         summaries=_summaries(found, book, cohorts, names),
         course_status=_course_status(found, names),
         progress=_progress(found, book, cohorts, names, meeting_date),
@@ -318,32 +296,6 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
 
 def _course_order(book: Book) -> dict[str, int]:
     return {facts.course.code: facts.course.id for facts in book.courses.values()}
-
-
-def _periods(found: list[Standing], book: Book, cohorts: dict, meeting_date: date) -> list[Period]:
-    groups: dict[tuple[int, str], list[Standing]] = defaultdict(list)
-    for s in found:
-        groups[(s.cohort, book.courses[s.course_id].course.course_group)].append(s)
-    order = _course_order(book)
-    periods = []
-    for (cohort, group), members in sorted(groups.items()):
-        schedule = book.schedule(members[0].course_id, cohort)
-        dated = [spec for spec in schedule if spec.review_date is not None]
-        before = [spec for spec in dated if spec.review_date < meeting_date]
-        after = [spec for spec in dated if spec.review_date >= meeting_date]
-        periods.append(
-            Period(
-                cohort,
-                cohorts[cohort].name,
-                group,
-                tuple(sorted({s.course for s in members}, key=order.get)),
-                len(members),
-                ReviewPoint(before[-1].number, before[-1].name, before[-1].review_date) if before else None,
-                ReviewPoint(after[0].number, after[0].name, after[0].review_date) if after else None,
-                bool(dated),
-            )
-        )
-    return periods
 
 
 def _by_course_cohort(found: list[Standing], book: Book) -> list[tuple[tuple[str, int], list[Standing]]]:
@@ -425,12 +377,7 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
     windows = windows_by_group()
     block_totals = totals_of_blocks(book) if windows else {}
     active = [s for s in found if s.status == ACTIVE]
-    scores: dict[int, int] = {}
-    ids = [s.pk for s in active if book.courses[s.course_id].total_known]
-    course_of = {s.pk: s.course_id for s in active}
-    for start in range(0, len(ids), CHUNK):
-        for pid, evidence in load_evidence(ids[start : start + CHUNK], book).items():
-            scores[pid] = score_on(book.courses[course_of[pid]].content, evidence.credits, on)
+    scores = credit_scores({s.pk: book.courses[s.course_id] for s in active if book.courses[s.course_id].total_known}, on)
     groups: dict[tuple[str, int], list[Standing]] = defaultdict(list)
     for s in active:
         groups[(s.course, s.cohort)].append(s)
@@ -470,11 +417,6 @@ def _progress(found: list[Standing], book: Book, cohorts: dict, names: dict[str,
     return result
 
 
-def _interventions(partner_id: int) -> dict[int, list[Intervention]]:
-    """Every contact, extension, deferral and withdrawal for the partner's participants."""
-    return histories(Participant.partner_id == partner_id)
-
-
 def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
     groups: dict[tuple[str, int, int], list[Action]] = defaultdict(list)
     for a in actions:
@@ -487,22 +429,3 @@ def _past_window(actions: list[Action]) -> list[PastWindowGroup]:
     ]
     found.sort(key=lambda g: (-g.days_after_review, g.course, g.cohort))
     return found
-
-
-def _actions(found: list[Standing], on: date, interventions: dict[int, list[Intervention]],
-             steps: dict | None = None) -> list[Action]:
-    steps = steps or {}
-    actions = []
-    for s in found:
-        chase = s.escalation
-        if chase.state not in URGENCY:
-            continue
-        spec = next(o.spec for o in s.outputs if o.spec.number == chase.output)
-        made = steps.get(s.pk)
-        actions.append(
-            Action(s.participant_id, s.full_name, s.course, s.cohort, chase.state, chase.output, spec.name,
-                   chase.review_date, chase.days_after_review(on), chase.window_ends, chase.extended_to,
-                   interventions.get(s.pk, []), short_why(made) if made else "", lead(made) if made else "")
-        )
-    actions.sort(key=lambda a: (URGENCY[a.state], -a.days_after_review, a.participant_id))
-    return actions
