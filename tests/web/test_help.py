@@ -1,0 +1,25 @@
+"""The tracker's own account of its rules, docs/rules.md, shown as a page linked from every page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_rules_page_renders_docs_rules_md_with_its_tables(as_facilitator):
+    page = as_facilitator.get("/help/rules").get_data(as_text=True)
+    assert "<h1 class=\"govuk-heading-xl\">How the tracker decides</h1>" in page
+    assert '<table class="govuk-table">' in page and "3-week window" in page
+    assert "225 of 249 is enough, 224 is not" in page
+
+
+def test_every_signed_in_page_links_to_the_rules(as_facilitator):
+    for path in ("/dashboard", "/participants/", "/registers", "/help/rules"):
+        assert 'href="/help/rules"' in as_facilitator.get(path).get_data(as_text=True)
+
+
+def test_the_readme_and_the_rules_do_not_send_readers_to_the_steering_documents():
+    for path in (ROOT / "README.md", ROOT / "docs" / "rules.md"):
+        assert "shared/DOMAIN.md" not in path.read_text()
+    assert "docs/rules.md" in (ROOT / "README.md").read_text()
