@@ -19,7 +19,7 @@ def test_every_listed_blueprint_is_registered(app):
 def test_a_missing_blueprint_module_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setattr(web, "BLUEPRINTS", (*web.BLUEPRINTS, "no_such_page"))
     with pytest.raises(ModuleNotFoundError, match="no_such_page"):
-        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.db")})
 
 
 def test_no_view_asks_whether_an_endpoint_exists():

@@ -265,8 +265,8 @@ def schedule(cohort: int, group: str, output: int):
 def start(cohort: int):
     row = db.session.get(Cohort, cohort) or abort(404)
     form = StartForm(data={"start_date": row.start_date})
-    response = done(form, lambda: edit_start(row, current_user.email, form.start_date.data),
-                    _saved(f"Cohort {cohort}: course start saved"), url_for("reference.index") + f"#cohort-{cohort}")
+    response = saved(form, lambda: edit_start(row, current_user.email, form.start_date.data),
+                     _saved(f"Cohort {cohort}: course start saved"), url_for("reference.index") + f"#cohort-{cohort}")
     if response:
         return response
     return render_template("reference/start.html", title=f"Course start of cohort {cohort}", form=form, row=row)
