@@ -117,6 +117,15 @@ def _block_or_404(course: Course, number: int) -> Block:
     return block
 
 
+def _block_url(course: Course, block: Block) -> str:
+    return url_for("reference.course", code=course.code) + f"#block-{block.number}"
+
+
+def _activity_page(form, course: Course, block: Block, activity: Activity | None, title: str):
+    return render_template("reference/activity.html", title=title, form=form, course=course, block=block,
+                           activity=activity, components=COMPONENT_NAMES)
+
+
 def _is_admin() -> bool:
     return current_user.role == EDT_ADMIN
 
@@ -174,11 +183,8 @@ def activity(code: str, activity_id: int):
         found, current_user.email, title=form.title.data, duration=form.duration.data or "", credits=form.credits.data,
         block_total=form.block_total.data, course_total=form.course_total.data),
         _saved(f"{course.code} block {block.number}: '{(form.title.data or '').strip()}' saved"),
-        url_for("reference.course", code=course.code) + f"#block-{block.number}")
-    if response:
-        return response
-    return render_template("reference/activity.html", title=f"Change an activity of {course.code} block {block.number}",
-                           form=form, course=course, block=block, activity=found, components=COMPONENT_NAMES)
+        _block_url(course, block))
+    return response or _activity_page(form, course, block, found, f"Change an activity of {course.code} block {block.number}")
 
 
 @bp.route("/<code>/blocks/<int:number>/activities/new", methods=["GET", "POST"])
@@ -193,11 +199,8 @@ def new_activity(code: str, number: int):
         duration=form.duration.data or "", credits=form.credits.data, block_total=form.block_total.data,
         course_total=form.course_total.data),
         _saved(f"{course.code} block {block.number}: '{(form.title.data or '').strip()}' added"),
-        url_for("reference.course", code=course.code) + f"#block-{block.number}")
-    if response:
-        return response
-    return render_template("reference/activity.html", title=f"Add an activity to {course.code} block {block.number}",
-                           form=form, course=course, block=block, activity=None, components=COMPONENT_NAMES)
+        _block_url(course, block))
+    return response or _activity_page(form, course, block, None, f"Add an activity to {course.code} block {block.number}")
 
 
 @bp.route("/<code>/blocks/<int:number>/totals", methods=["GET", "POST"])
@@ -209,7 +212,7 @@ def totals(code: str, number: int):
     response = saved(form, lambda: set_totals(block, current_user.email, block_total=form.block_total.data,
                                              course_total=form.course_total.data),
                      _saved(f"{course.code} block {block.number}: printed totals saved"),
-                     url_for("reference.course", code=course.code) + f"#block-{block.number}")
+                     _block_url(course, block))
     if response:
         return response
     return render_template("reference/totals.html", title=f"Printed totals of {course.code} block {block.number}",
