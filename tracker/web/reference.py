@@ -27,7 +27,7 @@ from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
 from .fields import DayMonthYear
-from .refusals import saved
+from .refusals import done
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
@@ -179,7 +179,7 @@ def activity(code: str, activity_id: int):
     block = found.block
     form = ActivityForm(data={"title": found.title, "duration": found.duration, "credits": found.credits,
                               "block_total": block.printed_total, "course_total": course.printed_total})
-    response = saved(form, lambda: edit_activity(
+    response = done(form, lambda: edit_activity(
         found, current_user.email, title=form.title.data, duration=form.duration.data or "", credits=form.credits.data,
         block_total=form.block_total.data, course_total=form.course_total.data),
         _saved(f"{course.code} block {block.number}: '{(form.title.data or '').strip()}' saved"),
@@ -194,7 +194,7 @@ def new_activity(code: str, number: int):
     block = _block_or_404(course, number)
     form = NewActivityForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
     form.component.choices = [SelectChoice("", "Choose a component")] + [SelectChoice(v, label) for v, label in COMPONENT_NAMES.items()]
-    response = saved(form, lambda: add_activity(
+    response = done(form, lambda: add_activity(
         block, current_user.email, component=form.component.data, title=form.title.data,
         duration=form.duration.data or "", credits=form.credits.data, block_total=form.block_total.data,
         course_total=form.course_total.data),
@@ -209,7 +209,7 @@ def totals(code: str, number: int):
     course = _course_or_404(code)
     block = _block_or_404(course, number)
     form = TotalsForm(data={"block_total": block.printed_total, "course_total": course.printed_total})
-    response = saved(form, lambda: set_totals(block, current_user.email, block_total=form.block_total.data,
+    response = done(form, lambda: set_totals(block, current_user.email, block_total=form.block_total.data,
                                              course_total=form.course_total.data),
                      _saved(f"{course.code} block {block.number}: printed totals saved"),
                      _block_url(course, block))
@@ -237,7 +237,7 @@ def price(code: str):
     course = _course_or_404(code)
     current = course.price_per_teacher
     form = PriceForm(data={"price": "" if current is None else f"{current:.2f}"})
-    response = saved(form, lambda: set_price(course, current_user.email, _pounds(form.price.data)),
+    response = done(form, lambda: set_price(course, current_user.email, _pounds(form.price.data)),
                      _saved(f"{course.code}: price per teacher saved"), url_for("reference.course", code=course.code))
     if response:
         return response
@@ -253,7 +253,7 @@ def schedule(cohort: int, group: str, output: int):
         abort(404)
     form = ScheduleForm(data={"review_date": row.review_date, "invoice_date": row.invoice_date,
                               "payment_date": row.payment_date})
-    response = saved(form, lambda: edit_schedule(row, current_user.email, review_date=form.review_date.data,
+    response = done(form, lambda: edit_schedule(row, current_user.email, review_date=form.review_date.data,
                                                 invoice_date=form.invoice_date.data, payment_date=form.payment_date.data),
                      _saved(f"Cohort {cohort} {group} output {output}: dates saved"),
                      url_for("reference.index") + f"#cohort-{cohort}")
@@ -268,7 +268,7 @@ def schedule(cohort: int, group: str, output: int):
 def start(cohort: int):
     row = db.session.get(Cohort, cohort) or abort(404)
     form = StartForm(data={"start_date": row.start_date})
-    response = saved(form, lambda: edit_start(row, current_user.email, form.start_date.data),
+    response = done(form, lambda: edit_start(row, current_user.email, form.start_date.data),
                      _saved(f"Cohort {cohort}: course start saved"), url_for("reference.index") + f"#cohort-{cohort}")
     if response:
         return response

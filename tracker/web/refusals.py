@@ -41,11 +41,11 @@ def attempt(form: FlaskForm, action: Callable) -> Done | None:
     return Done(result)
 
 
-def saved(form: FlaskForm, action: Callable, message: Callable[[Any], str] | str, to: str):
+def done(form: FlaskForm, action: Callable, message: Callable[[Any], str] | str, to: str):
     """attempt(), then flash the message (made from the service's result when it is callable) and
     redirect to `to`. None when the form is to be shown again."""
-    done = attempt(form, action)
-    if done is None:
+    outcome = attempt(form, action)
+    if outcome is None:
         return None
-    flash(message(done.result) if callable(message) else message, "success")
+    flash(message(outcome.result) if callable(message) else message, "success")
     return redirect(to)
