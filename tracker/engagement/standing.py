@@ -99,7 +99,7 @@ def _narrowing(rows, query: Select, everyone: bool):
     participants are named (so PostgreSQL reads their rows by index rather than scanning the
     table), more are picked by the participants query itself, and everyone by nothing.
     """
-    pks = [row[0] for row in rows]
+    pks = [row.pk for row in rows]
     if everyone:
         return lambda column: [true()]
     if len(pks) <= NAMED:  # one query whatever the number: the page's query count stays constant
