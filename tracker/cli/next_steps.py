@@ -10,13 +10,13 @@ from ..engagement.next_steps import next_steps_for
 from ..engagement.standing import standings
 from ..exports.cells import csv_text
 from ..exports.next_steps import HEADER, next_steps_rows
-from .params import as_of_option, participants_of, partner_option
+from .params import as_of_option, output_option, participants_of, partner_option, write_text
 
 
 @click.command("next-steps")
 @as_of_option
 @partner_option
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
+@output_option
 @with_appcontext
 def next_steps_command(as_of, partner, output):
     """Write the next steps CSV: for each participant, the options that would meet their next output."""
@@ -24,11 +24,7 @@ def next_steps_command(as_of, partner, output):
     book = Book()
     found = standings(day, participants_of(partner), book)
     text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, day, book)))
-    if output:
-        with open(output, "w", newline="", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        click.echo(text, nl=False)
+    write_text(text, output)
 
 
 COMMANDS = (next_steps_command,)

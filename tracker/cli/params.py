@@ -44,3 +44,17 @@ def as_of_option(function):
 
 def partner_option(function):
     return click.option("--partner", default=None, help="A delivery partner's code.")(function)
+
+
+def output_option(function):
+    return click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+                        help="Write to this file instead of standard output.")(function)
+
+
+def write_text(text: str, output: str | None) -> None:
+    """Write a file's text to --output, or to standard output without one."""
+    if output:
+        with open(output, "w", newline="", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
