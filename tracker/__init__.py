@@ -8,7 +8,8 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config, ConfigurationError, database_url, fixed_today, secret_key_problem, trusted_proxies
+from .config import (Config, ConfigurationError, database_url, fixed_today, mail_settings, secret_key_problem,
+                     trusted_proxies)
 from .extensions import csrf, db, login_manager, migrate
 
 
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["TODAY"] = fixed_today()
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")
     app.config["TRUSTED_PROXIES"] = trusted_proxies()
+    app.config.update(mail_settings())
     if config:
         app.config.update(config)
     problem = None if app.config.get("TESTING") else secret_key_problem(app.config.get("SECRET_KEY"))

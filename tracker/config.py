@@ -57,6 +57,32 @@ def trusted_proxies() -> int:
     return int(value)
 
 
+MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+
+
+def mail_settings() -> dict:
+    """The SMTP server the next-step emails go through; MAIL_SERVER unset: email is not set up.
+
+    MAIL_PORT defaults to 25 (587 with MAIL_USE_TLS, which asks for STARTTLS); MAIL_USERNAME and
+    MAIL_PASSWORD, when set, sign in; MAIL_DEFAULT_SENDER is the From address.
+    """
+    use_tls = os.environ.get("MAIL_USE_TLS", "").strip().lower()
+    if use_tls not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigurationError(f"MAIL_USE_TLS must be 1 or 0 (true or false), not {use_tls!r}")
+    tls = use_tls in ("1", "true", "yes")
+    port = os.environ.get("MAIL_PORT", "").strip() or ("587" if tls else "25")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigurationError(f"MAIL_PORT must be a port number (e.g. 25 or 587), not {port!r}")
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": int(port),
+        "MAIL_USE_TLS": tls,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "").strip(),
+    }
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

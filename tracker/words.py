@@ -113,6 +113,7 @@ AUDIT_ACTION_LABELS = {
     "move-cohort": "Moved to a later cohort on return",
     "record-agreement": "Signed agreement recorded",
     "invite": "User invited",
+    "email-not-sent": "Next-step email not sent",
 }
 AUDIT_VERB_LABELS = {"create": "added", "update": "changed"}
 AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
@@ -124,6 +125,7 @@ AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "assessments": "Assessment",
     "register_session": "Register session",
     "declaration": "DfE declaration",
+    "email_template": "Next-step email template",
 }
 AUDIT_IMPORT_LABELS = {  # an "import" event: a file added records of this kind for the participant
     "participants": "Participants",
@@ -169,6 +171,10 @@ AUDIT_FIELD_LABELS = {
     "school_contract_signed_on": "School contract signed on",
     "sponsorship_agreement_signed_on": "Sponsorship agreement signed on",
     "agreed_on": "Date agreed",
+    "to": "To",
+    "subject": "Subject",
+    "body": "Message",
+    "problem": "Why not sent",
     "from_cohort": "From cohort",
     "to_cohort": "To cohort",
     "session_date": "Session date",

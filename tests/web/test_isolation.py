@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, AuditEvent, Block, Course, DeliveryPartner, Participant, PartnershipMeeting, PendingUpload, RegisterEntry,
-    RegisterSession, User, WithdrawalRequest,
+    Activity, AuditEvent, Block, Course, DeliveryPartner, EmailBatch, EmailSent, Participant, PartnershipMeeting,
+    PendingUpload, RegisterEntry, RegisterSession, User, WithdrawalRequest,
 )
 from tracker.web.access import PUBLIC
 
@@ -38,7 +38,12 @@ def south_records(two_partners):
     proposal = WithdrawalRequest(participant_id=s001.id, proposed_on=date(2026, 11, 1), reason="other", note="",
                                  proposed_by="lead@south.example")
     meeting = PartnershipMeeting(partner_id=south.id, meeting_date=date(2026, 12, 1), note="South only")
-    db.session.add_all([upload, proposal, meeting])
+    emails = EmailBatch(token="south-email-token", partner_id=south.id, sent_by=lead.email,
+                        started_at=datetime(2026, 11, 24), requested=1)
+    db.session.add_all([upload, proposal, meeting, emails])
+    db.session.flush()
+    db.session.add(EmailSent(batch_id=emails.id, participant_id=s001.id, to_address="s001@example.org",
+                             subject="South's email", sent=True, at=datetime(2026, 11, 24)))
     db.session.commit()
     return {
         "meeting_id": meeting.id,
@@ -47,6 +52,7 @@ def south_records(two_partners):
         "token": upload.token,
         "proposal_id": proposal.id,
         "user_id": lead.id,
+        "batch_id": emails.id,
         # Reference data is shared by all partners (and only EDT may open these pages):
         "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
         "output": 1, "kind": "started", "block": 1,
@@ -87,7 +93,7 @@ def test_a_partner_user_cannot_reach_any_of_another_partners_records(app, as_nor
             body = response.get_data(as_text=True)
             if "partner-lead" not in allowed:
                 assert response.status_code == 403, f"{method} {url}: {response.status_code}"
-            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id", "user_id"}:
+            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id", "user_id", "batch_id"}:
                 assert response.status_code == 404, f"{method} {url}: {response.status_code}"
             else:
                 assert response.status_code in (200, 302, 404), f"{method} {url}{query}: {response.status_code}"

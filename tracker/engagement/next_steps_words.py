@@ -6,6 +6,8 @@ lists and exports, the partnership report and the emails to participants.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+
 from ..formats import long_date, short_date
 from ..rules.facts import FINAL, FIRST, MODERATED
 from ..rules.next_steps import (
@@ -18,7 +20,7 @@ from ..rules.next_steps import (
     NextSteps,
     Option,
 )
-from ..rules.status import CRITERIA_PENDING, TOTAL_UNKNOWN
+from ..rules.status import CRITERIA_PENDING, TOTAL_UNKNOWN, WINDOW_DAYS
 
 
 def _credits(n: int) -> str:
@@ -128,3 +130,26 @@ def what_is_missing(standings_outputs, steps: NextSteps | None) -> dict[int, str
         elif steps is not None and number > steps.output:
             lines[number] = f"Output {steps.output} must be met first."
     return lines
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a participant is told about their next output: the mail-merge row and the email's
+    placeholders. A participant with nothing to do has no output, dates or step."""
+
+    participant_id: str
+    name: str
+    email: str
+    output: str = ""
+    review_date: date | None = None
+    window_end: date | None = None
+    why: str = ""
+    next_step: str = ""
+
+
+def notice(participant_id: str, name: str, email: str, steps: NextSteps | None) -> Notice:
+    if steps is None:
+        return Notice(participant_id, name, email)
+    review = steps.review_date
+    return Notice(participant_id, name, email, f"Output {steps.output}: {steps.output_name}", review,
+                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps))

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
-from ..engagement.next_steps_words import lead
+from ..engagement.next_steps_words import notice
 from ..engagement.standing import Standing
+from ..formats import iso_date
 from ..rules.next_steps import NextSteps
-from ..rules.status import WINDOW_DAYS
 
 HEADER = ["participant_id", "name", "email", "output", "review_date", "window_ends", "next_step"]
 
@@ -16,13 +15,6 @@ def mail_merge_rows(found: list[Standing], steps: dict[int, NextSteps], emails: 
     """One row per participant: the output they work towards, its review date and window end, and
     the next step in words (blank for a participant with nothing to do)."""
     for s in found:
-        made = steps.get(s.pk)
-        if made is None:
-            yield [s.participant_id, s.full_name, emails.get(s.pk, ""), "", "", "", ""]
-            continue
-        review = made.review_date
-        yield [
-            s.participant_id, s.full_name, emails.get(s.pk, ""), f"Output {made.output}: {made.output_name}",
-            review.isoformat() if review else "",
-            (review + timedelta(days=WINDOW_DAYS)).isoformat() if review else "", lead(made),
-        ]
+        told = notice(s.participant_id, s.full_name, emails.get(s.pk, ""), steps.get(s.pk))
+        yield [told.participant_id, told.name, told.email, told.output, iso_date(told.review_date),
+               iso_date(told.window_end), told.next_step]

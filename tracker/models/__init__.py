@@ -9,3 +9,4 @@ from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F40
 from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noqa: F401
 from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401
 from .version import DataVersion  # noqa: F401
+from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401

@@ -36,7 +36,7 @@ def register_web(app: Flask) -> None:
 
 
 BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "actions", "overview",
-              "assessments", "reference", "declarations", "reports", "meetings", "help")
+              "assessments", "reference", "declarations", "reports", "meetings", "help", "emails")
 
 
 def _feature_blueprints():

@@ -1,0 +1,162 @@
+"""Emailing participants their own next step: each partner's template, one batch per press of
+Send, every message logged as a contact attempt (sent) or in the audit (not sent).
+
+A batch is claimed by inserting its form's one-time token (unique) and committing before any
+message goes: a second press of the same form, even at the same moment, cannot insert it and
+sends nothing. Each message is committed as it goes, so a batch cut short shows what went.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit import record
+from ..clock import now
+from ..engagement.next_steps_words import Notice, notice
+from ..engagement.standing import Standing
+from ..extensions import db
+from ..formats import long_date
+from ..models import DeliveryPartner, EmailBatch, EmailSent, EmailTemplate, Participant
+from ..refusal import Refusal
+from ..rules.next_steps import NextSteps
+from .contacts import log_contact
+from .email_template import DEFAULT_BODY, DEFAULT_SUBJECT, Filled, fill_message, template_problems
+from .mailer import MailServer, NotSent, Postbox
+
+BATCH_LIMIT = 200
+NO_ADDRESS = "No email address on record"
+NOTHING_TO_TELL = "No next step to tell them: no output to work towards now"
+
+
+@dataclass(frozen=True)
+class Template:
+    partner_id: int
+    subject: str
+    body: str
+    stored: bool  # False: the default, never edited
+
+
+@dataclass(frozen=True)
+class Recipient:
+    pk: int
+    partner_id: int
+    partner_code: str
+    partner_name: str
+    notice: Notice
+
+    @property
+    def problem(self) -> str:
+        """Why no message can go to this participant, before trying ("" when one can)."""
+        if not self.notice.output:
+            return NOTHING_TO_TELL
+        if not self.notice.email.strip():
+            return NO_ADDRESS
+        return ""
+
+
+def template_for(partner_id: int) -> Template:
+    stored = db.session.scalar(select(EmailTemplate).where(EmailTemplate.partner_id == partner_id))
+    if stored is None:
+        return Template(partner_id, DEFAULT_SUBJECT, DEFAULT_BODY, False)
+    return Template(partner_id, stored.subject, stored.body, True)
+
+
+def save_template(partner_id: int, *, subject: str | None, body: str | None, actor: str) -> EmailTemplate:
+    for field, text, label in (("subject", subject, "Subject"), ("body", body, "Message")):
+        problems = template_problems(field, text, label)
+        if problems:
+            raise Refusal(field, problems[0])
+    stored = db.session.scalar(select(EmailTemplate).where(EmailTemplate.partner_id == partner_id))
+    before = None if stored is None else {"subject": stored.subject, "body": stored.body}
+    if stored is None:
+        stored = EmailTemplate(partner_id=partner_id)
+        db.session.add(stored)
+    stored.subject, stored.body = subject.strip(), body.replace("\r\n", "\n").strip()
+    stored.updated_by, stored.updated_at = actor, now()
+    db.session.flush()
+    record(actor, "update" if before else "create", "email_template", stored.id, before=before,
+           after={"partner_id": partner_id, "subject": stored.subject, "body": stored.body})
+    return stored
+
+
+def recipients(found: list[Standing], steps: dict[int, NextSteps]) -> list[Recipient]:
+    """Each participant with their address, partner and what they would be told."""
+    rows = {row.id: row for row in db.session.execute(
+        select(Participant.id, Participant.email, Participant.partner_id, DeliveryPartner.code, DeliveryPartner.name)
+        .join(DeliveryPartner, DeliveryPartner.id == Participant.partner_id)
+        .where(Participant.id.in_([s.pk for s in found])))}
+    return [Recipient(s.pk, rows[s.pk].partner_id, rows[s.pk].code, rows[s.pk].name,
+                      notice(s.participant_id, s.full_name, rows[s.pk].email or "", steps.get(s.pk)))
+            for s in found]
+
+
+def placeholder_values(recipient: Recipient) -> dict[str, str]:
+    told = recipient.notice
+    return {"name": told.name, "participant_id": told.participant_id, "output": told.output,
+            "review_date": long_date(told.review_date), "window_end": long_date(told.window_end),
+            "why": told.why, "next_step": told.next_step, "partner": recipient.partner_name}
+
+
+def message_for(recipient: Recipient, template: Template) -> Filled:
+    return fill_message(template.subject, template.body, placeholder_values(recipient))
+
+
+def claim(token: str, *, partner_id: int | None, actor: str, requested: int) -> EmailBatch | None:
+    """The batch for this token, newly inserted and committed; None when the token was used already."""
+    batch = EmailBatch(token=token, partner_id=partner_id, sent_by=actor, started_at=now(), requested=requested)
+    db.session.add(batch)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return batch
+
+
+def batch_of(token: str) -> EmailBatch | None:
+    return db.session.scalar(select(EmailBatch).where(EmailBatch.token == token))
+
+
+def send_batch(batch: EmailBatch, to: Iterable[Recipient], server: MailServer, *, actor: str, today: date) -> None:
+    """Send each recipient their message; one that cannot go is logged with why, and the rest still go."""
+    templates: dict[int, Template] = {}
+    with Postbox(server) as box:
+        for recipient in to:
+            template = templates.setdefault(recipient.partner_id, template_for(recipient.partner_id))
+            filled = message_for(recipient, template)
+            problem = recipient.problem
+            if not problem:
+                try:
+                    box.send(recipient.notice.email.strip(), filled.subject, filled.body)
+                except NotSent as refused:
+                    problem = str(refused)
+            _log(batch, recipient, filled, problem, actor=actor, today=today)
+            db.session.commit()
+    batch.finished_at = now()
+    db.session.commit()
+
+
+def _log(batch: EmailBatch, recipient: Recipient, filled: Filled, problem: str, *, actor: str, today: date) -> None:
+    address = recipient.notice.email.strip()
+    sent = EmailSent(batch_id=batch.id, participant_id=recipient.pk, to_address=address, subject=filled.subject,
+                     sent=not problem, problem=problem, at=now())
+    db.session.add(sent)
+    db.session.flush()
+    if problem:
+        record(actor, "email-not-sent", "email_sent", sent.id, participant_id=recipient.pk,
+               after={"to": address, "subject": filled.subject, "problem": problem})
+        return
+    log_contact(db.session.get(Participant, recipient.pk), contacted_on=today, method="email", outcome="no-response",
+                note=f"Next-step email sent to {address}: {filled.subject}", actor=actor, today=today)
+
+
+def messages_of(batch: EmailBatch) -> list[tuple[EmailSent, str, str]]:
+    """(message, participant ID, name) of a batch, in the order they were sent."""
+    return [tuple(row) for row in db.session.execute(
+        select(EmailSent, Participant.participant_id, Participant.full_name)
+        .join(Participant, Participant.id == EmailSent.participant_id)
+        .where(EmailSent.batch_id == batch.id).order_by(EmailSent.id))]
