@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from tracker.words import (
-    AUDIT_ACTION_LABELS as ACTIONS, AUDIT_IMPORT_LABELS as IMPORTED, AUDIT_VERB_LABELS as VERBS, AuditNames as Names,
+    AUDIT_ACTION_LABELS as ACTIONS, AUDIT_ENTITY_LABELS as THINGS, AUDIT_IMPORT_LABELS as IMPORTED, AUDIT_VERB_LABELS as VERBS, AuditNames as Names,
     audit_action as what, audit_details as details, audit_who as who,
 )
 
@@ -22,16 +22,30 @@ def test_people_are_named_and_the_trackers_own_actors_are_said_in_words():
 
 
 def test_every_action_the_tracker_records_has_words():
-    """Scans the code that audits participants' records for its actions, so a new one is given words."""
-    recorded = set()
-    sources = [p for folder in ("escalation", "registers", "imports") for p in (TRACKER / folder).rglob("*.py")]
-    for source in sources + [TRACKER / "web" / "assessments.py"]:
+    """Scans the whole package for the actions it audits, so a new one is given words."""
+    recorded, things = set(), set()
+    for source in TRACKER.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
-        recorded |= set(re.findall(r'\b(?:record|audit)\(\s*\w+,\s*"([a-z-]+)"', text))
+        for action, entity in re.findall(r'\b(?:record|audit)\(\s*[\w.]+,\s*"([a-z-]+)",\s*("[\w-]+")?', text):
+            recorded.add(action)
+            if action in VERBS and entity:
+                things.add(entity.strip('"'))
         recorded |= {m for pair in re.findall(r"'(confirm)' if .* else '(decline)'", text) for m in pair}
+        if re.search(r'"create" if .* else "update"', text):
+            recorded |= {"create", "update"}
     recorded = {f"{a}-withdrawal" if a in ("confirm", "decline") else a for a in recorded}
-    assert {"log-contact", "agree-extension", "create", "update", "import"} <= recorded
+    assert {"log-contact", "agree-extension", "create", "update", "import", "change-role", "dfe-api"} <= recorded
     assert recorded <= set(ACTIONS) | set(VERBS) | {"import"}, recorded - set(ACTIONS) - set(VERBS)
+    assert {"activity", "cohort", "block_window"} <= things
+    assert things <= set(THINGS) | set(IMPORTED), things - set(THINGS) - set(IMPORTED)
+
+
+def test_the_administrators_actions_read_as_what_happened():
+    assert what("change-role", "user") == "User's role changed"
+    assert what("update", "schedule_output") == "Output review date changed"
+    assert what("delete", "block_window") == "Block completion window removed"
+    assert what("dfe-api", "dfe-request") == "Request to DfE's API"
+    assert what("declaration-reopen", "declaration") == "Voided DfE declaration reopened"
 
 
 def test_actions_read_as_what_happened():
@@ -63,3 +77,12 @@ def test_a_change_shows_before_and_after_and_what_it_is_about():
                    NAMES) == ["Decided by: Alex Admin", "State: Proposed → Confirmed"]
     assert details("video-views", {"percent": "89.5"}, {"block_id": 3, "percent": "95"}, NAMES) == [
         "Block: Block 2", "Watched: 89.5% → 95%"]
+
+
+def test_a_request_to_dfe_reads_as_the_request_and_the_answer():
+    lines = details("dfe-request", None, {"method": "POST", "path": "/api/v3/participant-declarations",
+                                          "query": {}, "request": {"data": {"type": "participant-declaration"}},
+                                          "status": 422, "answer": "Already declared"}, NAMES)
+    assert {"Method: POST", "Address: /api/v3/participant-declarations"} <= set(lines)
+    assert "DfE's answer code: 422" in lines and "DfE's answer: Already declared" in lines
+    assert 'Sent: {"data": {"type": "participant-declaration"}}' in lines

@@ -5,6 +5,7 @@ withdrawal, an assessment or an audit action reads the same wherever it is shown
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,8 +115,18 @@ AUDIT_ACTION_LABELS = {
     "record-agreement": "Signed agreement recorded",
     "invite": "User invited",
     "email-not-sent": "Next-step email not sent",
+    "change-role": "User's role changed",
+    "deactivate": "User deactivated",
+    "reactivate": "User reactivated",
+    "resend-invitation": "Invitation sent again",
+    "sign-out-everywhere": "User signed out everywhere",
+    "schedule-meeting": "Partnership meeting scheduled",
+    "move-meeting": "Partnership meeting moved",
+    "cancel-meeting": "Partnership meeting cancelled",
+    "declaration-reopen": "Voided DfE declaration reopened",
+    "dfe-api": "Request to DfE's API",
 }
-AUDIT_VERB_LABELS = {"create": "added", "update": "changed"}
+AUDIT_VERB_LABELS = {"create": "added", "update": "changed", "delete": "removed"}
 AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "participant": "Participant details",
     "participants": "Participants",
@@ -126,6 +137,14 @@ AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "register_session": "Register session",
     "declaration": "DfE declaration",
     "email_template": "Next-step email template",
+    "user": "User",
+    "activity": "Activity",
+    "block": "Block",
+    "block_window": "Block completion window",
+    "cohort": "Cohort",
+    "course": "Course",
+    "schedule_output": "Output review date",
+    "partnership_meeting": "Partnership meeting",
 }
 AUDIT_IMPORT_LABELS = {  # an "import" event: a file added records of this kind for the participant
     "participants": "Participants",
@@ -184,6 +203,10 @@ AUDIT_FIELD_LABELS = {
     "status": "Status",
     "viewed_on": "Viewed on",
 }
+AUDIT_ENTITY_FIELD_LABELS = {  # where a field means something else for one entity
+    "dfe-request": {"method": "Method", "path": "Address", "query": "Query", "request": "Sent",
+                    "status": "DfE's answer code", "answer": "DfE's answer"},
+}
 AUDIT_HIDDEN_FIELDS = {"register_session", "partner_id", "participant_id"}  # internal references
 AUDIT_SOURCE_LABELS = {"platform": "Online learning platform", "self-report": "Self-reported"}
 AUDIT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result"}
@@ -234,7 +257,8 @@ def audit_details(entity: str, before: dict | None, after: dict | None, names: A
     for key in _audit_order(set(old) | set(new)):
         if key in AUDIT_HIDDEN_FIELDS:
             continue
-        name = AUDIT_FIELD_LABELS.get(key) or words(key.replace("_", " "))
+        name = (AUDIT_ENTITY_FIELD_LABELS.get(entity, {}).get(key) or AUDIT_FIELD_LABELS.get(key)
+                or words(key.replace("_", " ")))
         if key in old and key in new:
             if old[key] != new[key]:
                 lines.append(f"{name}: {audit_value(entity, key, old[key], names)} → "
@@ -273,6 +297,8 @@ def audit_value(entity: str, key: str, raw, names: AuditNames) -> str:
     if key in ("decided_by", "marked_by") and isinstance(raw, str):
         return names.people.get(raw, raw)
     text = str(raw)
+    if entity == "dfe-request":
+        return text if isinstance(raw, (str, int)) else json.dumps(raw)
     known = {"method": CONTACT_METHOD_LABELS, "outcome": CONTACT_OUTCOME_LABELS, "reason": WITHDRAWAL_REASON_LABELS,
              "mark": MARK_LABELS, "source": AUDIT_SOURCE_LABELS, "result": AUDIT_RESULT_LABELS}.get(key)
     if key == "state" and entity == "withdrawal_request":

@@ -340,6 +340,8 @@ def test_the_escalation_history_lists_what_was_done_oldest_first(north_lead, exa
     assert "20 Jul 2022" in rows[0] and "Email: No response" in rows[0]
     assert "1 Aug 2022" in rows[1] and "Left a message" in rows[1]
     assert "Output 2 extended to 30 Sep 2022" in rows[2]
+    assert "Facilitator" in rows[0] and "Lead" in rows[1] and "Lead" in rows[2]
+    assert not any("@north.example" in row for row in rows)  # the person, not their address
 
 
 def test_action_pages_are_linked_when_they_exist(app, north_lead):

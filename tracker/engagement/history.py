@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -82,9 +82,19 @@ def histories(which) -> dict[int, list[HistoryItem]]:
         if state != PROPOSED and decided_at is not None:
             found[pk].append(HistoryItem(decided_at.date(), WITHDRAWAL_DECIDED, decided_by or "",
                                          f"Withdrawal {state}", decision_note or ""))
-    for items in found.values():
+    people = _people({item.by for items in found.values() for item in items})
+    for pk, items in found.items():
+        items[:] = [replace(item, by=people.get(item.by, item.by)) for item in items]
         items.sort(key=lambda item: (item.on, ORDER.index(item.kind)))
     return dict(found)
+
+
+def _people(emails: set[str]) -> dict[str, str]:
+    """Names for the users' emails that recorded history (one query): a reader knows the person, not the address."""
+    emails.discard("")
+    if not emails:
+        return {}
+    return dict(db.session.execute(select(User.email, User.name).where(User.email.in_(sorted(emails)))).all())
 
 
 @dataclass(frozen=True)
@@ -122,9 +132,7 @@ def _names(events, book: Book) -> words.AuditNames:
     for *_, before, after in events:
         for values in (before or {}, after or {}):
             emails.update(v for k, v in values.items() if k in ("decided_by", "marked_by") and isinstance(v, str))
-    people = {}
-    if emails:
-        people = dict(db.session.execute(select(User.email, User.name).where(User.email.in_(sorted(emails)))).all())
+    people = _people(emails)
     activities, blocks, courses = {}, {}, {}
     for course_id, facts in book.courses.items():
         courses[course_id] = facts.course.code
