@@ -2,11 +2,13 @@
 and the participants list; until a cohort's windows are set nobody is behind and the pages say so."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, BlockWindow
+from tracker.models import AuditEvent, BlockWindow, Deferral, Participant
 
 from ..factories import import_text
 from .conftest import signed_in
@@ -64,3 +66,25 @@ def test_edt_staff_read_windows_but_cannot_set_them(app, two_partners):
     assert staff.get("/reference/windows").status_code == 200
     assert staff.get("/reference/windows/3/specialist/1").status_code == 403
     assert signed_in(app, "admin@edt.example").get("/reference/windows/3/specialist/6").status_code == 404
+
+
+def test_credits_dated_inside_a_deferral_count_neither_for_behind_nor_on_the_bars(app, some_block_1_credits):
+    # Given N001 deferred from 10 November to 5 December 2022, with 38 block 1 credits dated inside it
+    rows = "\n".join(f"N001,1,{title},2022-11-20" for title in (
+        "NPQLT F2F Training Session", "NPQLT Live Webinar", "S 1.1a The Importance of Teachers and Teaching",
+        "S 1.1b Improving Pupil Outcomes in Practice", "S 1.1c Best Evidence in Teacher Professional Development",
+        "S 1.1d Developing a Theory of Change", "S 1.1e Using Assessment Information and Data",
+        "S 1.1f Understanding and Making Use of Existing Frameworks"))
+    assert import_text("credits", "participant_id,block,activity,completed_on", rows).ok
+    pk = db.session.scalar(select(Participant.id).where(Participant.participant_id == "N001"))
+    db.session.add(Deferral(participant_id=pk, deferred_on=date(2022, 11, 10), returned_on=date(2022, 12, 5),
+                            note="", recorded_by="lead@north.example", recorded_at=datetime(2022, 11, 10, 9)))
+    db.session.commit()
+    assert set_window(signed_in(app, "admin@edt.example")).status_code == 302
+    # When the lead reads the participant page and the dashboard
+    lead = signed_in(app, "lead@north.example")
+    page = lead.get("/participants/N001").get_data(as_text=True)
+    # Then only the survey of 1 November counts, as it does for met_on
+    assert "Behind on Block 1 (1 of 46 credits; window closed 16 December 2022)" in page
+    assert "1 of 46 credits (2%)" in page
+    assert "Name N001 (N001)" in lead.get("/dashboard").get_data(as_text=True).split('id="behind-list"')[1]

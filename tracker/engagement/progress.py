@@ -16,7 +16,9 @@ from ..extensions import db
 from ..models import Activity, Block, CreditRecord, RegisterEntry, VideoViewRecord
 from ..rules.facts import Credit
 from ..rules.outputs import credits_needed, reaches_final_share, score_on, video_counts
+from ..rules.periods import Periods
 from .book import CourseFacts
+from .periods import load_periods
 
 @dataclass(frozen=True)
 class Tally:
@@ -84,13 +86,22 @@ def credits_of(participant_pks: list[int]) -> dict[int, list[Credit]]:
     return found
 
 
+def counted_credits(participant_pks: list[int], periods: dict[int, Periods] | None = None) -> dict[int, list[Credit]]:
+    """Each participant's credit records that count: none dated inside a deferral or after a
+    confirmed withdrawal (rules/periods.py), as for met_on. periods: load_periods(), when read already."""
+    found = credits_of(participant_pks)
+    for pk, periods in (load_periods(participant_pks) if periods is None else periods).items():
+        found[pk] = [c for c in found[pk] if periods.counts(c.completed_on)]
+    return found
+
+
 def credit_scores(courses: dict[int, CourseFacts], as_of: date) -> dict[int, int]:
     """courses: participant -> their course's facts. Each participant's course score on as_of."""
-    return {pk: score_on(courses[pk].content, credits, as_of) for pk, credits in credits_of(list(courses)).items()}
+    return {pk: score_on(courses[pk].content, credits, as_of) for pk, credits in counted_credits(list(courses)).items()}
 
 
 def participant_progress(participant_pk: int, facts: CourseFacts, as_of: date) -> CourseProgress:
-    credits = credits_of([participant_pk])[participant_pk]
+    credits = counted_credits([participant_pk])[participant_pk]
     block_totals = dict(
         db.session.execute(select(Block.number, Block.printed_total).where(Block.course_id == facts.course.id)).all()
     )

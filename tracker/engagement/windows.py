@@ -8,8 +8,11 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Block, BlockWindow, CreditRecord
+from ..rules.outputs import score_on
 from ..rules.windows import Behind, Window, behind
 from .book import Book
+from .periods import load_periods
+from .progress import counted_credits
 from .standing import Standing
 
 
@@ -36,10 +39,21 @@ def block_totals(book: Book) -> dict[int, dict[int, int | None]]:
 
 
 def _scores(found: list[Standing], book: Book, as_of: date) -> dict[int, dict[int, int]]:
-    """participant -> block number -> credits earned by as_of (the largest per activity, capped)."""
+    """participant -> block number -> credits earned by as_of (the largest per activity, capped).
+
+    One aggregate query for everyone; a participant with a deferral or a withdrawal is scored
+    from the credits that count (progress.counted_credits) instead."""
     courses = {s.pk: s.course_id for s in found}
     scores: dict[int, dict[int, int]] = {pk: {} for pk in courses}
-    ids = list(courses)
+    periods = load_periods(list(courses))
+    with_periods = set(periods)
+    for pk, credits in counted_credits(sorted(with_periods), periods).items():
+        facts = book.courses[courses[pk]]
+        for number in facts.blocks:
+            in_block = [c for c in credits if facts.block_of_activity.get(c.activity_id) == number]
+            if in_block:
+                scores[pk][number] = score_on(facts.content, in_block, as_of)
+    ids = [pk for pk in courses if pk not in with_periods]
     for start in range(0, len(ids), 2000):
         for pk, activity, best in db.session.execute(
             select(CreditRecord.participant_id, CreditRecord.activity_id, func.max(CreditRecord.credits))
