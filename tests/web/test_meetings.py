@@ -81,3 +81,22 @@ def test_a_meeting_without_a_date_is_refused(app, two_partners):
     page = staff.post("/meetings/new", {"partner": "NORTH", "meeting_date": ["", "", ""]}).get_data(as_text=True)
     assert "Enter the meeting date" in page
     assert db.session.scalars(select(PartnershipMeeting)).all() == []
+
+
+def test_the_report_page_offers_a_report_for_each_recent_and_coming_meeting(app, two_partners):
+    staff = signed_in(app, "staff@edt.example")
+    for day, note in ((("1", "12", "2022"), "Autumn"), (("10", "5", "2023"), "Spring"), (("5", "7", "2023"), "Summer"),
+                      (("1", "10", "2022"), "Too long ago")):
+        assert schedule(staff, "NORTH", day, note).status_code == 302
+    schedule(staff, "SOUTH", ("11", "5", "2023"), "South spring")
+    lead = signed_in(app, "lead@north.example")
+    page = lead.get("/reports/?partner=NORTH").get_data(as_text=True)
+    links = re.findall(r'href="(/reports/partnership.pdf\?[^"]+)">Report for the meeting on ([^<]+)</a>', page)
+    assert [text for _, text in links] == ["1 December 2022", "10 May 2023", "5 July 2023"]
+    assert "South spring" not in page and "Too long ago" not in page
+    response = lead.get(links[1][0].replace("&amp;", "&"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "partnership-report-NORTH-2023-05-10.pdf" in response.headers["Content-Disposition"]
+    db.session.execute(PartnershipMeeting.__table__.delete().where(PartnershipMeeting.note == "South spring"))
+    db.session.commit()
+    assert "No meeting is scheduled for SOUTH" in signed_in(app, "lead@south.example").get("/reports/").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """The partnership-meeting report in the browser: choose partner and date, download the PDF."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
@@ -36,27 +36,33 @@ def _partners() -> list[DeliveryPartner]:
     return db.session.scalars(query).all()
 
 
-def _next_meeting(partner_id: int) -> date | None:
-    return db.session.scalar(
-        select(PartnershipMeeting.meeting_date)
-        .where(PartnershipMeeting.partner_id == partner_id, PartnershipMeeting.meeting_date >= today(),
+RECENT_DAYS = 56  # a meeting held in the last 8 weeks is still offered: its report may be wanted again
+
+
+def _meetings(partner_id: int) -> list[PartnershipMeeting]:
+    """The partner's meetings to offer: those of the last 8 weeks and every one ahead, in date order."""
+    return db.session.scalars(
+        select(PartnershipMeeting)
+        .where(PartnershipMeeting.partner_id == partner_id,
+               PartnershipMeeting.meeting_date >= today() - timedelta(days=RECENT_DAYS),
                PartnershipMeeting.cancelled_at.is_(None))
-        .order_by(PartnershipMeeting.meeting_date)
-        .limit(1)
-    )
+        .order_by(PartnershipMeeting.meeting_date, PartnershipMeeting.id)
+    ).all()
 
 
-def _form() -> ReportForm:
+def _form() -> tuple[ReportForm, DeliveryPartner | None, list[PartnershipMeeting]]:
     form = ReportForm(formdata=request.args)
     partners = _partners()
     form.partner.choices = [SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
     if not form.partner.data:
         form.partner.data = current_user.partner.code if current_user.partner else ""
+    partner = next((p for p in partners if p.code == form.partner.data), None)
+    meetings = _meetings(partner.id) if partner else []
     if "date" not in request.args:
-        partner = next((p for p in partners if p.code == form.partner.data), None)
-        form.date.data = (_next_meeting(partner.id) if partner else None) or today()
+        upcoming = [m.meeting_date for m in meetings if m.meeting_date >= today()]
+        form.date.data = upcoming[0] if upcoming else today()
         form.date.raw_data, form.date.process_errors = None, []
-    return form
+    return form, partner, meetings
 
 
 def _meeting_date(form: ReportForm) -> date | None:
@@ -72,21 +78,22 @@ def _meeting_date(form: ReportForm) -> date | None:
 
 @bp.get("/")
 @access(ANYONE)
-def index(form: ReportForm | None = None):
-    form = form or _form()
+def index(chosen: tuple | None = None):
+    form, partner, meetings = chosen or _form()
     if "date" in request.args:
         form.validate()
-    return render_template("reports_web/index.html", title="Partnership meeting report", form=form)
+    return render_template("reports_web/index.html", title="Partnership meeting report", form=form,
+                           partner=partner, meetings=meetings, today=today())
 
 
 @bp.get("/partnership.pdf")
 @access(ANYONE)
 def partnership():
     partner = partner_or_404(request.args.get("partner", ""))
-    form = _form()
-    meeting = _meeting_date(form)
+    chosen = _form()
+    meeting = _meeting_date(chosen[0])
     if meeting is None:
-        return index(form)
+        return index(chosen)
     pdf = partnership_pdf(partner.code, meeting)
     filename = f"partnership-report-{partner.code}-{meeting.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf",
