@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from tracker.engagement.standing import participants_query, standings
 from tracker.extensions import db
+from tracker.imports.serial import serialised
 from tracker.models import Activity, AuditEvent, Block, Course, OutputRecord, Participant, RegisterEntry, RegisterSession
 
 from ..factories import gen_participant, import_text
@@ -190,3 +192,39 @@ def test_registers_imported_from_attendance_files_are_listed_for_their_partner_o
     assert "NPQLT F2F Training Session" in table and "NPQSL" not in table
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in table
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in table
+
+
+def test_saving_marks_waits_for_an_import_of_the_same_partner_to_finish(app, north_group):
+    # Given a register open in the browser, and an attendance import for NORTH holding its turn
+    browser = signed_in(app, "facilitator@north.example")
+    url = register_url(create_register(browser))
+    partner_id = db.session.scalar(select(Participant.partner_id).where(Participant.participant_id == "N001"))
+    holding, release = threading.Event(), threading.Event()
+
+    def importing():
+        with app.app_context(), serialised(partner_id):
+            holding.set()
+            release.wait(30)
+
+    importer = threading.Thread(target=importing)
+    importer.start()
+    assert holding.wait(30)
+    # When the facilitator marks everyone attended meanwhile
+    saved, token = {}, browser.csrf(url)
+
+    def marking():
+        with app.app_context():
+            saved["response"] = browser.post(f"{url}/mark-all", {"csrf_token": token})
+
+    saver = threading.Thread(target=marking)
+    saver.start()
+    saver.join(1.5)
+    # Then the marks wait for the import's turn to end, and are saved once it has
+    waiting = saver.is_alive()
+    release.set()
+    importer.join(30)
+    saver.join(30)
+    assert waiting, "the register was saved while an import of the same partner held its turn"
+    assert saved["response"].status_code == 302
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(RegisterEntry)) == 2

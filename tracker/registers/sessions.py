@@ -5,6 +5,7 @@ A mark is a RegisterEntry with the identity the attendance importer uses (partic
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from ..clock import now
 from ..engagement.book import Book
 from ..engagement.recompute import recompute
 from ..extensions import db
+from ..imports.serial import serialised
 from ..refusal import Refusal
 from ..models import Activity, Block, Cohort, Course, DeliveryPartner, Participant, RegisterEntry, RegisterSession
 from ..rules.facts import (ACTIVE, ATTENDED, REGISTER_MARKS, TRAINING_EVENT, before_start, dated_before_start,
@@ -182,6 +184,21 @@ def mark_everyone_attended(session: RegisterSession, actor: str) -> int:
     members = [p.id for p in group(session)]
     stored = current_marks(session, members)
     return save_marks(session, {pid: ATTENDED for pid in members if pid not in stored}, actor)
+
+
+def in_turn(change: Callable[[], int], partner_id: int) -> int:
+    """Run a change of register marks one at a time with the imports that could touch the same
+    marks (imports/serial.py), and commit it: an attendance file confirmed at the same moment
+    waits, or is waited for, instead of both adding the same entry."""
+    db.session.commit()  # what the page read; the marks are read again inside the turn
+    with serialised(partner_id):
+        try:
+            count = change()
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+    return count
 
 
 def sessions_in_scope(partner_id: int | None, limit: int = 200) -> list[SessionRow]:

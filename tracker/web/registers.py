@@ -18,7 +18,7 @@ from ..extensions import db
 from ..formats import long_date
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
-    cohorts, create_session, current_marks, event_of, group, mark_everyone_attended, save_marks,
+    cohorts, create_session, current_marks, event_of, group, in_turn, mark_everyone_attended, save_marks,
     imported_in_scope, session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
@@ -123,8 +123,8 @@ def show(session_id: int):
     form = _marks_form(members, stored)
     if form.validate_on_submit():
         wanted = {p.id: form[f"p{p.id}"].data for p in members if form[f"p{p.id}"].data}
-        count = save_marks(session, wanted, current_user.email)
-        db.session.commit()
+        actor = current_user.email
+        count = in_turn(lambda: save_marks(session, wanted, actor), session.partner_id)
         flash(_saved(count), "success")
         return redirect(url_for("registers.show", session_id=session.id))
     rows = [(person, stored.get(person.id), form[f"p{person.id}"]) for person in members]
@@ -141,7 +141,7 @@ def show(session_id: int):
 @access(ANYONE)
 def mark_all(session_id: int):
     session = _session_or_404(session_id)
-    count = mark_everyone_attended(session, current_user.email)
-    db.session.commit()
+    actor = current_user.email
+    count = in_turn(lambda: mark_everyone_attended(session, actor), session.partner_id)
     flash(_saved(count), "success")
     return redirect(url_for("registers.show", session_id=session.id))
