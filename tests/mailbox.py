@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from .served import free_port
 
@@ -25,6 +26,9 @@ class Received:
     @property
     def body(self) -> str:
         return self.message.get_content().replace("\r\n", "\n")
+
+
+USERNAME, PASSWORD = "npq-sender", "smtp-password-for-tests"
 
 
 @dataclass
@@ -50,6 +54,12 @@ class Mailbox:
                                           message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"
 
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        """One account, USERNAME with PASSWORD; signing in is allowed, not required."""
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            USERNAME.encode(), PASSWORD.encode())
+        return AuthResult(success=ok, handled=False)
+
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.recipients]
 
@@ -59,7 +69,8 @@ def mailbox(app, monkeypatch):
     """An SMTP server on a free loopback port, and the app configured to send through it."""
     handler = Mailbox()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=handler.authenticate,
+                            auth_require_tls=False)  # loopback only: the tests have no certificate
     controller.start()
     for name, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False, "MAIL_USERNAME": "",
                         "MAIL_PASSWORD": "", "MAIL_DEFAULT_SENDER": "npq-team@north.example"}.items():

@@ -41,3 +41,24 @@ def test_a_lead_ticks_two_people_previews_one_message_and_double_clicks_send(jou
     # And EX006's escalation history shows the contact by email
     journey.follow("Name EX006")
     assert "Next-step email sent to ex006@example.org" in page.locator("main").inner_text()
+
+
+def test_a_lead_changes_the_template_and_an_unknown_placeholder_is_refused(journey, example_dataset, mailbox):
+    make_user("lead@north.example", "partner-lead", "NORTH")
+    page = journey.page
+    # Given NORTH's lead looking at the message to EX006
+    journey.sign_in("lead@north.example")
+    journey.visit("/emails/new?participant=EX006")
+    # When they change the subject to one with a misspelt placeholder
+    journey.follow("Change the subject and message")
+    page.get_by_label("Subject").fill("Your next step, {frist_name}")
+    journey.press("Save the template")
+    # Then the error names the field and the placeholder, and links to the field
+    [error] = journey.errors()
+    assert error.startswith("The subject uses {frist_name}, which is not a placeholder")
+    journey.fits()
+    # When they correct it, they are back at the preview, which uses it
+    page.get_by_label("Subject").fill("Your next step, {name}")
+    journey.press("Save the template")
+    assert journey.heading() == "Email the participants their next step"
+    assert "Subject: Your next step, Name EX006" in page.locator("#message-preview").inner_text()

@@ -124,6 +124,21 @@ def test_a_mail_server_that_cannot_be_reached_fails_every_message_and_says_so(ap
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "email-not-sent")) == 2
 
 
+def test_the_tracker_signs_in_to_the_mail_server_with_its_username_and_password(app, north_lead, mailbox,
+                                                                                 monkeypatch):
+    from ..mailbox import PASSWORD, USERNAME
+
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", USERNAME)
+    monkeypatch.setitem(app.config, "MAIL_PASSWORD", "not-the-password")
+    response = north_lead.post("/emails/send", send_form(north_lead), form_url="/dashboard")
+    refused = text_of(tree_of(north_lead.get(response.headers["Location"])).find(".//table[@id='not-sent']"))
+    assert refused.count("The mail server refused the sign-in (MAIL_USERNAME, MAIL_PASSWORD): 535") == 2
+    assert not mailbox.received
+    monkeypatch.setitem(app.config, "MAIL_PASSWORD", PASSWORD)
+    north_lead.post("/emails/send", send_form(north_lead), form_url="/dashboard")
+    assert len(mailbox.received) == 2
+
+
 def test_posting_the_same_form_twice_sends_nothing_twice(north_lead, mailbox):
     form = send_form(north_lead)
     first = north_lead.post("/emails/send", form, form_url="/dashboard")
@@ -218,3 +233,24 @@ def test_only_leads_and_only_for_their_own_participants(app, north_lead, mailbox
     assert len(mailbox.received) == 2 and db.session.scalar(select(func.count()).select_from(EmailBatch)) == 1
     assert south.get("/emails/template?partner=NORTH").status_code == 404
     assert re.search(r"EX006", south.get("/emails/template").get_data(as_text=True)) is None
+
+
+def test_with_nobody_who_can_be_emailed_there_is_no_send_button(north_lead, mailbox):
+    tree = tree_of(north_lead.get("/emails/new?participant=EX028"))  # withdrawn: nothing to tell
+    assert tree.find(".//form[@id='send-form']") is None
+    assert "Will not be sent: no next step to tell them (no output to work towards now)" in text_of(
+        tree.find(".//table[@id='recipients']"))
+    assert tree.find(".//p[@id='none-sendable']") is not None
+
+
+def test_edt_staff_email_a_partners_participants_with_that_partners_template(app, north_lead, mailbox):
+    north_lead.post("/emails/template", {"subject": "North says: {output}", "body": "{next_step}"})
+    staff = signed_in(app, "staff@edt.example")
+    assert "North says: Output 2" in staff.get(f"/emails/new?{PICKED}").get_data(as_text=True)
+    assert staff.get("/emails/template").status_code == 200  # a choice of partners
+    response = staff.post("/emails/send", send_form(staff), form_url="/dashboard")
+    assert response.status_code == 302
+    [to_ex006] = mailbox.to("ex006@example.org")
+    assert to_ex006.subject == "North says: Output 2: Retention Point"
+    assert len(mailbox.received) == 2 and all(r.subject.startswith("North says: Output ") for r in mailbox.received)
+    assert north_lead.get(response.headers["Location"]).status_code == 404  # EDT's send is not NORTH's page

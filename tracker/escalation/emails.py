@@ -29,7 +29,7 @@ from .mailer import MailServer, NotSent, Postbox
 
 BATCH_LIMIT = 200
 NO_ADDRESS = "No email address on record"
-NOTHING_TO_TELL = "No next step to tell them: no output to work towards now"
+NOTHING_TO_TELL = "No next step to tell them (no output to work towards now)"
 
 
 @dataclass(frozen=True)
