@@ -31,11 +31,10 @@ def partner_id(code: str) -> int:
 
 
 def participants_of(partner: str | None):
-    """The participants query, narrowed to one partner when --partner names one."""
-    query = participants_query()
-    if partner:
-        query = query.where(DeliveryPartner.id == partner_id(partner))
-    return query
+    """The participants query narrowed to one partner when --partner names one; None (everyone) when not."""
+    if not partner:
+        return None
+    return participants_query().where(DeliveryPartner.id == partner_id(partner))
 
 
 def as_of_option(function):

@@ -1,22 +1,21 @@
 """Recompute and store met_on for participants whose evidence or reference data changed.
 
 The queries name table columns (Table.c), not ORM attributes: the rows are plain values,
-and SQLAlchemy hands them over without the ORM's per-row loading work, which matters when
-every participant's evidence (millions of rows) is read.
+and SQLAlchemy hands them over without the ORM's per-row loading work (evidence.py).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models.bulk import insert_rows
-from ..models import AssessmentRecord, CreditRecord, OutputRecord, Participant, RegisterEntry, VideoViewRecord
-from ..rules.facts import Assessment, Credit, Evidence, Register, VideoView
+from ..models import OutputRecord, Participant
 from ..rules.outputs import compute_outputs
 from ..rules.periods import outputs_with_periods
 from .book import Book
+from .evidence import each_evidence
 from .periods import load_periods
 
 CHUNK = 2000
@@ -33,60 +32,6 @@ def _among(column, ids: list[int]):
     if ids and max(ids) - min(ids) + 1 == len(ids) == len(set(ids)):
         return column.between(min(ids), max(ids))
     return column.in_(ids)
-
-
-def _evidence_queries(ids: list[int], book: Book) -> list[tuple[Select, str, type]]:
-    """(query, Evidence field, fact) per kind of evidence; a row is (participant, *the fact's fields)."""
-    credit = CreditRecord.__table__.c
-    register = RegisterEntry.__table__.c
-    video = VideoViewRecord.__table__.c
-    assessment = AssessmentRecord.__table__.c
-    block_numbers = {bid: number for facts in book.courses.values() for number, bid in facts.blocks.items()}
-
-    def video_view(block_id, percent, on):
-        return VideoView(block_numbers[block_id], percent, on)
-
-    return [
-        (select(credit.participant_id, credit.activity_id, credit.credits, credit.completed_on)
-         .where(_among(credit.participant_id, ids)), "credits", Credit),
-        (select(register.participant_id, register.activity_id, register.session_date, register.mark)
-         .where(_among(register.participant_id, ids)), "registers", Register),
-        (select(video.participant_id, video.block_id, video.percent, video.viewed_on)
-         .where(_among(video.participant_id, ids)), "videos", video_view),
-        (select(assessment.participant_id, assessment.status, assessment.result, assessment.recorded_on)
-         .where(_among(assessment.participant_id, ids)), "assessments", Assessment),
-    ]
-
-
-def load_evidence(ids: list[int], book: Book) -> dict[int, Evidence]:
-    evidence = {pid: Evidence() for pid in ids}
-    for query, field, fact in _evidence_queries(ids, book):
-        for pid, a, b, c in db.session.execute(query):
-            getattr(evidence[pid], field).append(fact(a, b, c))
-    return evidence
-
-
-def _each_evidence(ids: list[int], book: Book) -> Iterator[tuple[int, Evidence]]:
-    """(participant, evidence) for each of ids (ascending), every table read in participant order.
-
-    One participant's evidence at a time, not a chunk's: short-lived objects stay in the
-    garbage collector's young generations, where collecting them costs next to nothing.
-    """
-    streams = []
-    for query, field, fact in _evidence_queries(ids, book):
-        rows = iter(db.session.execute(query.order_by(query.selected_columns[0])))
-        streams.append([next(rows, None), rows, field, fact])
-    for pid in ids:
-        evidence = Evidence()
-        for stream in streams:
-            row, rows, field, fact = stream
-            if row is not None and row[0] == pid:
-                facts = getattr(evidence, field)
-                while row is not None and row[0] == pid:
-                    facts.append(fact(row[1], row[2], row[3]))
-                    row = next(rows, None)
-                stream[0] = row
-        yield pid, evidence
 
 
 def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None) -> int:
@@ -118,7 +63,7 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
         }
         rows, stale = [], []
         periods = load_periods(chunk)
-        for pid, evidence in _each_evidence(chunk, book):
+        for pid, evidence in each_evidence(chunk, book):
             if pid not in people:
                 continue  # no such participant
             course_id, cohort = people[pid]
