@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
+from itertools import islice
+from typing import NamedTuple
 
 from .facts import (
     ACTIVE,
@@ -53,9 +56,16 @@ class Syllabus:
     activities: tuple[Offered, ...]
     published_blocks: tuple[int, ...]
 
+    @cached_property
+    def events(self) -> tuple[Option, ...]:
+        """The register options: the course's first training events, the same for every participant."""
+        return tuple(islice(
+            (Option(REGISTER, a.block, a.activity_id, a.title) for a in self.activities if a.component == TRAINING_EVENT),
+            LISTED,
+        ))
 
-@dataclass(frozen=True)
-class Option:
+
+class Option(NamedTuple):
     option: str
     block: int | None = None
     activity_id: int | None = None
@@ -118,53 +128,43 @@ def next_steps(
     return None
 
 
-def _events(syllabus: Syllabus) -> list[Option]:
-    return [
-        Option(REGISTER, a.block, a.activity_id, a.title)
-        for a in syllabus.activities
-        if a.component == TRAINING_EVENT
-    ][:LISTED]
-
-
 def _best(content: Content, evidence: Evidence, on: date) -> dict[int, int]:
     """Each activity's largest credits (capped at its value) recorded on or before `on`."""
+    limits = content.credits
     best: dict[int, int] = {}
-    for c in evidence.credits:
-        if c.completed_on <= on:
-            value = min(c.credits, content.credits.get(c.activity_id, 0))
-            if value > best.get(c.activity_id, 0):
-                best[c.activity_id] = value
+    for activity, credits, completed_on in evidence.credits:
+        if completed_on <= on:
+            limit = limits.get(activity, 0)
+            value = credits if credits < limit else limit
+            if value > best.get(activity, 0):
+                best[activity] = value
     return best
 
 
 def _first(spec: OutputSpec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
-    credited = {c.activity_id for c in evidence.credits if c.credits > 0 and c.completed_on <= as_of}
-    study = [
+    credited = {activity for activity, credits, on in evidence.credits if credits > 0 and on <= as_of}
+    study = tuple(islice((
         Option(SELF_STUDY_OPTION, a.block, a.activity_id, a.title, content.credits[a.activity_id])
         for a in syllabus.activities
         if a.component == SELF_STUDY and content.credits.get(a.activity_id) and a.activity_id not in credited
-    ][:LISTED]
-    video = [Option(VIDEO, 1)] if 1 in syllabus.published_blocks else []
-    return NextSteps(
-        spec.number, spec.name, spec.review_date, as_of, Why(FIRST), tuple(_events(syllabus) + study + video)
-    )
+    ), LISTED))
+    video = (Option(VIDEO, 1),) if 1 in syllabus.published_blocks else ()
+    return NextSteps(spec.number, spec.name, spec.review_date, as_of, Why(FIRST), syllabus.events + study + video)
 
 
 def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, as_of) -> NextSteps:
     counts_from = max(as_of, anchor + timedelta(days=1))
     before = counts_from - timedelta(days=1)
     at_anchor = _best(content, evidence, anchor)
-    progress = [
+    progress = tuple(islice((
         Option(PROGRESS, a.block, a.activity_id, a.title, value - at_anchor.get(a.activity_id, 0))
         for a in syllabus.activities
         if (value := content.credits.get(a.activity_id)) and at_anchor.get(a.activity_id, 0) < value
-    ][:LISTED]
+    ), LISTED))
     counted = {v.block for v in evidence.videos if video_counts(v.percent) and v.viewed_on <= before}
-    videos = [Option(VIDEO, b) for b in syllabus.published_blocks if b not in counted]
+    videos = tuple(Option(VIDEO, b) for b in syllabus.published_blocks if b not in counted)
     why = Why(RETENTION, previous, anchor, anchor == prior_review)
-    return NextSteps(
-        spec.number, spec.name, spec.review_date, counts_from, why, tuple(_events(syllabus) + progress + videos)
-    )
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, syllabus.events + progress + videos)
 
 
 def _final(spec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
