@@ -8,7 +8,8 @@
       measured import: wall time, peak memory;
    c. recompute() of met_on for every participant, against one plain SQL query per evidence
       table reading the same rows;
-   d. the engagement export (standings + engagement_rows + csv_text) for every participant;
+   d. the engagement export (standings + engagement_rows + csv_text) for every participant, and
+      `flask next-steps` for every participant (in this process, through Flask's CLI runner);
    e. the pages (bench.pages): a partner lead's dashboard and filtered list (DP001 and DP002,
       server time and SQL queries), EDT's overview, /declarations and participant list, and
       DP002's dashboard again, now at national size;
@@ -287,7 +288,7 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         # the export rows (177,630 lists of strings at scale 1) would otherwise stay alive to the end of the run
         # and double the cost of every full garbage collection while the pages below are timed
         del text, rows, partner_text
-        figures["next_steps"] = _next_steps(scale)
+        figures["next_steps"] = _next_steps(scale, workdir)
         db.session.remove()
 
     if reimport:
@@ -315,21 +316,25 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
     return figures
 
 
-def _next_steps(scale: float) -> dict:
-    """`flask next-steps` for every participant: standings, their evidence in bulk, the rule, the CSV."""
-    from tracker.engagement.book import Book
-    from tracker.engagement.next_steps import next_steps_for
-    from tracker.engagement.standing import standings
-    from tracker.exports.cells import csv_text
-    from tracker.exports.next_steps import HEADER, next_steps_rows
+def _next_steps(scale: float, workdir: Path) -> dict:
+    """`flask next-steps --as-of EXPORT_AS_OF --output FILE` for every participant, run in this process."""
+    from flask import current_app
+    from sqlalchemy import func, select
 
+    from tracker.extensions import db
+    from tracker.models import Participant
+
+    path = workdir / "next-steps.csv"
     clock = Clock()
-    book = Book()
-    found = standings(EXPORT_AS_OF, None, book)
-    text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, EXPORT_AS_OF, book)))
+    result = current_app.test_cli_runner().invoke(
+        args=["next-steps", "--as-of", EXPORT_AS_OF.isoformat(), "--output", str(path)])
     wall, cpu = clock.read()
-    return {"participants": len(found), "rows": text.count("\n") - 1, "seconds": wall, "cpu_seconds": cpu,
-            "target_seconds": NEXT_STEPS_SECONDS * scale}
+    if result.exit_code:
+        raise BenchmarkFailed(f"flask next-steps: exit {result.exit_code}: {result.output}{result.exception or ''}")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return {"participants": db.session.scalar(select(func.count(Participant.id))), "rows": rows, "seconds": wall,
+            "cpu_seconds": cpu, "target_seconds": NEXT_STEPS_SECONDS * scale}
 
 
 def _details(figures: dict, out: Callable[[str], None]) -> None:

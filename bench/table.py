@@ -49,6 +49,10 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
     add(f"engagement export, {e['participants']:,} participants", _limit(e["target_seconds"]), lambda f: (
         f"{_seconds(f['export']['seconds'])} ({f['export']['rows']:,} rows)",
         f["export"]["seconds"] / f["export"]["target_seconds"]))
+    n = any_db["next_steps"]
+    add(f"flask next-steps, {n['participants']:,} participants", _limit(n["target_seconds"]), lambda f: (
+        f"{_seconds(f['next_steps']['seconds'])} (CPU {_seconds(f['next_steps']['cpu_seconds'])}; "
+        f"{f['next_steps']['rows']:,} rows)", f["next_steps"]["seconds"] / f["next_steps"]["target_seconds"]))
     for name, label in (("dashboard", "partner dashboard"), ("list", "filtered participant list")):
         add(f"{label}, DP001 lead: p95 (median); SQL queries DP001 / DP002", f"p95 < {PAGE_MS:g} ms, constant",
             lambda f, name=name: _partner_page(f, name))

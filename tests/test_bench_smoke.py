@@ -43,6 +43,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert db["recompute"]["participants"] == 200
         assert db["recompute"]["evidence_rows"] == rows["evidence"]
         assert db["export"]["rows"] > 200
+        assert db["next_steps"]["participants"] == 200 and db["next_steps"]["rows"] > 0
 
         # the pages and the report, on the same database (DP001 has 8 participants here, DP002 2)
         pages = db["pages"]
@@ -62,7 +63,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 13 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 14 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with
