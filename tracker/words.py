@@ -324,3 +324,18 @@ def label(labels: dict[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return labels.get(value) or words(value)
+
+
+NO_NEW_OUTPUTS = "meets no new outputs"
+
+
+def newly_met_summary(counts: dict[int, int]) -> str:
+    """What an upload newly meets (output number -> participants): "meets Output 2 for 14
+    participants, Output 3 for 2", or "meets no new outputs"."""
+    if not counts:
+        return NO_NEW_OUTPUTS
+    parts = []
+    for number, many in sorted(counts.items()):
+        who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
+        parts.append(f"Output {number} for {who}")
+    return "meets " + ", ".join(parts)

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 
 from ..engagement.book import Book
 from ..clock import now
+from ..engagement.forecast import NewlyMet, newly_met, stored_met_on
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
@@ -60,6 +61,7 @@ class ImportResult:
     already_imported: datetime | None = None
     touched: set[int] = field(default_factory=set)
     changes: list[tuple[str, int | str, dict | None, dict]] = field(default_factory=list)
+    newly_met: NewlyMet = field(default_factory=NewlyMet)  # with forecast: the outputs it meets by today
 
     @property
     def ok(self) -> bool:
@@ -270,10 +272,14 @@ def run_import(
     dry_run: bool = False,
     record_batch: bool = True,
     limits: Limits = NO_LIMITS,
+    forecast: bool = False,
 ) -> ImportResult:
     """Validate and (unless dry_run or invalid) write one file in the caller's transaction.
 
-    The caller commits on success; on errors nothing has been written.
+    The caller commits on success; on errors nothing has been written. forecast: also find
+    result.newly_met, the outputs of the participants the file touches that its recompute meets
+    by the context's today. A dry run with forecast writes the records and recomputes like an
+    import (nothing audited or recorded as imported), and its caller must roll back.
     """
     from ..models import ImportBatch
 
@@ -295,11 +301,18 @@ def run_import(
     )
     result.already_imported = before
     with db.session.no_autoflush:
-        importer.apply(records, result, dry_run)
-    if dry_run or result.errors:
+        importer.apply(records, result, dry_run and not forecast)
+    if result.errors or (dry_run and not forecast):
         return result
     if result.touched:
+        before = stored_met_on(result.touched) if forecast else {}
         recompute(result.touched, importer.context.book)
+        if forecast:
+            result.newly_met = newly_met(before, result.touched, importer.context.today)
+    elif forecast:
+        result.newly_met = NewlyMet(importer.context.today)
+    if dry_run:
+        return result
     _audit(importer, filename, result)
     if record_batch:
         db.session.add(

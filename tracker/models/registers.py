@@ -26,8 +26,9 @@ class RegisterSession(db.Model):
 class PendingUpload(db.Model):
     """A file checked once at upload, waiting for its uploader to confirm the import.
 
-    The check's counts and first row errors are stored with it, so the preview and errors.csv
-    never read the file again. state: waiting, importing (claimed by one confirm), imported
+    The check's counts, first row errors and the outputs it would newly meet (meets, JSON of
+    engagement/forecast.NewlyMet) are stored with it, so the preview and errors.csv never read
+    the file again. state: waiting, importing (claimed by one confirm), imported
     (the file dropped, the counts the import's own), expired (waited over 24 hours).
     """
 
@@ -49,6 +50,7 @@ class PendingUpload(db.Model):
     unchanged: Mapped[int] = mapped_column(server_default="0")
     error_count: Mapped[int] = mapped_column(server_default="0")
     errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
+    meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
 
 
 class PartnershipMeeting(db.Model):

@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..engagement.book import Book
+from ..engagement.forecast import NewlyMet
 from ..extensions import db
 from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
@@ -34,6 +35,7 @@ MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
 SHOWN_ERRORS = 50
+SHOWN_MET = 200  # outputs newly met listed on the preview; meets.csv has them all
 WAITING_HOURS = 24
 MOST_WAITING = 5
 KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
@@ -88,12 +90,16 @@ def too_many_waiting(user_id: int, now: datetime) -> str | None:
 
 
 def check(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult:
-    """Read and check the file once, within the upload limits, writing nothing."""
-    try:
-        return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
-                          limits=UPLOAD_LIMITS)
-    finally:
-        db.session.rollback()
+    """Read and check the file once, within the upload limits, and find the outputs it would
+    newly meet: a good file is imported and its participants recomputed in a transaction that
+    is rolled back, so nothing stays written. It runs as an import would (imports/serial.py),
+    so it never waits on, or is waited on by, another import's uncommitted rows."""
+    with serialised(ctx.partner_id):
+        try:
+            return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
+                              limits=UPLOAD_LIMITS, forecast=True)
+        finally:
+            db.session.rollback()
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,
@@ -111,6 +117,7 @@ def _store(pending: PendingUpload, result: ImportResult) -> None:
     pending.rows_read, pending.created, pending.updated = result.read, result.created, result.updated
     pending.unchanged, pending.error_count = result.unchanged, result.error_count
     pending.errors = "\n".join(result.errors)
+    pending.meets = result.newly_met.to_text()
 
 
 def expire(now: datetime) -> None:
@@ -176,12 +183,13 @@ def confirm(pending: PendingUpload, ctx: Context) -> ImportResult | None:
     content, kind, filename = pending.content, pending.kind, pending.filename
     try:
         with serialised(ctx.partner_id):
-            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename)
+            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True)
             if result.ok:
                 db.session.execute(
                     update(PendingUpload).where(PendingUpload.id == pending.id)
                     .values(state=IMPORTED, content=b"", rows_read=result.read, created=result.created,
-                            updated=result.updated, unchanged=result.unchanged, error_count=0, errors="")
+                            updated=result.updated, unchanged=result.unchanged, error_count=0, errors="",
+                            meets=result.newly_met.to_text())
                     .execution_options(synchronize_session=False))
                 db.session.commit()
                 return result
@@ -193,7 +201,7 @@ def confirm(pending: PendingUpload, ctx: Context) -> ImportResult | None:
     if result is not None:
         values |= {"rows_read": result.read, "created": result.created, "updated": result.updated,
                    "unchanged": result.unchanged, "error_count": result.error_count,
-                   "errors": "\n".join(result.errors)}
+                   "errors": "\n".join(result.errors), "meets": None}
     db.session.execute(update(PendingUpload).where(PendingUpload.id == pending.id).values(values)
                        .execution_options(synchronize_session=False))
     db.session.commit()
@@ -225,6 +233,7 @@ def stored_result(pending: PendingUpload) -> ImportResult:
     for line in (pending.errors or "").splitlines():
         result.errors.append(line)
     result.errors.count = max(pending.error_count, len(result.errors))
+    result.newly_met = NewlyMet.from_text(pending.meets)
     return result
 
 

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import PendingUpload
 from ..imports.reading import UPLOAD_LIMITS
 from ..registers import uploads
+from ..words import newly_met_summary
 from .access import ANYONE, access, guard_partner_id, own_partner_id
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
@@ -52,6 +53,14 @@ def _pending_or_404(token: str) -> PendingUpload:
 def _counts(result) -> str:
     return (f"{result.read} rows read, {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged")
+
+
+def _imported(filename: str, result) -> str:
+    """The success message: the counts, and the outputs the import met, as the preview said them."""
+    message = f"Imported {filename}: {_counts(result)}"
+    if result.newly_met.as_of is not None:
+        message += f"; it {newly_met_summary(result.newly_met.counts())}"
+    return message
 
 
 def _expired(pending: PendingUpload):
@@ -106,6 +115,7 @@ def preview(token: str):
         kind_name=uploads.labels()[pending.kind], problems=uploads.problems(result.errors),
         shown=uploads.SHOWN_ERRORS, earlier=[] if pending.state == uploads.IMPORTED else
         uploads.earlier_imports(pending, own_partner_id()),
+        meets=newly_met_summary(result.newly_met.counts()), shown_met=uploads.SHOWN_MET,
     )
 
 
@@ -121,6 +131,18 @@ def errors_csv(token: str):
     stem = pending.filename.rpartition(".")[0] or pending.filename
     return Response(csv_text(["row", "column", "message"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-errors.csv"'})
+
+
+@bp.get("/<token>/meets.csv")
+@access(ANYONE)
+def meets_csv(token: str):
+    """Every output the file would newly meet (or, once imported, met), as the preview lists them."""
+    pending = _pending_or_404(token)
+    rows = [[m.participant_id, m.full_name, m.output, m.met_on.isoformat()]
+            for m in uploads.stored_result(pending).newly_met.met]
+    stem = pending.filename.rpartition(".")[0] or pending.filename
+    return Response(csv_text(["participant_id", "full_name", "output", "met_on"], rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-meets.csv"'})
 
 
 def _safe_name(stem: str) -> str:
@@ -148,13 +170,13 @@ def confirm(token: str):
         if not result.ok:
             flash("Nothing was imported: the file has problems now. Fix the file and upload it again.")
             return redirect(url_for("uploads.preview", token=token))
-        flash(f"Imported {filename}: {_counts(result)}", "success")
+        flash(_imported(filename, result), "success")
         return redirect(url_for("uploads.index"))
     pending = uploads.outcome_of(pending_id)
     if pending is None:
         abort(404)
     if pending.state == uploads.IMPORTED:
-        flash(f"Imported {filename}: {_counts(uploads.stored_result(pending))}", "success")
+        flash(_imported(filename, uploads.stored_result(pending)), "success")
         return redirect(url_for("uploads.index"))
     if pending.state == uploads.IMPORTING:
         flash("This file is still being imported: look again in a minute.")
