@@ -13,7 +13,8 @@ checks, the queries, the rules, the template. SQL statements are counted with a
   EDT page (after an import) is reported beside the later ones;
 - DP002's dashboard, timed once a fifth of the national data is in and again at national size
   (dashboard_timing), to show a partner's page does not grow with the country;
-- an upload of new credit rows through /uploads, and the time of its confirmation
+- an upload of new credit rows through /uploads: the time to its preview (the check and the
+  dry-run recompute that finds the outputs it would newly meet), and of its confirmation
   (measure_upload);
 - the partnership-meeting report for DP002 beside WeasyPrint rendering its finished HTML alone
   (bench.report_bench.measure).
@@ -248,6 +249,8 @@ def measure_upload(app, path) -> dict:
         if response.status_code != 302:
             raise RuntimeError(f"upload of {path.name}: {response.status_code}")
         preview = _get(client, response.headers["Location"]).get_data(as_text=True)
+        preview_seconds = time.perf_counter() - started  # the upload's check and dry-run recompute, and its page
+        meets = re.search(r'id="meets-summary">([^<]*)<', preview)
         action, token = _form(preview, "/confirm")
         with app.app_context():
             before = db.session.scalar(select(func.count(CreditRecord.id)))
@@ -261,7 +264,8 @@ def measure_upload(app, path) -> dict:
             created = db.session.scalar(select(func.count(CreditRecord.id))) - before
             db.session.remove()
         return {"file": path.name, "bytes": path.stat().st_size, "created": created, "seconds": seconds,
-                "cpu_seconds": cpu, "upload_seconds": upload_seconds}
+                "cpu_seconds": cpu, "upload_seconds": upload_seconds, "preview_seconds": preview_seconds,
+                "meets": " ".join(meets.group(1).split()) if meets else "(no summary on the preview)"}
     finally:
         app.config["TODAY"] = previous_today
 

@@ -13,7 +13,8 @@
    e. the pages (bench.pages): a partner lead's dashboard and filtered list (DP001 and DP002,
       server time and SQL queries), EDT's overview, /declarations and participant list, and
       DP002's dashboard again, now at national size;
-   f. an upload of new credit rows through /uploads, its confirmation timed;
+   f. an upload of new credit rows through /uploads, its preview (with the dry-run recompute)
+      and its confirmation timed;
    g. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone;
 3. one table of both databases (bench.table).
 
@@ -53,6 +54,7 @@ PAGE_MS = 300.0  # median and 95th percentile of a partner's dashboard and parti
 OVERVIEW_MS = 1000.0  # each of EDT's cross-partner pages: overview, /declarations, participant list
 REPORT_SECONDS = 5.0
 UPLOAD_SECONDS = 5.0  # confirming an upload of UPLOAD_ROWS new rows
+PREVIEW_SECONDS = 5.0  # uploading UPLOAD_ROWS new rows to their preview, with its dry-run recompute
 SCALING_RATIO = 1.2  # DP002's dashboard at national size against a fifth of it
 REPORT_RATIO = 1.3  # the report against WeasyPrint rendering its finished HTML alone
 
@@ -304,6 +306,7 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         figures["dashboard_national"] = dashboard_timing(app)
     figures["upload"] = measure_upload(app, files.upload)
     figures["upload"]["target_seconds"] = UPLOAD_SECONDS * files.upload_rows / dataset.UPLOAD_ROWS
+    figures["upload"]["preview_target_seconds"] = PREVIEW_SECONDS * files.upload_rows / dataset.UPLOAD_ROWS
     with _profiled(workdir / f"profile-{name}-report.prof" if profile else None):
         figures["report"] = measure_report(app, "DP002", report_repeats)
     out(f"  done in {time.perf_counter() - started:.0f} s")
@@ -356,6 +359,7 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
     _page_results(figures["pages"], out)
     u = figures["upload"]
     out(f"  upload of {u['file']} ({u['bytes'] / 1e6:.1f} MB): upload and check {u['upload_seconds']:.2f} s, "
+        f"to its preview {u['preview_seconds']:.2f} s ({u['meets']}), "
         f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created")
     _report_results(figures["report"], out)
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")

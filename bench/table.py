@@ -70,6 +70,10 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
         f"{_seconds(f['report']['report_seconds'])} / {_seconds(f['report']['render_only_seconds'])} = "
         f"{f['report']['ratio']:.2f}x", f["report"]["ratio"] / REPORT_RATIO))
     u = any_db["upload"]
+    add(f"upload preview with its dry-run recompute, {u['created']:,} new credit rows",
+        _limit(u["preview_target_seconds"]), lambda f: (
+            _seconds(f["upload"]["preview_seconds"]),
+            f["upload"]["preview_seconds"] / f["upload"]["preview_target_seconds"]))
     add(f"upload confirm, {u['created']:,} new credit rows", _limit(u["target_seconds"]), lambda f: (
         _seconds(f["upload"]["seconds"]), f["upload"]["seconds"] / f["upload"]["target_seconds"]))
     add(f"DP002 dashboard at {figures['participants']:,} / at {figures['dataset']['first_stage']:,} participants "
