@@ -89,17 +89,25 @@ def too_many_waiting(user_id: int, now: datetime) -> str | None:
     return None
 
 
-def check(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult:
+BUSY_MESSAGE = "The database was too busy to check the file: nothing was kept. Upload the file again"
+
+
+def check(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult | None:
     """Read and check the file once, within the upload limits, and find the outputs it would
     newly meet: a good file is imported and its participants recomputed in a transaction that
     is rolled back, so nothing stays written. It runs as an import would (imports/serial.py),
-    so it never waits on, or is waited on by, another import's uncommitted rows."""
-    with serialised(ctx.partner_id):
-        try:
-            return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
-                              limits=UPLOAD_LIMITS, forecast=True)
-        finally:
-            db.session.rollback()
+    so it never waits on, or is waited on by, another import's uncommitted rows. None: the
+    database refused the dry run's writes for a reason of its own (busy)."""
+    try:
+        with serialised(ctx.partner_id):
+            try:
+                return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
+                                  limits=UPLOAD_LIMITS, forecast=True)
+            finally:
+                db.session.rollback()
+    except DBAPIError:
+        db.session.rollback()
+        return None
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,

@@ -86,9 +86,13 @@ def index():
             form.file.errors.append(problem)
         else:
             result = uploads.check(form.kind.data, filename, content, _context())
-            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), result, moment)
-            db.session.commit()
-            return redirect(url_for("uploads.preview", token=pending.token))
+            if result is None:
+                form.file.errors.append(uploads.BUSY_MESSAGE)
+            else:
+                pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), result,
+                                       moment)
+                db.session.commit()
+                return redirect(url_for("uploads.preview", token=pending.token))
     return render_template(
         "uploads/index.html", title="Uploads", form=form, kinds=kinds, kind_names=uploads.labels(),
         waiting=uploads.waiting(current_user.id, moment), limits=UPLOAD_LIMITS, most_waiting=uploads.MOST_WAITING,
