@@ -359,7 +359,7 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
     _page_results(figures["pages"], out)
     u = figures["upload"]
     out(f"  upload of {u['file']} ({u['bytes'] / 1e6:.1f} MB): upload and check {u['upload_seconds']:.2f} s, "
-        f"to its preview {u['preview_seconds']:.2f} s ({u['meets']}), "
+        f"to its preview {u['preview_seconds']:.2f} s (CPU {u['preview_cpu_seconds']:.2f} s; {u['meets']}), "
         f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created")
     _report_results(figures["report"], out)
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
