@@ -32,6 +32,7 @@ from ..extensions import db
 from ..imports import importer_for, run_import
 from ..imports.base import Context
 from ..engagement.book import Book
+from ..engagement.version import cached
 from ..models import DeliveryPartner, Participant
 from ..models.people import participant_id_in, participant_key
 from ..rules.declaration_states import STATES, VOIDED, reachable
@@ -85,7 +86,7 @@ def _standing() -> str:
 
 def _page(many: ManyForm | None = None, status: int = 200):
     filters, standing = _filters(), _standing()
-    found = listing(today(), today(), **filters)
+    found = cached("declarations", (today(), *filters.values()), lambda: listing(today(), today(), **filters))
     shown = Page.of(found.of(standing))
     shown = replace(shown, items=[found.row(entry) for entry in shown.items])
     why = unsigned((r.declaration.participant_pk for r in shown.items if r.standing == BLOCKED), today())
