@@ -23,7 +23,7 @@ def next_steps_command(as_of, partner, output):
     day = as_of or today()
     book = Book()
     found = standings(day, participants_of(partner), book)
-    text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, day, book)))
+    text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, day, book)), checked=True)
     write_text(text, output)
 
 

@@ -1,12 +1,13 @@
 """Reading participants' evidence in bulk, one participant at a time, for recompute and next steps.
 
-The queries name table columns (Table.c), not ORM attributes: the rows are plain values,
-and SQLAlchemy hands them over without the ORM's per-row loading work, which matters when
-every participant's evidence (millions of rows) is read.
+The queries name table columns (Table.c), not ORM attributes, and their rows are read from the
+database driver itself, in batches, without SQLAlchemy's per-row work: a recompute or the next
+steps of everyone reads millions of rows.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from itertools import groupby
 from operator import itemgetter
 
@@ -18,6 +19,7 @@ from ..rules.facts import Assessment, Credit, Evidence, Register, VideoView
 from .book import Book
 
 KINDS = ("credits", "registers", "videos", "assessments")
+BATCH = 5000  # rows fetched from the driver at a time: one call per batch, not per row
 
 
 def among(column, ids: Sequence[int]):
@@ -38,18 +40,23 @@ def _queries(ids: Sequence[int], book: Book, kinds: Sequence[str]) -> list[tuple
     assessment = AssessmentRecord.__table__.c
     block_numbers = {bid: number for facts in book.courses.values() for number, bid in facts.blocks.items()}
 
+    day = _day_reader() or (lambda value: value)
+
     def video_view(row):
-        return VideoView(block_numbers[row[1]], row[2], row[3])
+        return VideoView(block_numbers[row[1]], row[2], day(row[3]))
 
     def fact(kind):
-        return lambda row: tuple.__new__(kind, row[1:])
+        return lambda row: tuple.__new__(kind, (*row[1:-1], day(row[-1])))
+
+    def register_entry(row):
+        return Register(row[1], day(row[2]), row[3])
 
     made = {
         "credits": (select(credit.participant_id, credit.activity_id, credit.credits, credit.completed_on)
                     .where(among(credit.participant_id, ids)).order_by(credit.participant_id), fact(Credit)),
         "registers": (select(register.participant_id, register.activity_id, register.session_date, register.mark)
                       .where(among(register.participant_id, ids)).order_by(register.participant_id),
-                      fact(Register)),
+                      register_entry),
         "videos": (select(video.participant_id, video.block_id, video.percent, video.viewed_on)
                    .where(among(video.participant_id, ids)).order_by(video.participant_id), video_view),
         "assessments": (select(assessment.participant_id, assessment.status, assessment.result,
@@ -60,13 +67,38 @@ def _queries(ids: Sequence[int], book: Book, kinds: Sequence[str]) -> list[tuple
     return [(made[kind][0], kind, made[kind][1]) for kind in kinds]
 
 
+def _day_reader() -> Callable | None:
+    """What turns a date cell the driver returns into a date: SQLite's driver returns the ISO
+    text SQLAlchemy stored, PostgreSQL's a date (None: nothing to do)."""
+    return date.fromisoformat if db.session.connection().dialect.name == "sqlite" else None
+
+
+def _driver_rows(query: Select) -> Iterator[tuple]:
+    """The query's rows straight from the database driver, a batch per call: plain tuples,
+    without SQLAlchemy's per-row work (a recompute of everyone reads millions). Each fact's
+    date (the last column, or a register's session date) _day_reader() turns into one; every
+    other column is an int, a float or text, which the drivers return as the rules read them."""
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
 def each_evidence(ids: Sequence[int], book: Book, kinds: Sequence[str] = KINDS) -> Iterator[tuple[int, Evidence]]:
     """(participant, evidence) for each of ids (ascending, distinct), each table read in participant order.
 
     One participant's evidence at a time, not a chunk's: short-lived objects stay in the
     garbage collector's young generations, where collecting them costs next to nothing.
     """
-    streams = [(field, fact, groupby(db.session.execute(query), itemgetter(0)))
+    streams = [(field, fact, groupby(_driver_rows(query), itemgetter(0)))
                for query, field, fact in _queries(ids, book, kinds)]
     heads = [next(groups, None) for _, _, groups in streams]
     for pid in ids:
