@@ -64,17 +64,23 @@ class Mailbox:
         return [r for r in self.received if address in r.recipients]
 
 
+def serving(app, monkeypatch, handler: Mailbox, use_tls: bool = False, **options):
+    """Start an aiosmtpd server for `handler` on a free loopback port and point the app's MAIL_* settings at it."""
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    for name, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": use_tls, "MAIL_USERNAME": "",
+                        "MAIL_PASSWORD": "", "MAIL_DEFAULT_SENDER": "npq-team@north.example"}.items():
+        monkeypatch.setitem(app.config, name, value)
+    return controller
+
+
 @pytest.fixture()
 def mailbox(app, monkeypatch):
     """An SMTP server on a free loopback port, and the app configured to send through it."""
     handler = Mailbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=handler.authenticate,
-                            auth_require_tls=False)  # loopback only: the tests have no certificate
-    controller.start()
-    for name, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False, "MAIL_USERNAME": "",
-                        "MAIL_PASSWORD": "", "MAIL_DEFAULT_SENDER": "npq-team@north.example"}.items():
-        monkeypatch.setitem(app.config, name, value)
+    controller = serving(app, monkeypatch, handler, authenticator=handler.authenticate,
+                         auth_require_tls=False)  # signing in without TLS: test_emails_tls.py has the certificate
     try:
         yield handler
     finally:

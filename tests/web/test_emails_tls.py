@@ -7,10 +7,8 @@ import ssl
 import subprocess
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from ..mailbox import Mailbox
-from ..served import free_port
+from ..mailbox import Mailbox, serving
 from .test_emails import contacts, send_form, text_of, tree_of
 from .test_participants import examples, north_lead  # noqa: F401  (fixtures)
 
@@ -42,12 +40,7 @@ def tls_mailbox(app, monkeypatch, certificate):
     context.load_cert_chain(cert, key)
     handler = TlsMailbox()
     handler.over_tls = []
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
-    controller.start()
-    for name, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": True, "MAIL_USERNAME": "",
-                        "MAIL_PASSWORD": "", "MAIL_DEFAULT_SENDER": "npq-team@north.example"}.items():
-        monkeypatch.setitem(app.config, name, value)
+    controller = serving(app, monkeypatch, handler, use_tls=True, tls_context=context, require_starttls=True)
     try:
         yield handler
     finally:
