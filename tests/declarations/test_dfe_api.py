@@ -156,7 +156,8 @@ def test_refresh_reads_every_page_then_only_changes_since_a_little_before_the_la
     record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id))
     assert record.state == "eligible"
     change = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "declaration-state",
-                                                         AuditEvent.entity_id == str(record.id))).all()[-1]
+                                                         AuditEvent.entity_id == str(record.id))
+                                .order_by(AuditEvent.id)).all()[-1]
     assert json.loads(change.before) == {"state": "submitted"} and json.loads(change.after)["state"] == "eligible"
     dfe.set_state(dfe_id, "payable")
     dfe.received.clear()
