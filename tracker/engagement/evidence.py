@@ -33,7 +33,7 @@ def among(column, ids: Sequence[int]):
 
 
 def _queries(ids: Sequence[int], book: Book, kinds: Sequence[str]) -> list[tuple[Select, str, Callable]]:
-    """(query, Evidence field, row -> fact) per kind of evidence; a row is (participant, *the fact's fields)."""
+    """(query, Evidence field, rows -> facts) per kind of evidence; a row is (participant, *the fact's fields)."""
     credit = CreditRecord.__table__.c
     register = RegisterEntry.__table__.c
     video = VideoViewRecord.__table__.c
@@ -41,28 +41,32 @@ def _queries(ids: Sequence[int], book: Book, kinds: Sequence[str]) -> list[tuple
     block_numbers = {bid: number for facts in book.courses.values() for number, bid in facts.blocks.items()}
 
     day = _day_reader() or (lambda value: value)
+    new = tuple.__new__
 
-    def video_view(row):
-        return VideoView(block_numbers[row[1]], row[2], day(row[3]))
+    def credits(rows):
+        return [new(Credit, (activity, value, day(on))) for _, activity, value, on in rows]
 
-    def fact(kind):
-        return lambda row: tuple.__new__(kind, (*row[1:-1], day(row[-1])))
+    def registers(rows):
+        return [new(Register, (activity, day(on), mark)) for _, activity, on, mark in rows]
 
-    def register_entry(row):
-        return Register(row[1], day(row[2]), row[3])
+    def video_views(rows):
+        return [new(VideoView, (block_numbers[block], percent, day(on))) for _, block, percent, on in rows]
+
+    def assessments(rows):
+        return [new(Assessment, (status, result, day(on))) for _, status, result, on in rows]
 
     made = {
         "credits": (select(credit.participant_id, credit.activity_id, credit.credits, credit.completed_on)
-                    .where(among(credit.participant_id, ids)).order_by(credit.participant_id), fact(Credit)),
+                    .where(among(credit.participant_id, ids)).order_by(credit.participant_id), credits),
         "registers": (select(register.participant_id, register.activity_id, register.session_date, register.mark)
                       .where(among(register.participant_id, ids)).order_by(register.participant_id),
-                      register_entry),
+                      registers),
         "videos": (select(video.participant_id, video.block_id, video.percent, video.viewed_on)
-                   .where(among(video.participant_id, ids)).order_by(video.participant_id), video_view),
+                   .where(among(video.participant_id, ids)).order_by(video.participant_id), video_views),
         "assessments": (select(assessment.participant_id, assessment.status, assessment.result,
                                assessment.recorded_on)
                         .where(among(assessment.participant_id, ids)).order_by(assessment.participant_id),
-                        fact(Assessment)),
+                        assessments),
     }
     return [(made[kind][0], kind, made[kind][1]) for kind in kinds]
 
@@ -98,14 +102,14 @@ def each_evidence(ids: Sequence[int], book: Book, kinds: Sequence[str] = KINDS) 
     One participant's evidence at a time, not a chunk's: short-lived objects stay in the
     garbage collector's young generations, where collecting them costs next to nothing.
     """
-    streams = [(field, fact, groupby(_driver_rows(query), itemgetter(0)))
-               for query, field, fact in _queries(ids, book, kinds)]
+    streams = [(field, facts, groupby(_driver_rows(query), itemgetter(0)))
+               for query, field, facts in _queries(ids, book, kinds)]
     heads = [next(groups, None) for _, _, groups in streams]
     for pid in ids:
         evidence = Evidence()
-        for index, (field, fact, groups) in enumerate(streams):
+        for index, (field, facts, groups) in enumerate(streams):
             head = heads[index]
             if head is not None and head[0] == pid:
-                setattr(evidence, field, [fact(row) for row in head[1]])
+                setattr(evidence, field, facts(head[1]))
                 heads[index] = next(groups, None)
         yield pid, evidence

@@ -12,6 +12,7 @@ from ..rules.facts import ACTIVE
 from ..rules.next_steps import NextSteps, Offered, Syllabus, next_steps
 from ..rules.status import met_by
 from .book import Book
+from .collection import collector_paused
 from .evidence import each_evidence
 from .standing import Standing
 
@@ -44,6 +45,11 @@ def _working(found: list[Standing], as_of: date) -> list[Standing]:
 
 def next_steps_for(found: list[Standing], as_of: date, book: Book | None = None) -> dict[int, NextSteps]:
     """NextSteps by participant pk, for those of `found` who have any."""
+    with collector_paused():
+        return _next_steps_for(found, as_of, book)
+
+
+def _next_steps_for(found: list[Standing], as_of: date, book: Book | None) -> dict[int, NextSteps]:
     book = book or Book()
     courses = syllabuses(book)
     working = {s.pk: s for s in _working(found, as_of)}

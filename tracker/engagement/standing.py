@@ -16,6 +16,7 @@ from ..rules.facts import DEFERRED, OutputMet, OutputSpec
 from ..rules.periods import NO_PERIODS, Periods, escalation_schedule
 from ..rules.status import Escalation, escalation, met_by, output_status, signed_by
 from .book import Book
+from .collection import collector_paused
 from .periods import load_periods
 
 NAMED = 5000  # participants named in one IN list; more are picked by a subquery
@@ -73,6 +74,11 @@ def participants_query() -> Select:
 
 def standings(as_of: date, query: Select | None = None, book: Book | None = None) -> list[Standing]:
     """query: a participants_query() narrowed by the caller (partner, filters, page)."""
+    with collector_paused():
+        return _standings(as_of, query, book)
+
+
+def _standings(as_of: date, query: Select | None, book: Book | None) -> list[Standing]:
     book = book or Book()
     everyone = query is None
     query = participants_query() if query is None else query

@@ -5,6 +5,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from ..engagement.collection import collector_paused
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,6 +19,11 @@ def safe(value: object) -> object:
 def csv_text(header: list[str], rows: Iterable[list[object]], checked: bool = False) -> str:
     """checked: every text cell of `rows` already went through safe() (an export of millions of
     cells whose text columns are few, and repeat, checks them itself)."""
+    with collector_paused():
+        return _csv_text(header, rows, checked)
+
+
+def _csv_text(header: list[str], rows: Iterable[list[object]], checked: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out)  # RFC 4180 line endings (CRLF), as the examples expect
     writer.writerow(header)

@@ -13,14 +13,11 @@ HEADER = [
 ]
 
 
-def _blank(value) -> object:
-    return "" if value is None else value
-
-
 def next_steps_rows(found: list[Standing], steps: dict[int, NextSteps]) -> Iterator[list[object]]:
     """found: in participant_id order (as standings() returns them). Cells are safe() already
     (csv_text(..., checked=True)): the text cells are the participant's id, the partner and the
-    activity's title; the rest are numbers, ISO dates and the rule's own option names."""
+    activity's title; the rest are numbers, ISO dates and the rule's own option names (None
+    is written as an empty cell)."""
     titles: dict[str, object] = {}
     for s in found:
         made = steps.get(s.pk)
@@ -35,5 +32,5 @@ def next_steps_rows(found: list[Standing], steps: dict[int, NextSteps]) -> Itera
                 title = titles[option.title] = safe(option.title)
             yield [
                 participant, partner, made.output, review, option.option, counts_from,
-                _blank(option.block), title, _blank(option.credits), _blank(option.needed),
+                option.block, title, option.credits, option.needed,
             ]
