@@ -52,11 +52,11 @@ def test_next_steps_match_the_expected_file(example_dataset, as_of):
     from datetime import date
 
     from tracker.engagement.next_steps import next_steps_for
-    from tracker.exports.next_steps import HEADER as NEXT_STEPS_HEADER, next_steps_rows
+    from tracker.exports.next_steps import next_steps_csv
 
     day = date.fromisoformat(as_of)
     book = Book()
     found = standings(day, book=book)
-    produced = csv_text(NEXT_STEPS_HEADER, next_steps_rows(found, next_steps_for(found, day, book)))
+    produced = next_steps_csv(found, next_steps_for(found, day, book))
     expected = (EXAMPLES / f"next-steps-{as_of}.csv").read_bytes().decode("utf-8")
     assert produced == expected

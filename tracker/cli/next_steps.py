@@ -8,8 +8,7 @@ from ..clock import today
 from ..engagement.book import Book
 from ..engagement.next_steps import next_steps_for
 from ..engagement.standing import standings
-from ..exports.cells import csv_text
-from ..exports.next_steps import HEADER, next_steps_rows
+from ..exports.next_steps import next_steps_csv
 from .params import as_of_option, output_option, participants_of, partner_option, write_text
 
 
@@ -23,8 +22,7 @@ def next_steps_command(as_of, partner, output):
     day = as_of or today()
     book = Book()
     found = standings(day, participants_of(partner), book)
-    text = csv_text(HEADER, next_steps_rows(found, next_steps_for(found, day, book)), checked=True)
-    write_text(text, output)
+    write_text(next_steps_csv(found, next_steps_for(found, day, book)), output)
 
 
 COMMANDS = (next_steps_command,)

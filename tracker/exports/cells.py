@@ -16,25 +16,16 @@ def safe(value: object) -> object:
     return value
 
 
-def csv_text(header: list[str], rows: Iterable[list[object]], checked: bool = False) -> str:
-    """checked: every text cell of `rows` already went through safe() (an export of millions of
-    cells whose text columns are few, and repeat, checks them itself)."""
+def csv_text(header: list[str], rows: Iterable[list[object]]) -> str:
     with collector_paused():
-        return _csv_text(header, rows, checked)
-
-
-def _csv_text(header: list[str], rows: Iterable[list[object]], checked: bool) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)  # RFC 4180 line endings (CRLF), as the examples expect
-    writer.writerow(header)
-    if checked:
-        writer.writerows(rows)
+        out = io.StringIO()
+        writer = csv.writer(out)  # RFC 4180 line endings (CRLF), as the examples expect
+        writer.writerow(header)
+        # the csv module writes None as an empty cell; safe() inlined: an export may have millions of cells
+        writer.writerows(
+            [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row] for row in rows
+        )
         return out.getvalue()
-    # the csv module writes None as an empty cell; safe() inlined: an export may have millions of cells
-    writer.writerows(
-        [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row] for row in rows
-    )
-    return out.getvalue()
 
 
 def xlsx_bytes(header: list[str], rows: Iterable[list[object]], title: str = "Export") -> bytes:
