@@ -2,8 +2,10 @@
 
 The stored met_on of the touched participants is read before and after their recompute (the
 import's own, engagement/recompute.py); an output met by the date after it and not before it is
-newly met. An upload's check does this inside a transaction it rolls back, so the preview says
-what confirming would do with the very rules that will do it.
+newly met. An upload's check of evidence writes nothing: it reads each touched participant's
+stored evidence, adds the file's records to it in memory and finds the recompute's verdicts on
+that (newly_met_with), so the preview says what confirming would do with the very rules that
+will do it. Other kinds' checks import and recompute in a transaction they roll back.
 """
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import OutputRecord, Participant
+from ..rules.facts import Evidence
+from .book import Book
+from .recompute import each_verdict
 
 CHUNK = 2000
 
@@ -78,8 +83,36 @@ class NewlyMet:
 
 def newly_met(before: dict[tuple[int, int], date | None], pks: Iterable[int], as_of: date) -> NewlyMet:
     """The outputs of these participants met by as_of now that were not met by as_of in `before`."""
+    return _newly(before, stored_met_on(pks), as_of)
+
+
+def newly_met_with(changes: dict[int, tuple[list, list]], field: str, book: Book, as_of: date) -> NewlyMet:
+    """The outputs of the participants in changes that their recompute would newly meet by as_of
+    if, in their stored evidence of the Evidence field `field`, the first facts of changes[pid]
+    were replaced by the second: each one's evidence read and amended in memory, and the
+    recompute's own verdicts found (engagement/recompute.each_verdict), without writing."""
+    ids = sorted(changes)
+    before = stored_met_on(ids)
+
+    def amend(pid: int, evidence: Evidence) -> None:
+        gone, added = changes[pid]
+        facts = getattr(evidence, field)
+        for fact in gone:
+            facts.remove(fact)
+        facts.extend(added)
+
+    after: dict[tuple[int, int], date | None] = {}
+    for start in range(0, len(ids), CHUNK):
+        for pid, verdicts in each_verdict(ids[start : start + CHUNK], book, amend):
+            for met in verdicts:
+                after[(pid, met.number)] = met.met_on
+    return _newly(before, after, as_of)
+
+
+def _newly(before: dict[tuple[int, int], date | None], after: dict[tuple[int, int], date | None],
+           as_of: date) -> NewlyMet:
     met: list[tuple[int, int, date]] = []
-    for (pid, number), met_on in stored_met_on(pks).items():
+    for (pid, number), met_on in after.items():
         was = before.get((pid, number))
         if met_on is not None and met_on <= as_of and (was is None or was > as_of):
             met.append((pid, number, met_on))

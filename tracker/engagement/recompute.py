@@ -5,13 +5,14 @@ and SQLAlchemy hands them over without the ORM's per-row loading work (evidence.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models.bulk import insert_rows
 from ..models import OutputRecord, Participant
+from ..rules.facts import Evidence, OutputMet
 from ..rules.outputs import compute_outputs
 from ..rules.periods import outputs_with_periods
 from .book import Book
@@ -34,6 +35,35 @@ def _among(column, ids: list[int]):
     return column.in_(ids)
 
 
+def each_verdict(ids: list[int], book: Book,
+                 amend: Callable[[int, Evidence], None] | None = None) -> Iterator[tuple[int, list[OutputMet]]]:
+    """(participant, the verdicts of their outputs) for each of ids (ascending, distinct) that exists,
+    from their stored evidence; amend(participant, evidence), when given, first changes that
+    evidence in place (the forecast's records a file would write)."""
+    people_table = Participant.__table__.c
+    people = dict(
+        (pid, (course_id, cohort))
+        for pid, course_id, cohort in db.session.execute(
+            select(people_table.id, people_table.course_id, people_table.cohort).where(_among(people_table.id, ids))
+        )
+    )
+    periods = load_periods(ids)
+    for pid, evidence in each_evidence(ids, book):
+        if pid not in people:
+            continue  # no such participant
+        if amend is not None:
+            amend(pid, evidence)
+        course_id, cohort = people[pid]
+        facts = book.courses[course_id]
+        if pid in periods:
+            found = periods[pid]
+            cohorts = {cohort} | {d.from_cohort for d in found.moves}
+            schedules = {c: book.schedule(course_id, c) for c in cohorts}
+            yield pid, outputs_with_periods(schedules, cohort, facts.content, evidence, found)
+        else:
+            yield pid, compute_outputs(book.schedule(course_id, cohort), facts.content, evidence)
+
+
 def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None) -> int:
     """Recompute met_on for these participants (all when None). Returns how many.
 
@@ -44,16 +74,8 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
     if participant_ids is None:
         participant_ids = db.session.scalars(select(Participant.id)).all()
     ids = sorted(set(participant_ids))
-    people_table = Participant.__table__.c
     outputs = OutputRecord.__table__
     for chunk in _chunks(ids):
-        people = dict(
-            (pid, (course_id, cohort))
-            for pid, course_id, cohort in db.session.execute(
-                select(people_table.id, people_table.course_id, people_table.cohort)
-                .where(_among(people_table.id, chunk))
-            )
-        )
         stored = {
             (pid, number): (rid, (met_on, basis, not_preferred))
             for rid, pid, number, met_on, basis, not_preferred in db.session.execute(
@@ -62,19 +84,7 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
             )
         }
         rows, stale = [], []
-        periods = load_periods(chunk)
-        for pid, evidence in each_evidence(chunk, book):
-            if pid not in people:
-                continue  # no such participant
-            course_id, cohort = people[pid]
-            facts = book.courses[course_id]
-            if pid in periods:
-                found = periods[pid]
-                cohorts = {cohort} | {d.from_cohort for d in found.moves}
-                schedules = {c: book.schedule(course_id, c) for c in cohorts}
-                verdicts = outputs_with_periods(schedules, cohort, facts.content, evidence, found)
-            else:
-                verdicts = compute_outputs(book.schedule(course_id, cohort), facts.content, evidence)
+        for pid, verdicts in each_verdict(chunk, book):
             for met in verdicts:
                 verdict = (met.met_on, ";".join(met.basis), met.not_preferred)
                 before = stored.pop((pid, met.number), None)

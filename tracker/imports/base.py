@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select, update
 
 from ..engagement.book import Book
 from ..clock import now
-from ..engagement.forecast import NewlyMet, newly_met, stored_met_on
+from ..engagement.forecast import NewlyMet, newly_met, newly_met_with, stored_met_on
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
@@ -114,10 +114,24 @@ class Importer(ABC):
         return key[0]
 
     # Writing: evidence tables share one shape; participants override apply().
+    # An evidence kind names the Evidence field its records are (rules/facts.py) and turns one
+    # record into that fact: the upload's check then forecasts from them without writing.
+    evidence = ""
+
+    def fact(self, key: tuple, values: tuple):
+        raise NotImplementedError
+
     def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
-        """Write records (key -> values). Takes the records apart: stored keys are removed as
-        they are matched, so what is left is what to create (and a million-row file needs no
-        second set of keys)."""
+        """Write records (key -> values)."""
+        creates, updates = self.plan(records, result)
+        if not dry_run:
+            self.write(creates, updates)
+
+    def plan(self, records: dict[tuple, tuple], result: ImportResult) -> tuple[dict[tuple, tuple], list[tuple]]:
+        """(the records to create, key -> values; the stored records to update, as (id, key,
+        stored values, new values)), counted in result. Takes the records apart: stored keys are
+        removed as they are matched, so what is left is what to create (and a million-row file
+        needs no second set of keys)."""
         table = self.table.__table__
         columns = [table.c[name] for name in self.key_columns + self.value_columns]
         participants = sorted({self.participant_of(key) for key in records})
@@ -149,8 +163,10 @@ class Importer(ABC):
                 (self.kind, self.participant_of(key), dict(zip(self.value_columns, before)),
                  dict(zip(self.key_columns + self.value_columns, key + after)))
             )
-        if dry_run:
-            return
+        return creates, updates
+
+    def write(self, creates: dict[tuple, tuple], updates: list[tuple]) -> None:
+        table = self.table.__table__
         insert_rows(table, self.key_columns + self.value_columns, (key + values for key, values in creates.items()))
         if updates:
             statement = (
@@ -165,6 +181,19 @@ class Importer(ABC):
                     for rid, _, _, after in updates
                 ],
             )
+
+    def forecast(self, creates: dict[tuple, tuple], updates: list[tuple]) -> NewlyMet:
+        """What writing these records and recomputing would newly meet by today, without writing:
+        each participant's stored evidence with the updated records' stored facts replaced and
+        the created ones added (engagement/forecast.py)."""
+        changes: dict[int, tuple[list, list]] = {}
+        for key, values in creates.items():
+            changes.setdefault(self.participant_of(key), ([], []))[1].append(self.fact(key, values))
+        for _, key, before, after in updates:
+            gone, added = changes.setdefault(self.participant_of(key), ([], []))
+            gone.append(self.fact(key, before))
+            added.append(self.fact(key, after))
+        return newly_met_with(changes, self.evidence, self.context.book, self.context.today)
 
 
 def _columns(importer: Importer, header: list[object]) -> dict[str, int]:
@@ -278,8 +307,10 @@ def run_import(
 
     The caller commits on success; on errors nothing has been written. forecast: also find
     result.newly_met, the outputs of the participants the file touches that its recompute meets
-    by the context's today. A dry run with forecast writes the records and recomputes like an
-    import (nothing audited or recorded as imported), and its caller must roll back.
+    by the context's today. A dry run with forecast of an evidence kind writes nothing: the
+    records join the stored evidence in memory (Importer.forecast). Of another kind (participants,
+    declaration states) it writes the records and recomputes like an import (nothing audited or
+    recorded as imported), and its caller must roll back.
     """
     from ..models import ImportBatch
 
@@ -300,6 +331,10 @@ def run_import(
         .limit(1)
     )
     result.already_imported = before
+    if dry_run and forecast and importer.evidence:
+        with db.session.no_autoflush:
+            result.newly_met = importer.forecast(*importer.plan(records, result))
+        return result
     with db.session.no_autoflush:
         importer.apply(records, result, dry_run and not forecast)
     if result.errors or (dry_run and not forecast):

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
 from ..models.people import participant_key
-from ..rules.facts import (ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, before_start,
-                           dated_before_start, dated_in_future)
+from ..rules.facts import (ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, Assessment, Credit,
+                           Register, VideoView, before_start, dated_before_start, dated_in_future)
 from . import fields
 from .base import Importer, RowError
 from .book_lookup import find_activity, find_block
@@ -97,6 +97,10 @@ class CreditsImporter(EvidenceImporter):
     table = CreditRecord
     key_columns = ("participant_id", "activity_id", "completed_on")
     value_columns = ("credits", "source")
+    evidence = "credits"
+
+    def fact(self, key, values):
+        return Credit(key[1], values[0], key[2])
 
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)
@@ -135,6 +139,10 @@ class AttendanceImporter(EvidenceImporter):
     key_columns = ("participant_id", "activity_id", "session_date")
     value_columns = ("mark", "marked_by")
     stored_text = {"marked_by": RegisterEntry.marked_by}
+    evidence = "registers"
+
+    def fact(self, key, values):
+        return Register(key[1], key[2], values[0])
 
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)
@@ -158,6 +166,15 @@ class VideoViewsImporter(EvidenceImporter):
     table = VideoViewRecord
     key_columns = ("participant_id", "block_id", "viewed_on")
     value_columns = ("percent",)
+    evidence = "videos"
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.block_numbers = {bid: number for facts in context.book.courses.values()
+                              for number, bid in facts.blocks.items()}
+
+    def fact(self, key, values):
+        return VideoView(self.block_numbers[key[1]], values[0], key[2])
 
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)
@@ -174,6 +191,10 @@ class AssessmentsImporter(EvidenceImporter):
     table = AssessmentRecord
     key_columns = ("participant_id", "recorded_on")
     value_columns = ("status", "result")
+    evidence = "assessments"
+
+    def fact(self, key, values):
+        return Assessment(values[0], values[1], key[1])
 
     def parse(self, row):
         pk, _, cohort = self.participant(row)
