@@ -14,7 +14,7 @@ checks, the queries, the rules, the template. SQL statements are counted with a
 - DP002's dashboard, timed once a fifth of the national data is in and again at national size
   (dashboard_timing), to show a partner's page does not grow with the country;
 - an upload of new credit rows through /uploads: the time to its preview (the check and the
-  dry-run recompute that finds the outputs it would newly meet), and of its confirmation
+  in-memory forecast of the outputs it would newly meet), and of its confirmation
   (measure_upload);
 - the partnership-meeting report for DP002 beside WeasyPrint rendering its finished HTML alone
   (bench.report_bench.measure).
