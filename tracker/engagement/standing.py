@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import Select, func, select, true
 
@@ -17,9 +18,14 @@ from ..rules.periods import NO_PERIODS, Periods, escalation_schedule
 from ..rules.status import Escalation, escalation, met_by, output_status, signed_by
 from .book import Book
 from .collection import collector_paused
+from .evidence import among
 from .periods import load_periods
 
 NAMED = 5000  # participants named in one IN list; more are picked by a subquery
+ONCE = {"compiled_cache": None}  # a query naming its ids in the SQL (evidence.among) is compiled for that call only
+# What standings() reads of each participants_query() row, in this order.
+COLUMNS = ("pk", "participant_id", "full_name", "partner", "course", "course_id", "cohort", "status",
+           "contract_signed", "contract_signed_on", "sponsorship_signed", "sponsorship_signed_on")
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,10 @@ def _standings(as_of: date, query: Select | None, book: Book | None) -> list[Sta
     book = book or Book()
     everyone = query is None
     query = participants_query() if query is None else query
-    rows = db.session.execute(query).all()
+    result = db.session.execute(query)
+    keys = list(result.keys())
+    pick = itemgetter(*(keys.index(name) for name in COLUMNS))  # plain tuples: a Row's attributes are slow
+    rows = [pick(row) for row in result.all()]
     narrow = _narrowing(rows, query, everyone)
     mets = _stored_outputs(narrow)
     extensions: dict[int, dict[int, date]] = {}
@@ -90,12 +99,13 @@ def _standings(as_of: date, query: Select | None, book: Book | None) -> list[Sta
         for pid, output, deadline in db.session.execute(
             select(Extension.participant_id, Extension.output, func.max(Extension.deadline))
             .where(part)
-            .group_by(Extension.participant_id, Extension.output)
+            .group_by(Extension.participant_id, Extension.output),
+            execution_options=ONCE,
         ):
             extensions.setdefault(pid, {})[output] = deadline
     periods = load_periods(select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id))
     verdicts = _Verdicts(book, as_of)
-    return [verdicts.standing(row, mets, extensions.get(row.pk), periods.get(row.pk, NO_PERIODS)) for row in rows]
+    return [verdicts.standing(row, mets, extensions.get(row[0]), periods.get(row[0], NO_PERIODS)) for row in rows]
 
 
 def _narrowing(rows, query: Select, everyone: bool):
@@ -105,11 +115,11 @@ def _narrowing(rows, query: Select, everyone: bool):
     participants are named (so PostgreSQL reads their rows by index rather than scanning the
     table), more are picked by the participants query itself, and everyone by nothing.
     """
-    pks = [row.pk for row in rows]
+    pks = sorted(row[0] for row in rows)
     if everyone:
         return lambda column: [true()]
     if len(pks) <= NAMED:  # one query whatever the number: the page's query count stays constant
-        return lambda column: [column.in_(pks)]
+        return lambda column: [among(column, pks)]
     ids = select(query.with_only_columns(Participant.id).order_by(None).subquery().c.id)
     return lambda column: [column.in_(ids)]
 
@@ -127,7 +137,8 @@ def _stored_outputs(narrow) -> dict[tuple[int, int], OutputMet]:
     for part in narrow(record.participant_id):
         for pid, number, met_on, basis, not_preferred in db.session.execute(
             select(record.participant_id, record.number, record.met_on, record.basis, record.not_preferred)
-            .where(part)
+            .where(part),
+            execution_options=ONCE,
         ):
             key = (number, met_on, basis, not_preferred)
             met = made.get(key)
@@ -150,35 +161,44 @@ class _Verdicts:
     def __init__(self, book: Book, as_of: date):
         self.book = book
         self.as_of = as_of
-        self.schedules: dict[tuple[int, int], tuple[list[OutputSpec], bool]] = {}
+        # (course, cohort) -> (schedule, total known, (spec, its number, its verdict when nothing is stored)...)
+        self.schedules: dict[tuple[int, int], tuple[list[OutputSpec], bool, tuple]] = {}
         # Keyed by the identity of spec and met: the OutputStanding kept here holds both,
         # so neither id can be reused while this lives.
         self.outputs: dict[tuple[int, int, bool, bool], OutputStanding] = {}
         self.escalations: dict[Escalation, Escalation] = {}
 
-    def standing(self, row, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None,
+    def standing(self, row: tuple, mets: dict[tuple[int, int], OutputMet], extensions: dict[int, date] | None,
                  periods: Periods = NO_PERIODS) -> Standing:
-        agreed = (signed_by(row.contract_signed, row.contract_signed_on, self.as_of)
-                  and signed_by(row.sponsorship_signed, row.sponsorship_signed_on, self.as_of))
-        found = self.schedules.get((row.course_id, row.cohort))
+        """row: a participants_query() row's COLUMNS, in that order."""
+        (pk, participant_id, full_name, partner, course, course_id, cohort, status,
+         contract_signed, contract_signed_on, sponsorship_signed, sponsorship_signed_on) = row
+        agreed = (signed_by(contract_signed, contract_signed_on, self.as_of)
+                  and signed_by(sponsorship_signed, sponsorship_signed_on, self.as_of))
+        found = self.schedules.get((course_id, cohort))
         if found is None:
-            found = self.schedules[(row.course_id, row.cohort)] = (
-                self.book.schedule(row.course_id, row.cohort), self.book.courses[row.course_id].total_known
+            schedule = self.book.schedule(course_id, cohort)
+            found = self.schedules[(course_id, cohort)] = (
+                schedule, self.book.courses[course_id].total_known,
+                tuple((spec, spec.number, _missing(spec.number)) for spec in schedule),
             )
-        schedule, total_known = found
-        results = [mets.get((row.pk, spec.number)) or _missing(spec.number) for spec in schedule]
-        outputs = [self.output(spec, met, agreed, total_known) for spec, met in zip(schedule, results)]
+        schedule, total_known, slots = found
+        results = [mets.get((pk, number)) or missing for _, number, missing in slots]
+        made = self.outputs
+        outputs = [
+            made.get((id(spec), id(met), agreed, total_known)) or self.output(spec, met, agreed, total_known)
+            for (spec, _, _), met in zip(slots, results)
+        ]
         if periods is NO_PERIODS:
-            chase = escalation(row.status, schedule, results, self.as_of, total_known=total_known,
+            chase = escalation(status, schedule, results, self.as_of, total_known=total_known,
                                extensions=extensions or {})
         else:
-            chased = DEFERRED if periods.deferred_on(self.as_of) else row.status
+            chased = DEFERRED if periods.deferred_on(self.as_of) else status
             chase = escalation(chased, escalation_schedule(schedule, periods), results, self.as_of,
                                total_known=total_known, extensions=extensions or {})
         chase = self.escalations.setdefault(chase, chase)  # one of each, like the outputs
-        return Standing(pk=row.pk, participant_id=row.participant_id, full_name=row.full_name, partner=row.partner,
-                        course=row.course, course_id=row.course_id, cohort=row.cohort, status=row.status,
-                        payment_agreed=agreed, outputs=outputs, escalation=chase)
+        return Standing(pk, participant_id, full_name, partner, course, course_id, cohort, status, agreed, outputs,
+                        chase)
 
     def output(self, spec: OutputSpec, met: OutputMet, agreed: bool, total_known: bool) -> OutputStanding:
         key = (id(spec), id(met), agreed, total_known)  # courses of a group share their specs

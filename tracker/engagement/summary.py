@@ -34,6 +34,7 @@ from .standing import Standing, participants_query, standings
 
 # Always a column of the counts table; total-unknown and criteria-pending only when they occur.
 CORE_STATUSES = (MET, MET_LATE, BLOCKED, PENDING, NOT_MET)
+ACTIONS_SHOWN = 100  # the action list's rows the dashboard shows, each with its why and next step
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ class Dashboard:
     actions: list[ActionItem]
     meetings: list[Meeting]
     blocked: tuple[Standing, ...] = ()  # participants with an output met but blocked for payment
-    steps: dict[str, NextSteps] = field(default_factory=dict)  # participant_id -> next steps, action list only
+    # participant_id -> next steps, for the first ACTIONS_SHOWN of the action list (the rows shown)
+    steps: dict[str, NextSteps] = field(default_factory=dict)
     behind: tuple[tuple[Standing, tuple], ...] = ()  # (participant, the blocks they are behind on)
     windows_set: bool = False  # some cohort has block completion windows
 
@@ -225,10 +227,12 @@ def dashboard(as_of: date, query: Select | None = None, partner_id: int | None =
     """
     book = book or Book()
     found = standings(as_of, participants_query() if query is None else query, book)
-    chased = [s for s in found if s.escalation.state in URGENCY]
+    actions = action_list(found, as_of)
+    shown = {a.participant_id for a in actions[:ACTIONS_SHOWN]}
+    chased = [s for s in found if s.participant_id in shown]
     steps = next_steps_for(chased, as_of, book)
     return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
-                     action_list(found, as_of), next_meetings(as_of, partner_id), blocked_for_payment(found),
+                     actions, next_meetings(as_of, partner_id), blocked_for_payment(found),
                      {s.participant_id: steps[s.pk] for s in chased if s.pk in steps}, *_behind(found, as_of, book))
 
 

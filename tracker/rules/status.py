@@ -69,6 +69,12 @@ class Escalation:
         return None if end is None else (end - as_of).days
 
 
+# Escalations without an output are the same few values: made once (an Escalation is immutable).
+_PLAIN = {state: Escalation(state) for state in (NONE, DEFERRED, WITHDRAWN)}
+_DUE_SOON_BEFORE = timedelta(days=DUE_SOON_DAYS)
+_WINDOW_AFTER = timedelta(days=WINDOW_DAYS)
+
+
 def escalation(
     participant_status: str,
     schedule: list[OutputSpec],
@@ -80,22 +86,22 @@ def escalation(
 ) -> Escalation:
     """extensions: output number -> the latest agreed extended deadline for it."""
     if participant_status in (DEFERRED, WITHDRAWN):
-        return Escalation(participant_status)
+        return _PLAIN[participant_status]
     for spec, met in zip(schedule, outputs):
         if met_by(met, as_of):
             continue
         if spec.kind == COACHING or spec.review_date is None or (spec.kind == FINAL and not total_known):
-            return Escalation(NONE)  # nothing the DP can chase yet
+            return _PLAIN[NONE]  # nothing the DP can chase yet
         review = spec.review_date
-        if as_of < review - timedelta(days=DUE_SOON_DAYS):
-            return Escalation(NONE)
+        if as_of < review - _DUE_SOON_BEFORE:
+            return _PLAIN[NONE]
         if as_of <= review:
             return Escalation(DUE_SOON, spec.number, review)
-        window_ends = review + timedelta(days=WINDOW_DAYS)
+        window_ends = review + _WINDOW_AFTER
         if as_of <= window_ends:
             return Escalation(WINDOW, spec.number, review, window_ends)
         extended_to = (extensions or {}).get(spec.number)
         if extended_to is not None and extended_to >= as_of:
             return Escalation(EXTENDED, spec.number, review, window_ends, extended_to)
         return Escalation(ESCALATED, spec.number, review, window_ends)
-    return Escalation(NONE)
+    return _PLAIN[NONE]

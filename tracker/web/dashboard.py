@@ -12,14 +12,13 @@ from ..clock import today
 from ..engagement.book import Book
 from ..engagement.next_steps_words import lead, short_why
 from ..engagement.standing import participants_query
-from ..engagement.summary import dashboard
+from ..engagement.summary import ACTIONS_SHOWN, dashboard
 from ..engagement.version import cached
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from .access import ANYONE, LEADS, access, partner_or_404, scoped
 
 bp = Blueprint("dashboard", __name__)
-ACTIONS_SHOWN = 100
 
 
 @bp.get("/dashboard")
