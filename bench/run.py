@@ -375,6 +375,9 @@ def _page_results(pages: dict, out: Callable[[str], None]) -> None:
             t = partner[name]
             timed = f"{t['requests']} requests: {_ms(t)}; " if "median_ms" in t else ""
             out(f"  {code} ({partner['participants']:,} participants) {name}: {timed}{t['queries']} SQL queries")
+        if "dashboard_changed" in partner:
+            out(f"  {code} dashboard, each request after a data change: {partner['dashboard_changed']['requests']} "
+                f"requests: {_ms(partner['dashboard_changed'])}")
     for name, label in (("overview", "EDT overview"), ("declarations", "EDT /declarations"),
                         ("edt_list", "EDT participant list")):
         t = pages[name]

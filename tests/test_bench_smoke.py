@@ -53,6 +53,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         lead = pages["partners"]["DP001"]
         assert lead["dashboard"]["requests"] == lead["list"]["requests"] == 30
         assert 0 < lead["dashboard"]["median_ms"] <= lead["dashboard"]["p95_ms"]
+        assert 0 < lead["dashboard_changed"]["median_ms"] <= lead["dashboard_changed"]["p95_ms"]
         assert pages["overview"]["participants"] == 200 and pages["overview"]["direct"]["requests"] == 10
         for page in ("overview", "declarations", "edt_list"):
             assert pages[page]["requests"] == 10 and pages[page]["first_ms"] > 0 and pages[page]["queries"] > 0
@@ -65,7 +66,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 15 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 16 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 

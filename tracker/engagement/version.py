@@ -1,9 +1,11 @@
-"""Results cached by the data version (models/version.py), for EDT's cross-partner pages.
+"""Results cached by the data version (models/version.py), for the pages that read many participants.
 
-The overview, the declarations and everyone's participant list read tens of thousands of
-participants. They keep what they computed in this process, keyed by the database, the data
-version and their arguments (the as-of date among them), so another view of unchanged data
-costs one query for the version, and any committed change is seen by the next request.
+EDT's overview, declarations and everyone's participant list read tens of thousands of
+participants, a partner's dashboard a few thousand. They keep what they computed in this
+process, keyed by the database, the data version and their arguments (the as-of date and the
+partner among them), so another view of unchanged data costs one query for the version, and
+any committed change is seen by the next request. Each worker process keeps its own results
+and reads the version from the database on every request, so workers never serve stale data.
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models.version import DataVersion
 
-KEPT = 16  # cached results per process
+KEPT = 16  # cached results per name and process: many partners' pages never push out EDT's
 
 T = TypeVar("T")
-_cache: OrderedDict[tuple, object] = OrderedDict()
+_cache: dict[str, OrderedDict[tuple, object]] = {}
 
 
 def current() -> str:
@@ -38,12 +40,13 @@ def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     version = current()  # read before the data
     if not version:
         return compute()
-    full = (str(db.engine.url), version, name, *key)
-    if full in _cache:
-        _cache.move_to_end(full)
-        return _cache[full]  # type: ignore[return-value]
+    full = (str(db.engine.url), version, *key)
+    kept = _cache.setdefault(name, OrderedDict())
+    if full in kept:
+        kept.move_to_end(full)
+        return kept[full]  # type: ignore[return-value]
     value = compute()
-    _cache[full] = value
-    while len(_cache) > KEPT:
-        _cache.popitem(last=False)
+    kept[full] = value
+    while len(kept) > KEPT:
+        kept.popitem(last=False)
     return value

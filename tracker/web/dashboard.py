@@ -30,10 +30,8 @@ def index():
     if partner is not None:
         query = query.where(Participant.partner_id == partner.id)
     partner_id = partner.id if partner else None
-    if current_user.is_edt:  # the same for every EDT user until the data changes
-        view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
-    else:
-        view = dashboard(today(), query, partner_id, Book())
+    # The same for everyone who may see this partner (or all partners) until the data changes.
+    view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
         if current_user.is_edt else []
     return render_template(
