@@ -16,7 +16,8 @@ from ..rules.facts import Evidence, OutputMet
 from ..rules.outputs import compute_outputs
 from ..rules.periods import outputs_with_periods
 from .book import Book
-from .evidence import each_evidence
+from .collection import collector_paused
+from .evidence import among, each_evidence
 from .periods import load_periods
 
 CHUNK = 2000
@@ -28,13 +29,6 @@ def _chunks(ids: list[int], size: int = CHUNK):
         yield ids[start : start + size]
 
 
-def _among(column, ids: list[int]):
-    """column IN ids; a run of consecutive ids (a whole recompute's chunk) as a range the index reads in order."""
-    if ids and max(ids) - min(ids) + 1 == len(ids) == len(set(ids)):
-        return column.between(min(ids), max(ids))
-    return column.in_(ids)
-
-
 def each_verdict(ids: list[int], book: Book,
                  amend: Callable[[int, Evidence], None] | None = None) -> Iterator[tuple[int, list[OutputMet]]]:
     """(participant, the verdicts of their outputs) for each of ids (ascending, distinct) that exists,
@@ -44,7 +38,7 @@ def each_verdict(ids: list[int], book: Book,
     people = dict(
         (pid, (course_id, cohort))
         for pid, course_id, cohort in db.session.execute(
-            select(people_table.id, people_table.course_id, people_table.cohort).where(_among(people_table.id, ids))
+            select(people_table.id, people_table.course_id, people_table.cohort).where(among(people_table.id, ids))
         )
     )
     periods = load_periods(ids)
@@ -70,6 +64,11 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
     Only the verdicts that changed are written (deleted and inserted again, with COPY on
     PostgreSQL): most recomputes after an import change a few outputs of many participants.
     """
+    with collector_paused():
+        return _recompute(participant_ids, book)
+
+
+def _recompute(participant_ids: Iterable[int] | None, book: Book | None) -> int:
     book = book or Book()
     if participant_ids is None:
         participant_ids = db.session.scalars(select(Participant.id)).all()
@@ -80,7 +79,7 @@ def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = 
             (pid, number): (rid, (met_on, basis, not_preferred))
             for rid, pid, number, met_on, basis, not_preferred in db.session.execute(
                 select(outputs.c.id, outputs.c.participant_id, outputs.c.number, outputs.c.met_on, outputs.c.basis,
-                       outputs.c.not_preferred).where(_among(outputs.c.participant_id, chunk))
+                       outputs.c.not_preferred).where(among(outputs.c.participant_id, chunk))
             )
         }
         rows, stale = [], []
