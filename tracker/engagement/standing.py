@@ -18,7 +18,7 @@ from ..rules.periods import NO_PERIODS, Periods, escalation_schedule
 from ..rules.status import Escalation, escalation, met_by, output_status, signed_by
 from .book import Book
 from .collection import collector_paused
-from .evidence import among
+from .evidence import among, day_reader, driver_rows
 from .periods import load_periods
 
 NAMED = 5000  # participants named in one IN list; more are picked by a subquery
@@ -128,22 +128,24 @@ def _stored_outputs(narrow) -> dict[tuple[int, int], OutputMet]:
     """Stored met_on by (participant, output number).
 
     Equal rows share one OutputMet (it is immutable): a national export reads a few hundred
-    thousand rows holding a few thousand different verdicts. (One flat dict, not one per
-    participant: fewer long-lived objects for the garbage collector to walk.)
+    thousand rows holding a few thousand different verdicts, read from the driver (a date and a
+    flag are made only for each different verdict). (One flat dict, not one per participant:
+    fewer long-lived objects for the garbage collector to walk.)
     """
     record = OutputRecord.__table__.c
+    day = day_reader() or (lambda value: value)
     made: dict[tuple, OutputMet] = {}
     mets: dict[tuple[int, int], OutputMet] = {}
     for part in narrow(record.participant_id):
-        for pid, number, met_on, basis, not_preferred in db.session.execute(
+        for pid, number, met_on, basis, not_preferred in driver_rows(
             select(record.participant_id, record.number, record.met_on, record.basis, record.not_preferred)
-            .where(part),
-            execution_options=ONCE,
+            .where(part)
         ):
             key = (number, met_on, basis, not_preferred)
             met = made.get(key)
             if met is None:
-                met = made[key] = OutputMet(number, met_on, tuple(basis.split(";")) if basis else (), not_preferred)
+                met = made[key] = OutputMet(number, day(met_on) if met_on is not None else None,
+                                            tuple(basis.split(";")) if basis else (), bool(not_preferred))
             mets[(pid, number)] = met
     return mets
 
