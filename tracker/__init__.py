@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import (Config, ConfigurationError, database_url, fixed_today, mail_settings, secret_key_problem,
                      trusted_proxies)
+from .engagement.collection import paused_during_requests
 from .extensions import csrf, db, login_manager, migrate
 
 SQLITE_MAPPED_BYTES = 1 << 30
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
         static_folder=os.path.join(os.path.dirname(__file__), "..", "static"),
     )
+    paused_during_requests(app)  # first, so that the other hooks run paused too
     app.config.from_object(Config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
