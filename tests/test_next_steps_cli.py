@@ -1,6 +1,9 @@
 """`flask next-steps`: the next steps CSV of INTERCHANGE.md on the public sample dataset."""
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from .conftest import EXAMPLES
@@ -43,3 +46,25 @@ def test_next_steps_refuses_an_unknown_partner_and_a_date_that_is_not_iso(exampl
     result = examples("next-steps", "--as-of", "01/03/2023")
     assert result.exit_code == 2
     assert "'01/03/2023' is not a date in the form YYYY-MM-DD" in result.stderr
+
+
+def test_asked_before_the_cohort_starts_every_step_counts_from_the_start_and_its_evidence_is_accepted(cli, tmp_path):
+    # EX000 is in cohort 3, which starts on 1 October 2022 (DOMAIN.md, "Next steps")
+    assert cli("import", "participants", EXAMPLES / "participants.csv").exit_code == 0
+    result = cli("next-steps", "--as-of", "2022-06-30")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    ex000 = [row for row in rows if row["participant_id"] == "EX000"]
+    assert ex000 and {row["counts_from"] for row in ex000} == {"2022-10-01"}
+    assert all(row["counts_from"] >= "2021-11-01" for row in rows)
+    study = next(row for row in ex000 if row["option"] == "self-study")
+    header = "participant_id,block,activity,credits,completed_on,source"
+    early = tmp_path / "early.csv"
+    early.write_text(f"{header}\nEX000,{study['block']},{study['activity']},,2022-09-30,platform\n", encoding="utf-8")
+    refused = cli("import", "credits", early)
+    assert refused.exit_code == 1 and "2022-09-30 is before cohort 3 started (2022-10-01)" in refused.stderr
+    on_time = tmp_path / "on-time.csv"
+    on_time.write_text(f"{header}\nEX000,{study['block']},{study['activity']},,{study['counts_from']},platform\n",
+                       encoding="utf-8")
+    accepted = cli("import", "credits", on_time)
+    assert accepted.exit_code == 0, accepted.output

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .formats import short_date
+from .imports import kinds as import_kinds
 from .models.escalation import CONFIRMED, DECLINED, PROPOSED
 from .rules.facts import ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, WITHDRAWN
 from .rules.status import (
@@ -146,14 +147,6 @@ AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "schedule_output": "Output review date",
     "partnership_meeting": "Partnership meeting",
 }
-AUDIT_IMPORT_LABELS = {  # an "import" event: a file added records of this kind for the participant
-    "participants": "Participants",
-    "credits": "Credits",
-    "attendance": "Register marks",
-    "video-views": "Video views",
-    "assessments": "Assessments",
-    "declaration-states": "DfE declaration states",
-}
 AUDIT_FIELD_LABELS = {
     "activity_id": "Activity",
     "block_id": "Block",
@@ -243,11 +236,20 @@ def audit_action(action: str, entity: str = "") -> str:
     if action in AUDIT_ACTION_LABELS:
         return AUDIT_ACTION_LABELS[action]
     if action == "import":
-        return f"{label(AUDIT_IMPORT_LABELS, entity)} imported from a file"
+        return f"{_imported(entity)} imported from a file"
     thing = AUDIT_ENTITY_LABELS.get(entity) or words(entity.replace("_", " "))
     if action in AUDIT_VERB_LABELS:
         return f"{thing} {AUDIT_VERB_LABELS[action]}"
     return f"{thing}: {words(action).lower()}"
+
+
+def _imported(kind: str) -> str:
+    """What a file of that kind added, as the import registry names its records (kinds.py); a kind no
+    longer registered reads as its name in words, like any other code."""
+    try:
+        return import_kinds.get(kind).records
+    except KeyError:
+        return words(kind)
 
 
 def audit_details(entity: str, before: dict | None, after: dict | None, names: AuditNames) -> list[str]:

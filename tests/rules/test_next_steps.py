@@ -66,15 +66,16 @@ TOY_SYLLABUS = Syllabus(
     ),
     (1, 2),
 )
-START, END = d("2022-09-01"), d("2024-10-01")
+START, END = d("2022-09-01"), d("2024-10-01")  # the toy cohort's start; evidence is never dated before it
 SPAN = (END - START).days
 
 
-def steps(records=(), as_of=d("2023-03-01"), schedule=None, content=None, status=ACTIVE):
+def steps(records=(), as_of=d("2023-03-01"), schedule=None, content=None, status=ACTIVE, cohort_start=START):
     schedule = schedule or specialist()
     content = content or toy_content()
     found = evidence(*records)
-    return next_steps(status, schedule, compute_outputs(schedule, content, found), content, TOY_SYLLABUS, found, as_of)
+    results = compute_outputs(schedule, content, found)
+    return next_steps(status, schedule, results, content, TOY_SYLLABUS, found, as_of, cohort_start)
 
 
 def evidence_for(option: Option, on: date, content: Content) -> object:
@@ -108,6 +109,12 @@ def day_in_range():
     return st.one_of(anywhere, near, near)
 
 
+def as_of_day():
+    """Any day of the course, one near a review date, or one of the months before the cohort starts."""
+    before = st.integers(1, 150).map(lambda n: START - timedelta(days=n))
+    return st.one_of(day_in_range(), before)
+
+
 records = st.one_of(
     st.builds(Credit, st.sampled_from(sorted(TOY_CREDITS)), st.integers(0, 16), day_in_range()),
     st.builds(Register, st.sampled_from([WEBINAR, F2F, SURVEY]), day_in_range(), st.sampled_from(REGISTER_MARKS)),
@@ -119,14 +126,16 @@ contents = st.sampled_from([toy_content(), Content({**TOY_CREDITS, SELF_STUDY: 4
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(records, max_size=14), day_in_range(), schedules, contents)
+@given(st.lists(records, max_size=14), as_of_day(), schedules, contents)
 def test_each_option_dated_counts_from_meets_the_output_that_day(found_records, as_of, schedule, content):
     found = evidence(*found_records)
-    made = next_steps(ACTIVE, schedule, compute_outputs(schedule, content, found), content, TOY_SYLLABUS, found, as_of)
+    made = next_steps(ACTIVE, schedule, compute_outputs(schedule, content, found), content, TOY_SYLLABUS, found, as_of,
+                      START)
     if made is None:
         return
     k = made.output
     assert made.options, "a participant with next steps has at least one option"
+    assert made.counts_from >= START, "no step asks for evidence the import would refuse as before the cohort start"
     if schedule[k - 1].kind == FINAL:
         added = [evidence_for(o, made.counts_from, content) for o in made.options]
         assert compute_outputs(schedule, content, with_records(found, added))[k - 1].met_on == made.counts_from
@@ -137,12 +146,12 @@ def test_each_option_dated_counts_from_meets_the_output_that_day(found_records, 
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(records, max_size=14), day_in_range(), schedules)
+@given(st.lists(records, max_size=14), as_of_day(), schedules)
 def test_k_is_the_earliest_output_not_met_and_counts_from_follows_the_domain(found_records, as_of, schedule):
     content = toy_content()
     found = evidence(*found_records)
     results = compute_outputs(schedule, content, found)
-    made = next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of)
+    made = next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START)
     unmet = [m for m in results if m.met_on is None or m.met_on > as_of]
     if not unmet:
         assert made is None
@@ -150,10 +159,17 @@ def test_k_is_the_earliest_output_not_met_and_counts_from_follows_the_domain(fou
     assert made is not None and made.output == unmet[0].number
     k = made.output
     if k == 1 or schedule[k - 1].kind == FINAL:
-        assert made.counts_from == as_of
+        assert made.counts_from == max(as_of, START)
     else:
         anchor = max(schedule[k - 2].review_date, results[k - 2].met_on)
-        assert made.counts_from == max(as_of, anchor + days(1))
+        assert made.counts_from == max(as_of, anchor + days(1), START)
+
+
+def test_asked_before_the_cohort_starts_output_1_counts_from_the_start():
+    # DOMAIN.md's example: a cohort 3 participant (start 1 October 2022) asked as of 30 June 2022
+    made = steps(as_of=d("2022-06-30"), cohort_start=d("2022-10-01"))
+    assert made.output == 1 and made.counts_from == d("2022-10-01")
+    assert steps(as_of=d("2022-10-02"), cohort_start=d("2022-10-01")).counts_from == d("2022-10-02")
 
 
 def test_output_1_lists_events_unstarted_self_study_and_the_block_1_video():
@@ -242,6 +258,6 @@ def test_at_most_five_of_each_listed_option():
     )
     content = Content(many, {n: SELF_STUDY_COMPONENT for n in many}, 24)
     made = next_steps(ACTIVE, specialist(), compute_outputs(specialist(), content, Evidence()), content,
-                      syllabus, Evidence(), d("2022-10-10"))
+                      syllabus, Evidence(), d("2022-10-10"), START)
     assert [o.activity_id for o in made.options if o.option == SELF_STUDY_OPTION] == [1, 2, 3, 4, 5]
     assert [o.option for o in made.options] == [SELF_STUDY_OPTION] * 5 + [VIDEO]

@@ -129,7 +129,8 @@ def change_many(keys: list[tuple[int, str]], state: str, actor: str, today: date
     return outcomes
 
 
-@register("declaration-states", "Declaration states (as DfE reports them)", uploaded_by=EDT_ONLY, in_sample=False)
+@register("declaration-states", "Declaration states (as DfE reports them)", records="DfE declaration states",
+          uploaded_by=EDT_ONLY, in_sample=False)
 class StatesImporter(EvidenceImporter):
     """The declaration-states file (INTERCHANGE.md): each row a state DfE reports.
 

@@ -67,6 +67,7 @@ def _next_steps_for(found: list[Standing], as_of: date, book: Book | None) -> di
                 courses[s.course_id],
                 evidence,
                 as_of,
+                book.cohort_starts[s.cohort],
             )
             if made is not None:
                 steps[pk] = made

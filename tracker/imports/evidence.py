@@ -90,7 +90,7 @@ def _field(column: str, parse, value):
         raise RowError(column, str(error)) from None
 
 
-@register("credits", "Activity credits (platform report)", uploaded_by=EVERYONE)
+@register("credits", "Activity credits (platform report)", records="Credits", uploaded_by=EVERYONE)
 class CreditsImporter(EvidenceImporter):
     required = ("participant_id", "block", "activity", "completed_on")
     optional = ("credits", "source")
@@ -131,7 +131,7 @@ class CreditsImporter(EvidenceImporter):
         return source
 
 
-@register("attendance", "Attendance (registers)", uploaded_by=EVERYONE)
+@register("attendance", "Attendance (registers)", records="Register marks", uploaded_by=EVERYONE)
 class AttendanceImporter(EvidenceImporter):
     required = ("participant_id", "block", "event", "session_date", "attendance")
     optional = ("marked_by",)

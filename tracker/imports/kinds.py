@@ -2,12 +2,14 @@
 
 An importer declares itself with the class decorator `register`:
 
-    @register("credits", "Activity credits (platform report)", uploaded_by=EVERYONE)
+    @register("credits", "Activity credits (platform report)", records="Credits", uploaded_by=EVERYONE)
     class CreditsImporter(EvidenceImporter):
         required = (...)
         optional = (...)
 
-Its columns are the importer's own `required` and `optional`. A kind in a new module also adds
+`label` names the kind on the uploads page; `records` (the label when not given) names what its
+rows are in the audit trail ("Credits imported from a file"). Its columns are the importer's own
+`required` and `optional`. A kind in a new module also adds
 that module to MODULES; kinds are listed in the order they are registered, which is the order
 the sample dataset is imported in (participants first).
 """
@@ -30,6 +32,7 @@ class ImportKind:
     importer: type
     uploaded_by: tuple[str, ...]
     in_sample: bool  # the sample dataset (examples/, tracker/demo/) has a file of this kind
+    records: str  # what its rows are called in the audit trail
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -49,7 +52,7 @@ class ImportKind:
 _registry: dict[str, ImportKind] = {}
 
 
-def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: bool = True):
+def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: bool = True, records: str = ""):
     """Class decorator: the importer is the kind `name`, shown as `label`, uploaded by these roles."""
 
     def decorate(importer: type) -> type:
@@ -59,7 +62,7 @@ def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: 
         if unknown:
             raise ValueError(f"import kind {name!r}: unknown roles {sorted(unknown)}")
         importer.kind = name
-        _registry[name] = ImportKind(name, label, importer, tuple(uploaded_by), in_sample)
+        _registry[name] = ImportKind(name, label, importer, tuple(uploaded_by), in_sample, records or label)
         return importer
 
     return decorate

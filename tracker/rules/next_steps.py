@@ -2,7 +2,8 @@
 
 DOMAIN.md, "Next steps". For an active participant as of D, k is the earliest output not met
 by D; each option, dated counts_from, meets output k on that date on its own (for the final
-output: every credits-90 row and the assessment row together).
+output: every credits-90 row and the assessment row together). counts_from is never before the
+cohort start: evidence dated earlier is refused, so no step may ask for it.
 """
 from __future__ import annotations
 
@@ -107,10 +108,13 @@ def next_steps(
     syllabus: Syllabus,
     evidence: Evidence,
     as_of: date,
+    cohort_start: date,
 ) -> NextSteps | None:
-    """The next steps as of `as_of`, or None when there are none (DOMAIN.md)."""
+    """The next steps as of `as_of` for a participant of the cohort starting `cohort_start`, or None
+    when there are none (DOMAIN.md)."""
     if participant_status != ACTIVE:
         return None
+    earliest = max(as_of, cohort_start)  # counts_from of Output 1 and the final output
     previous: OutputMet | None = None
     prior_review: date | None = None
     for spec, met in zip(schedule, outputs):
@@ -118,12 +122,12 @@ def next_steps(
             previous, prior_review = met, spec.review_date
             continue
         if spec.kind == FIRST:
-            return _first(spec, syllabus, content, evidence, as_of)
+            return _first(spec, syllabus, content, evidence, as_of, earliest)
         if spec.kind == RETENTION and previous is not None:
             anchor = max(d for d in (prior_review, previous.met_on) if d is not None)
-            return _retention(spec, previous.number, anchor, prior_review, syllabus, content, evidence, as_of)
+            return _retention(spec, previous.number, anchor, prior_review, syllabus, content, evidence, earliest)
         if spec.kind == FINAL and content.total is not None:
-            return _final(spec, syllabus, content, evidence, as_of)
+            return _final(spec, syllabus, content, evidence, as_of, earliest)
         return None  # coaching (criteria pending) or a final output whose total is unknown
     return None
 
@@ -141,7 +145,9 @@ def _best(content: Content, evidence: Evidence, on: date) -> dict[int, int]:
     return best
 
 
-def _first(spec: OutputSpec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
+def _first(
+    spec: OutputSpec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date, counts_from: date
+) -> NextSteps:
     credited = {activity for activity, credits, on in evidence.credits if credits > 0 and on <= as_of}
     study = tuple(islice((
         Option(SELF_STUDY_OPTION, a.block, a.activity_id, a.title, content.credits[a.activity_id])
@@ -149,11 +155,11 @@ def _first(spec: OutputSpec, syllabus: Syllabus, content: Content, evidence: Evi
         if a.component == SELF_STUDY and content.credits.get(a.activity_id) and a.activity_id not in credited
     ), LISTED))
     video = (Option(VIDEO, 1),) if 1 in syllabus.published_blocks else ()
-    return NextSteps(spec.number, spec.name, spec.review_date, as_of, Why(FIRST), syllabus.events + study + video)
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, Why(FIRST), syllabus.events + study + video)
 
 
-def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, as_of) -> NextSteps:
-    counts_from = max(as_of, anchor + timedelta(days=1))
+def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, earliest) -> NextSteps:
+    counts_from = max(earliest, anchor + timedelta(days=1))
     before = counts_from - timedelta(days=1)
     at_anchor = _best(content, evidence, anchor)
     progress = tuple(islice((
@@ -167,7 +173,9 @@ def _retention(spec, previous: int, anchor: date, prior_review, syllabus, conten
     return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, syllabus.events + progress + videos)
 
 
-def _final(spec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date) -> NextSteps:
+def _final(
+    spec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of: date, counts_from: date
+) -> NextSteps:
     best = _best(content, evidence, as_of)
     score = sum(best.values())
     required = credits_needed(content.total)
@@ -196,5 +204,5 @@ def _final(spec, syllabus: Syllabus, content: Content, evidence: Evidence, as_of
         assessment_status=latest.status if latest else None,
         assessment_result=latest.result if latest else None,
     )
-    return NextSteps(spec.number, spec.name, spec.review_date, as_of, why, tuple(options))
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, tuple(options))
 
