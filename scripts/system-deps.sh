@@ -7,6 +7,7 @@
 #     Pango >= 1.44 (libpango-1.0-0, libpangoft2-1.0-0), HarfBuzz + its subsetter
 #     (libharfbuzz0b, libharfbuzz-subset0), fontconfig, libffi
 #   - poppler-utils (pdftotext/pdftoppm, to check generated PDFs in tests)
+#   - faketime (libfaketime: the suite run on another day, to show it does not depend on the date)
 #
 # Idempotent and fast when everything is already there: one dpkg-query call, no apt.
 # Must run as root (CI and dev machines run as root).
@@ -32,6 +33,8 @@ PACKAGES=(
   shared-mime-info
   # PDF inspection in tests
   poppler-utils
+  # `faketime '2030-01-01 09:00:00' make test-sqlite` runs the suite on another day (README, "Tests")
+  faketime
 )
 
 # Which packages are not fully installed? ("install ok installed" is the only good state;

@@ -10,12 +10,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tracker import create_app
 from tracker.extensions import db
 from tracker.reference.loader import load_reference
+
+from . import clock as suite_clock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 if not EXAMPLES.exists():
@@ -64,6 +67,14 @@ def _empty_evidence():
             connection.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at the suite's NOW (tests/clock.py), whatever the machine's date; the
+    clock ticks from there. `clock.move_to(...)` takes a test to another moment."""
+    with time_machine.travel(suite_clock.NOW, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture()
 def today() -> date:
-    return date(2026, 11, 24)
+    return suite_clock.TODAY

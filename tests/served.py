@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from .clock import suite_env
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,7 +25,9 @@ def free_port() -> int:
 
 
 def serve_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_TODAY", "TRUSTED_PROXIES", "MAKEFLAGS", "MFLAGS")}
+    """The environment of `make serve` on the suite's date (tests/clock.py) and database."""
+    env = suite_env({k: v for k, v in os.environ.items()
+                     if k not in ("TRACKER_TODAY", "TRUSTED_PROXIES", "MAKEFLAGS", "MFLAGS")})
     env.update({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32), "WEB_CONCURRENCY": "2"})
     env.update(extra)
     return env

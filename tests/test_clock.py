@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from tracker import create_app
@@ -10,6 +10,8 @@ from tracker.clock import now, today
 from tracker.extensions import db
 from tracker.imports.kinds import sample_kinds
 
+from . import clock as suite_clock
+from .clock import suite_env
 from .conftest import EXAMPLES
 
 TRACKER = Path(__file__).resolve().parents[1] / "tracker"
@@ -48,3 +50,19 @@ def test_the_command_line_takes_today_from_the_same_setting_as_the_pages(app, se
     db.session.expire_all()
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == (EXAMPLES / "engagement-2023-11-20.csv").read_bytes()
+
+
+def test_every_test_runs_on_the_suites_day_whatever_the_machine_says(app):
+    # tests/clock.py: time-machine holds this process at the suite's NOW (the clock ticking), so the
+    # pages, the command line and the audit work on 24 November 2026 on any day the suite is run
+    with app.app_context():
+        assert today() == suite_clock.TODAY
+        assert abs(now() - suite_clock.NOW.replace(tzinfo=None)) < timedelta(minutes=5)
+
+
+def test_a_test_that_needs_another_day_says_which(app, clock):
+    clock.move_to(datetime(2031, 2, 3, 12, 0, tzinfo=timezone.utc))
+    with app.app_context():
+        assert today() == date(2031, 2, 3)
+    assert suite_env({})["TRACKER_TODAY"] == "2026-11-24"  # the processes the suite starts work on its day
+    assert suite_env({"TRACKER_TODAY": "2023-03-01"})["TRACKER_TODAY"] == "2023-03-01"

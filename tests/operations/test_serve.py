@@ -12,6 +12,7 @@ import pytest
 from tracker import create_app
 from tracker.config import ConfigurationError
 
+from ..clock import suite_env
 from ..served import ROOT, serve_env, served
 
 
@@ -86,7 +87,7 @@ def test_make_run_and_its_demo_use_the_instance_key():
 
 
 def test_commands_need_no_secret_but_flask_run_refuses_without_one(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "TEST_DATABASE_URL")}
+    env = suite_env({k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "TEST_DATABASE_URL")})
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
     flask = [sys.executable, "-m", "flask", "--app", "tracker"]
     init = subprocess.run(flask + ["init"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

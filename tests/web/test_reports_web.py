@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from tracker.models import DeliveryPartner, PartnershipMeeting
+
+from ..clock import TODAY
 
 
 def test_a_partner_lead_downloads_their_partnership_report(as_north_lead):
@@ -21,12 +23,15 @@ def test_a_partner_lead_downloads_their_partnership_report(as_north_lead):
 
 def test_the_meeting_date_is_asked_as_day_month_year_like_every_other_date(as_north_lead, session):
     north = session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == "NORTH"))
-    session.add(PartnershipMeeting(partner_id=north.id, meeting_date=date(2026, 12, 3)))
+    next_meeting = TODAY + timedelta(days=9)
+    session.add(PartnershipMeeting(partner_id=north.id, meeting_date=TODAY - timedelta(days=20)))
+    session.add(PartnershipMeeting(partner_id=north.id, meeting_date=next_meeting))
     session.commit()
     page = as_north_lead.get("/reports/").get_data(as_text=True)
     assert '<legend class="govuk-fieldset__legend">' in page and "Meeting date" in page
     boxes = dict(re.findall(r'id="(date-(?:day|month|year))" name="date" type="text"[^>]*value="([^"]*)"', page))
-    assert boxes == {"date-day": "03", "date-month": "12", "date-year": "2026"}, boxes  # the next meeting
+    assert boxes == {"date-day": f"{next_meeting.day:02}", "date-month": f"{next_meeting.month:02}",
+                     "date-year": str(next_meeting.year)}, boxes  # the next meeting, not the last one
 
 
 def test_a_saved_link_with_a_yyyy_mm_dd_date_still_downloads(as_north_lead):
