@@ -19,8 +19,8 @@ def test_text_cells_are_quoted_and_kept_from_running_as_formulas():
     webinar = Option(REGISTER, 2, 11, 'Webinar, "live"', None, None)
     steps = {
         1: NextSteps(4, "Output 4", date(2023, 11, 20), date(2023, 12, 1), Why("final"),
-                     (Option(CREDITS_90, 3, 12, "=HYPERLINK(x)", 7, 9), webinar, Option(ASSESSMENT))),
-        2: NextSteps(2, "Output 2", None, date(2023, 3, 1), Why("retention"), (webinar,)),
+                     (Option(CREDITS_90, 3, 12, "=HYPERLINK(x)", 7, 9), webinar, Option(ASSESSMENT)), date(2023, 12, 1)),
+        2: NextSteps(2, "Output 2", None, date(2023, 3, 1), Why("retention"), (webinar,), date(2023, 3, 1)),
     }
     found = [_standing(1, "=1+1", "DP,1"), _standing(2, "P2", "-DP2"), _standing(3, "P3", "DP3")]
 

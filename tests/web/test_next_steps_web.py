@@ -88,6 +88,20 @@ def test_the_participants_export_gains_email_why_and_next_step(north_lead):
     assert rows["EX028"]["why"] == rows["EX028"]["next_step"] == ""  # withdrawn
 
 
+def test_asked_before_the_cohort_starts_the_page_and_the_export_say_the_step_counts_from_the_start(
+        app, north_lead, monkeypatch):
+    from .test_participants import csv_rows
+
+    monkeypatch.setitem(app.config, "TODAY", "2022-06-30")  # EX000 is in cohort 3, which starts on 1 October 2022
+    panel = page_tree(north_lead, "/participants/EX000").find(".//div[@id='next-step']")
+    assert "on or after 1 October 2022, meets Output 1" in text_of(panel)
+    rows = {r["participant_id"]: r for r in csv_rows(north_lead.get("/participants/export.csv"))}
+    assert rows["EX000"]["next_step"].startswith("From 1 October 2022, ")  # the words of the emails too
+    monkeypatch.setitem(app.config, "TODAY", "2022-10-03")
+    rows = {r["participant_id"]: r for r in csv_rows(north_lead.get("/participants/export.csv"))}
+    assert rows["EX000"]["next_step"] and not rows["EX000"]["next_step"].startswith("From ")
+
+
 def test_a_partner_lead_ticks_people_on_the_action_list_and_downloads_a_mail_merge_file(north_lead):
     import io
 

@@ -95,7 +95,16 @@ def steps_in_order(steps: NextSteps) -> list[Step]:
 
 
 def lead(steps: NextSteps) -> str:
-    """What would meet output k, in one sentence (the next step of lists, exports and emails)."""
+    """What would meet output k, in one sentence (the next step of lists, exports and emails), and
+    from when, if that is after the day asked about: engagement before the day after the last output
+    point, or before the cohort starts, does not count."""
+    text = _lead(steps)
+    if steps.counts_from > steps.as_of and text:
+        return f"From {long_date(steps.counts_from)}, {text[:1].lower()}{text[1:]}"
+    return text
+
+
+def _lead(steps: NextSteps) -> str:
     if steps.why.kind == FINAL:
         needed = next((o.needed for o in steps.options if o.option == CREDITS_90), None)
         parts = []

@@ -95,9 +95,10 @@ class NextSteps:
     output: int
     output_name: str
     review_date: date | None
-    counts_from: date
+    counts_from: date  # never before as_of, nor before the cohort start
     why: Why
     options: tuple[Option, ...]
+    as_of: date
 
 
 def next_steps(
@@ -125,7 +126,7 @@ def next_steps(
             return _first(spec, syllabus, content, evidence, as_of, earliest)
         if spec.kind == RETENTION and previous is not None:
             anchor = max(d for d in (prior_review, previous.met_on) if d is not None)
-            return _retention(spec, previous.number, anchor, prior_review, syllabus, content, evidence, earliest)
+            return _retention(spec, previous.number, anchor, prior_review, syllabus, content, evidence, as_of, earliest)
         if spec.kind == FINAL and content.total is not None:
             return _final(spec, syllabus, content, evidence, as_of, earliest)
         return None  # coaching (criteria pending) or a final output whose total is unknown
@@ -155,10 +156,11 @@ def _first(
         if a.component == SELF_STUDY and content.credits.get(a.activity_id) and a.activity_id not in credited
     ), LISTED))
     video = (Option(VIDEO, 1),) if 1 in syllabus.published_blocks else ()
-    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, Why(FIRST), syllabus.events + study + video)
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, Why(FIRST), syllabus.events + study + video,
+                     as_of)
 
 
-def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, earliest) -> NextSteps:
+def _retention(spec, previous: int, anchor: date, prior_review, syllabus, content, evidence, as_of, earliest) -> NextSteps:
     counts_from = max(earliest, anchor + timedelta(days=1))
     before = counts_from - timedelta(days=1)
     at_anchor = _best(content, evidence, anchor)
@@ -170,7 +172,8 @@ def _retention(spec, previous: int, anchor: date, prior_review, syllabus, conten
     counted = {v.block for v in evidence.videos if video_counts(v.percent) and v.viewed_on <= before}
     videos = tuple(Option(VIDEO, b) for b in syllabus.published_blocks if b not in counted)
     why = Why(RETENTION, previous, anchor, anchor == prior_review)
-    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, syllabus.events + progress + videos)
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, syllabus.events + progress + videos,
+                     as_of)
 
 
 def _final(
@@ -204,5 +207,5 @@ def _final(
         assessment_status=latest.status if latest else None,
         assessment_result=latest.result if latest else None,
     )
-    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, tuple(options))
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, tuple(options), as_of)
 
