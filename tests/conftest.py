@@ -39,8 +39,10 @@ def _url(tmp_path_factory) -> str:
 def app(tmp_path_factory):
     url = _url(tmp_path_factory)
     os.environ["DATABASE_URL"] = url
+    # TODAY: None, so that a TRACKER_TODAY left in the shell (for `make run`) does not move the
+    # suite off its own day (tests/clock.py)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True,
-                      "RATELIMIT_ENABLED": True, "SECRET_KEY": "test-secret"})
+                      "RATELIMIT_ENABLED": True, "SECRET_KEY": "test-secret", "TODAY": None})
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as connection:
