@@ -7,7 +7,7 @@ PG_DIR ?= /tmp/npq-tracker-pg
 PG_PORT ?= 55432
 PYTEST_ARGS ?=
 
-.PHONY: install assets system-deps run demo serve test test-sqlite test-postgres bench bench-load clean
+.PHONY: install assets system-deps run demo serve worker test test-sqlite test-postgres bench bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,13 +31,22 @@ demo: install assets
 	$(DEMO_SECRET) $(FLASK) init
 	$(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) demo-data
 
+# The demo's job worker runs beside the web server and stops with it (README, "Jobs").
 run: demo
-	$(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(WORKER) --workers 1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production: gunicorn on 127.0.0.1:$${PORT:-8000}, DATABASE_URL, WEB_CONCURRENCY workers
 # (gunicorn.conf.py). Refuses to start without a real SECRET_KEY.
 serve: install assets
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
+
+# Background jobs (README, "Jobs"): run beside `make serve`, with the same environment
+# (DATABASE_URL, SECRET_KEY, JOBS_URL); JOB_WORKERS processes each, on as many machines as wanted.
+WORKER = $(VENV)/bin/huey_consumer tracker.jobs.runner.huey --worker-type process
+worker: install
+	$(WORKER) --workers $${JOB_WORKERS:-2}
 
 test: system-deps install assets
 	$(MAKE) test-sqlite

@@ -21,6 +21,12 @@ NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)  # a Tuesday morning, f
 TODAY = NOW.date()
 
 
+def on_the_real_clock(env: dict[str, str]) -> dict[str, str]:
+    """`env` without libfaketime, for a process whose waits must run out (a job runner's worker
+    waits for work with timeouts): under `faketime ... make test` such waits never return."""
+    return {k: v for k, v in env.items() if not (k.startswith("FAKETIME") or (k == "LD_PRELOAD" and "faketime" in v))}
+
+
 def suite_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment (this process's by default) of a process that works on the suite's date,
     unless it names a date of its own in TRACKER_TODAY."""

@@ -11,14 +11,19 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from flask_migrate import upgrade
-from sqlalchemy import text
 
-from tracker import create_app
-from tracker.extensions import db
-from tracker.reference.loader import load_reference
+# the runner's queue file for this run (jobs run at once in-process unless a test starts workers)
+os.environ.setdefault("JOBS_URL", f"sqlite:///{os.environ.get('TMPDIR', '/tmp')}/tracker-test-jobs-{os.getpid()}.db")
 
-from . import clock as suite_clock
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from tracker import create_app  # noqa: E402
+from tracker.extensions import db  # noqa: E402
+from tracker.jobs.runner import huey  # noqa: E402
+from tracker.reference.loader import load_reference  # noqa: E402
+
+from . import clock as suite_clock  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 if not EXAMPLES.exists():
@@ -50,6 +55,7 @@ def app(tmp_path_factory):
         upgrade()
         load_reference()
         db.session.commit()
+    huey.immediate = True  # jobs run at once in the test's own process; tests/jobs start real workers
     return app
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import (
-    Activity, AuditEvent, Block, Course, DeliveryPartner, EmailBatch, EmailSent, Participant, PartnershipMeeting,
+    Activity, AuditEvent, Block, Course, DeliveryPartner, EmailBatch, EmailSent, Job, Participant, PartnershipMeeting,
     PendingUpload, RegisterEntry, RegisterSession, User, WithdrawalRequest,
 )
 from tracker.web.access import PUBLIC
@@ -40,7 +40,9 @@ def south_records(two_partners):
     meeting = PartnershipMeeting(partner_id=south.id, meeting_date=date(2026, 12, 1), note="South only")
     emails = EmailBatch(token="south-email-token", partner_id=south.id, sent_by=lead.email,
                         started_at=datetime(2026, 11, 24), requested=1)
-    db.session.add_all([upload, proposal, meeting, emails])
+    job = Job(kind="partnership-report", params='{"date": "2026-12-01", "partner": "SOUTH"}', partner_id=south.id,
+              started_by=lead.email, state="failed", error="South's job stopped", created_at=datetime(2026, 11, 24))
+    db.session.add_all([upload, proposal, meeting, emails, job])
     db.session.flush()
     db.session.add(EmailSent(batch_id=emails.id, participant_id=s001.id, to_address="s001@example.org",
                              subject="South's email", sent=True, at=datetime(2026, 11, 24)))
@@ -53,6 +55,7 @@ def south_records(two_partners):
         "proposal_id": proposal.id,
         "user_id": lead.id,
         "batch_id": emails.id,
+        "job_id": job.id,
         # Reference data is shared by all partners (and only EDT may open these pages):
         "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
         "output": 1, "kind": "started", "block": 1,
@@ -93,11 +96,13 @@ def test_a_partner_user_cannot_reach_any_of_another_partners_records(app, as_nor
             body = response.get_data(as_text=True)
             if "partner-lead" not in allowed:
                 assert response.status_code == 403, f"{method} {url}: {response.status_code}"
-            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id", "user_id", "batch_id"}:
+            elif rule.arguments & {"participant_id", "session_id", "token", "proposal_id", "user_id", "batch_id",
+                                   "job_id"}:
                 assert response.status_code == 404, f"{method} {url}: {response.status_code}"
             else:
                 assert response.status_code in (200, 302, 404), f"{method} {url}{query}: {response.status_code}"
             assert not re.search(r"\bS00[12]\b|Name S00", body), f"{method} {url}{query} shows SOUTH's participant"
+            assert "for SOUTH" not in body and "South's job" not in body, f"{method} {url}{query} shows SOUTH's job"
             checked += 1
     assert checked > 40
     assert _south_state() == before

@@ -10,3 +10,4 @@ from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noq
 from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401
 from .version import DataVersion  # noqa: F401
 from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401
+from .jobs import Job  # noqa: F401

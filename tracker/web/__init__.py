@@ -36,7 +36,7 @@ def register_web(app: Flask) -> None:
 
 
 BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "actions", "overview",
-              "assessments", "reference", "declarations", "reports", "meetings", "help", "emails")
+              "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs")
 
 
 def _feature_blueprints():
@@ -53,7 +53,7 @@ def navigation() -> list[tuple[str, str]]:
 
     items = [("dashboard.index", "Dashboard"), ("participants.index", "Participants"),
              ("registers.index", "Registers"), ("uploads.index", "Uploads"), ("reports.index", "Reports"),
-             ("meetings.index", "Meetings")]
+             ("meetings.index", "Meetings"), ("jobs.index", "Jobs")]
     if current_user.is_edt:
         items += [("overview.index", "All partners"), ("actions.withdrawals", "Withdrawals"),
                   ("assessments.index", "Assessments"), ("declarations.index", "Declarations"),

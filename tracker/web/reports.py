@@ -1,9 +1,11 @@
-"""The partnership-meeting report in the browser: choose partner and date, download the PDF."""
+"""The partnership-meeting report in the browser: choose partner and date; the PDF is made by a
+job (tracker/jobs) whose page offers it to download."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
@@ -11,10 +13,12 @@ from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..clock import today
+from ..clock import now, today
 from ..extensions import db
-from ..models import DeliveryPartner, PartnershipMeeting
-from ..reports import partnership_pdf
+from ..jobs import start
+from ..jobs.kinds import PARTNERSHIP_REPORT
+from ..models import DeliveryPartner, Job, PartnershipMeeting
+from ..models.jobs import DONE, QUEUED, RUNNING
 from .access import ANYONE, access, own_partner_id, partner_or_404
 from .fields import DayMonthYear
 
@@ -94,7 +98,19 @@ def partnership():
     meeting = _meeting_date(chosen[0])
     if meeting is None:
         return index(chosen)
-    pdf = partnership_pdf(partner.code, meeting)
-    filename = f"partnership-report-{partner.code}-{meeting.isoformat()}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    params = json.dumps({"partner": partner.code, "date": meeting.isoformat()}, sort_keys=True)
+    job = _same_report(params) or start(PARTNERSHIP_REPORT, json.loads(params), actor=current_user.email,
+                                        partner_id=partner.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+REUSED_FOR = timedelta(minutes=10)  # a report asked for again this soon is the one already made or under way
+
+
+def _same_report(params: str) -> Job | None:
+    """The user's own job for the same report, under way or made in the last few minutes: a second
+    click (or a reload of the link) does not queue the same PDF again."""
+    return db.session.scalar(
+        select(Job).where(Job.kind == PARTNERSHIP_REPORT, Job.params == params, Job.started_by == current_user.email,
+                          Job.state.in_((QUEUED, RUNNING, DONE)), Job.created_at >= now() - REUSED_FOR)
+        .order_by(Job.id.desc()).limit(1))

@@ -1,0 +1,93 @@
+"""Jobs in the browser and their recovery, run at once in the test's process (tests/conftest.py);
+test_workers.py runs them in real worker processes."""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from tracker.clock import now
+from tracker.extensions import db
+from tracker.jobs import kinds
+from tracker.jobs.kinds import PARTNERSHIP_REPORT, JobKind
+from tracker.jobs.recovery import MOST_ATTEMPTS, recover
+from tracker.models import DeliveryPartner, Job
+
+from ..web.conftest import as_facilitator, as_north_lead, fresh_request_globals, two_partners  # noqa: F401  (fixtures)
+
+REPORT = "/reports/partnership.pdf?partner=NORTH&date=2026-12-01"
+
+
+def jobs() -> list[Job]:
+    db.session.expire_all()
+    return db.session.scalars(select(Job).order_by(Job.id)).all()
+
+
+def test_a_report_asked_for_again_at_once_is_the_same_job(as_north_lead):
+    first = as_north_lead.get(REPORT).headers["Location"]
+    assert as_north_lead.get(REPORT).headers["Location"] == first
+    assert len(jobs()) == 1 and jobs()[0].state == "done"
+    page = as_north_lead.get("/jobs/").get_data(as_text=True)
+    assert "Partnership meeting report for NORTH, meeting on 1 December 2026" in page and "Done" in page
+
+
+def test_a_failed_job_says_why_and_can_be_tried_again_by_whoever_asked(app, as_north_lead, as_facilitator,
+                                                                        monkeypatch):
+    real = kinds.KINDS[PARTNERSHIP_REPORT]
+
+    def broken(params, progress):
+        raise OSError("the fonts folder could not be read")
+
+    monkeypatch.setitem(kinds.KINDS, PARTNERSHIP_REPORT, JobKind(real.name, real.label, broken, real.describe))
+    job_page = as_north_lead.get(REPORT).headers["Location"]
+    page = as_north_lead.get(job_page).get_data(as_text=True)
+    assert "The job did not finish" in page and "OSError: the fonts folder could not be read" in page
+    assert 'http-equiv="refresh"' not in page
+    assert as_facilitator.post(job_page + "/retry", form_url=job_page).status_code == 403
+    monkeypatch.setitem(kinds.KINDS, PARTNERSHIP_REPORT, real)
+    assert as_north_lead.post(job_page + "/retry").status_code == 302
+    page = as_north_lead.get(job_page).get_data(as_text=True)
+    link = re.search(r'id="result" href="([^"]+)"', page).group(1)
+    assert as_north_lead.get(link).data.startswith(b"%PDF")
+    assert [(j.state, j.attempts, j.error) for j in jobs()] == [("done", 2, None)]
+
+
+def test_a_job_under_way_says_how_far_it_has_got_and_refreshes_itself(as_north_lead):
+    north = db.session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == "NORTH"))
+    job = Job(kind=PARTNERSHIP_REPORT, params='{"date": "2026-12-01", "partner": "NORTH"}', partner_id=north.id,
+              started_by="lead@north.example", state="running", done=3, total=10, created_at=now(), attempts=1)
+    db.session.add(job)
+    db.session.commit()
+    page = as_north_lead.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "3 of 10 done" in page and 'id="result"' not in page
+    assert as_north_lead.get(f"/jobs/{job.id}/result").status_code == 404
+
+
+def running(worker: str, heartbeat: datetime, attempts: int = 1) -> int:
+    job = Job(kind=PARTNERSHIP_REPORT, params="{}", started_by="x@edt.example", state="running", worker=worker,
+              heartbeat_at=heartbeat, created_at=heartbeat, attempts=attempts)
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
+def test_a_job_whose_worker_is_gone_is_queued_again_and_fails_after_three_tries(session):
+    alive = running("elsewhere:123", now())
+    silent = running("elsewhere:124", now() - timedelta(minutes=2))
+    exhausted = running("elsewhere:125", now() - timedelta(minutes=2), attempts=MOST_ATTEMPTS)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    gone_here = running(f"{socket.gethostname()}:{ended.pid}", now())  # no sign missed yet, but its process ended
+
+    assert sorted(recover()) == sorted([silent, gone_here])
+    states = {j.id: (j.state, j.worker) for j in jobs()}
+    assert states[alive] == ("running", "elsewhere:123")
+    assert states[silent] == states[gone_here] == ("queued", None)
+    assert states[exhausted][0] == "failed"
+    assert "stopped 3 times before it finished" in db.session.get(Job, exhausted).error
+    assert recover() == []  # nothing is queued twice
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.state == "running")) == 1

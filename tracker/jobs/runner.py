@@ -1,0 +1,75 @@
+"""The job runner: Huey (README, "Jobs"), with its queue where JOBS_URL says.
+
+Unset, the queue is a SQLite file beside the demo database (instance/jobs.db), so `make run` needs
+no other service; `redis://...` puts it in Redis, which workers on several machines share. The
+queue only carries job ids: what a job is, its progress and its result live in the database's job
+table (tracker/jobs/work.py), so a lost queue entry loses no work (tracker/jobs/recovery.py).
+
+Workers: `make worker` (huey_consumer tracker.jobs.runner.huey, worker processes).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey, crontab
+
+INSTANCE = Path(__file__).resolve().parents[2] / "instance"
+
+
+def _huey():
+    url = os.environ.get("JOBS_URL", "").strip()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("tracker-jobs", url=url)
+    path = url.removeprefix("sqlite:///") if url else str(INSTANCE / "jobs.db")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("tracker-jobs", filename=path)
+
+
+huey = _huey()
+
+
+@huey.task()
+def run_job(job_id: int) -> None:
+    from .work import execute
+
+    with _app_context():
+        execute(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def recover_every_minute() -> None:
+    _recover()
+
+
+@huey.on_startup()
+def recover_on_startup() -> None:
+    _recover()
+
+
+def _recover() -> None:
+    from .recovery import recover
+
+    with _app_context():
+        for job_id in recover():
+            run_job(job_id)
+
+
+_app = None
+
+
+def _app_context():
+    """The web app's context: the one this code runs in (a test running jobs at once), or the
+    worker process's own app, made once."""
+    from contextlib import nullcontext
+
+    from flask import has_app_context
+
+    global _app
+    if has_app_context():
+        return nullcontext()
+    if _app is None:
+        from .. import create_app
+
+        _app = create_app()
+    return _app.app_context()

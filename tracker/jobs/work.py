@@ -1,0 +1,136 @@
+"""A job's life: started from a page (a row, then the runner is told its id), claimed by one
+worker, kept alive by a heartbeat while it runs, finished with its result or its error in words.
+
+Only `claim` moves a queued job to running, in one UPDATE, so a job queued twice (a retry, a
+recovery racing another) still runs once at a time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import update
+
+from ..clock import now
+from ..extensions import db
+from ..models.jobs import DONE, FAILED, QUEUED, RUNNING, Job
+from . import kinds
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How often a running job shows it is alive, and after how long without a sign it is taken
+    for dead (JOBS_HEARTBEAT_SECONDS, JOBS_STALE_SECONDS)."""
+
+    heartbeat: float
+    stale: float
+
+    @classmethod
+    def configured(cls) -> Timing:
+        return cls(float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10")),
+                   float(os.environ.get("JOBS_STALE_SECONDS", "60")))
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job:
+    """A new job, committed, then handed to the runner (at once, in a test without workers)."""
+    from .runner import run_job
+
+    kinds.get(kind)  # KeyError for a kind nobody registered
+    job = Job(kind=kind, params=json.dumps(params, sort_keys=True), partner_id=partner_id, started_by=actor,
+              state=QUEUED, done=0, attempts=0, created_at=now())
+    db.session.add(job)
+    db.session.commit()
+    run_job(job.id)
+    return job
+
+
+def retry(job: Job) -> bool:
+    """A failed job queued again from where it stands; False when it is not failed."""
+    from .runner import run_job
+
+    moved = db.session.execute(update(Job).where(Job.id == job.id, Job.state == FAILED)
+                               .values(state=QUEUED, error=None, worker=None)).rowcount
+    db.session.commit()
+    if moved:
+        run_job(job.id)
+    return bool(moved)
+
+
+def claim(job_id: int) -> Job | None:
+    """The job, now running in this process; None when it is not queued (done, or another has it)."""
+    stamp = now()
+    moved = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state == QUEUED)
+        .values(state=RUNNING, worker=this_worker(), started_at=stamp, heartbeat_at=stamp, attempts=Job.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(Job, job_id) if moved else None
+
+
+def execute(job_id: int) -> None:
+    """Runs a queued job to its end: done with its result, or failed with its error in words."""
+    job = claim(job_id)
+    if job is None:
+        return
+    kind, params = kinds.get(job.kind), json.loads(job.params)
+    beat = Heartbeat(current_app._get_current_object(), job_id, Timing.configured().heartbeat)
+    beat.start()
+    try:
+        result = kind.run(params, Progress(job_id))
+    except Exception as error:  # noqa: BLE001 - whatever stopped it is said on the job's page
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        _finish(job_id, state=FAILED, error=f"The job stopped with an error: {type(error).__name__}: {error}")
+    else:
+        _finish(job_id, state=DONE, result=result.content, result_name=result.name, result_type=result.mime)
+    finally:
+        beat.stop()
+
+
+def _finish(job_id: int, **values) -> None:
+    db.session.execute(update(Job).where(Job.id == job_id, Job.worker == this_worker())
+                       .values(finished_at=now(), heartbeat_at=now(), **values))
+    db.session.commit()
+
+
+class Progress:
+    """progress(done, total): how far the job has got, stored at once for its page."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        db.session.execute(update(Job).where(Job.id == self.job_id).values(done=done, total=total, heartbeat_at=now()))
+        db.session.commit()
+
+
+class Heartbeat(threading.Thread):
+    """Marks the job alive every few seconds while the work itself runs (a PDF renders for seconds
+    without a word), on its own connection."""
+
+    def __init__(self, app, job_id: int, every: float):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.app, self.job_id, self.every, self.stopped = app, job_id, every, threading.Event()
+        self.worker = this_worker()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            with self.app.app_context():
+                with db.engine.begin() as connection:
+                    connection.execute(update(Job).where(Job.id == self.job_id, Job.worker == self.worker)
+                                       .values(heartbeat_at=now()))
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=self.every + 5)

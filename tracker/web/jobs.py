@@ -1,0 +1,73 @@
+"""The jobs pages: what each piece of background work is, how far it has got, its result or its
+error, and Try again. A partner's users see their partner's jobs; EDT staff see every job."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..jobs import kinds, retry
+from ..models import Job
+from ..models.jobs import DONE, FAILED, QUEUED, RUNNING
+from .access import ANYONE, access, own_partner_id
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+STATE_WORDS = {QUEUED: "Waiting for a worker", RUNNING: "Under way", DONE: "Done", FAILED: "Failed"}
+LISTED = 50
+REFRESH_SECONDS = 2
+
+
+def job_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    own = own_partner_id()
+    if job is None or (own is not None and job.partner_id != own):
+        abort(404)
+    return job
+
+
+def described(job: Job) -> str:
+    return kinds.get(job.kind).describe(json.loads(job.params))
+
+
+@bp.get("/")
+@access(ANYONE)
+def index():
+    query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(LISTED)
+    if own_partner_id() is not None:
+        query = query.where(Job.partner_id == own_partner_id())
+    jobs = db.session.scalars(query).all()
+    return render_template("jobs/index.html", title="Jobs", jobs=jobs, described=described, states=STATE_WORDS)
+
+
+@bp.get("/<int:job_id>")
+@access(ANYONE)
+def show(job_id: int):
+    job = job_or_404(job_id)
+    finished = job.state in (DONE, FAILED)
+    return render_template("jobs/show.html", title=described(job), job=job, states=STATE_WORDS,
+                           refresh=None if finished else REFRESH_SECONDS)
+
+
+@bp.get("/<int:job_id>/result")
+@access(ANYONE)
+def result(job_id: int):
+    job = job_or_404(job_id)
+    if job.state != DONE or job.result is None:
+        abort(404)
+    return Response(job.result, mimetype=job.result_type,
+                    headers={"Content-Disposition": f'attachment; filename="{job.result_name}"'})
+
+
+@bp.post("/<int:job_id>/retry")
+@access(ANYONE)
+def try_again(job_id: int):
+    job = job_or_404(job_id)
+    if not (current_user.is_edt or job.started_by == current_user.email):
+        abort(403)
+    if retry(job):
+        flash("The job is queued again.", "success")
+    return redirect(url_for("jobs.show", job_id=job.id))
