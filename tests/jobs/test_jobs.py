@@ -7,6 +7,7 @@ import socket
 import subprocess
 from datetime import datetime, timedelta
 
+from huey.exceptions import TaskTimeout
 from sqlalchemy import func, select
 
 from tracker.clock import now
@@ -53,6 +54,17 @@ def test_a_failed_job_says_why_and_can_be_tried_again_by_whoever_asked(app, as_n
     link = re.search(r'id="result" href="([^"]+)"', page).group(1)
     assert as_north_lead.get(link).data.startswith(b"%PDF")
     assert [(j.state, j.attempts, j.error) for j in jobs()] == [("done", 2, None)]
+
+
+def test_a_job_stopped_at_its_time_limit_says_so(as_north_lead, monkeypatch):
+    real = kinds.KINDS[PARTNERSHIP_REPORT]
+
+    def endless(params, progress):
+        raise TaskTimeout("timeout 1800s")  # what Huey raises in a process worker when the limit passes
+
+    monkeypatch.setitem(kinds.KINDS, PARTNERSHIP_REPORT, JobKind(real.name, real.label, endless, real.describe))
+    page = as_north_lead.get(as_north_lead.get(REPORT).headers["Location"]).get_data(as_text=True)
+    assert "longer than its limit of 30 minutes and was stopped" in page and "Try again" in page
 
 
 def test_a_job_under_way_says_how_far_it_has_got_and_refreshes_itself(as_north_lead):

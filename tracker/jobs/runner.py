@@ -27,9 +27,12 @@ def _huey():
 
 
 huey = _huey()
+# The longest a job may run (JOBS_TIME_LIMIT_SECONDS): Huey stops it with TaskTimeout, which work.py
+# turns into a failed job that says so. Huey enforces it in process workers, which `make worker` runs.
+TIME_LIMIT = int(os.environ.get("JOBS_TIME_LIMIT_SECONDS", "1800"))
 
 
-@huey.task()
+@huey.task(timeout=TIME_LIMIT)
 def run_job(job_id: int) -> None:
     from .work import execute
 

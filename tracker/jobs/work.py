@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import current_app
+from huey.exceptions import TaskTimeout
 from sqlalchemy import update
 
 from ..clock import now
@@ -91,11 +92,21 @@ def execute(job_id: int) -> None:
     except Exception as error:  # noqa: BLE001 - whatever stopped it is said on the job's page
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, state=FAILED, error=f"The job stopped with an error: {type(error).__name__}: {error}")
+        _finish(job_id, state=FAILED, error=failure(error))
     else:
         _finish(job_id, state=DONE, result=result.content, result_name=result.name, result_type=result.mime)
     finally:
         beat.stop()
+
+
+def failure(error: Exception) -> str:
+    """Why the job stopped, in words for its page."""
+    if isinstance(error, TaskTimeout):
+        from .runner import TIME_LIMIT
+
+        return (f"The job ran for longer than its limit of {TIME_LIMIT // 60} minutes and was stopped. "
+                "Try again; if it stops again, tell EDT's administrator.")
+    return f"The job stopped with an error: {type(error).__name__}: {error}"
 
 
 def _finish(job_id: int, **values) -> None:
