@@ -1,4 +1,4 @@
-"""jobs: long work done by a worker process, with its progress and result
+"""jobs: long work done by a worker process, with its progress and result; the job sending an email batch
 
 Revision ID: 9a4c6e1f2b38
 Revises: 5e8a4d2c7b16
@@ -42,9 +42,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_job_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_partner_id'), ['partner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_state'), ['state'], unique=False)
+    with op.batch_alter_table('email_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('job_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_email_batch_job_id_job'), 'job', ['job_id'], ['id'])
 
 
 def downgrade():
+    with op.batch_alter_table('email_batch', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_email_batch_job_id_job'), type_='foreignkey')
+        batch_op.drop_column('job_id')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_state'))
         batch_op.drop_index(batch_op.f('ix_job_partner_id'))

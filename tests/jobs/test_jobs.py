@@ -15,9 +15,11 @@ from tracker.extensions import db
 from tracker.jobs import kinds
 from tracker.jobs.kinds import PARTNERSHIP_REPORT, JobKind
 from tracker.jobs.recovery import MOST_ATTEMPTS, recover
-from tracker.models import DeliveryPartner, Job
+from tracker.models import DeliveryPartner, EmailBatch, Job
 
+from ..mailbox import mailbox  # noqa: F401  (fixture)
 from ..web.conftest import as_facilitator, as_north_lead, fresh_request_globals, two_partners  # noqa: F401  (fixtures)
+from ..web.test_participants import examples, north_lead  # noqa: F401, F811  (fixtures)
 
 REPORT = "/reports/partnership.pdf?partner=NORTH&date=2026-12-01"
 
@@ -103,3 +105,20 @@ def test_a_job_whose_worker_is_gone_is_queued_again_and_fails_after_three_tries(
     assert "stopped 3 times before it finished" in db.session.get(Job, exhausted).error
     assert recover() == []  # nothing is queued twice
     assert db.session.scalar(select(func.count()).select_from(Job).where(Job.state == "running")) == 1
+
+
+def test_a_batch_of_emails_links_to_its_job_and_says_so_when_its_sending_stopped(north_lead, mailbox):
+    from ..web.test_emails import send_form
+
+    sent_page = north_lead.post("/emails/send", send_form(north_lead), form_url="/dashboard").headers["Location"]
+    batch = db.session.scalar(select(EmailBatch))
+    assert batch.finished_at is not None  # sent at once here: tests/conftest.py
+    job_page = north_lead.get(f"/jobs/{batch.job_id}").get_data(as_text=True)
+    assert "Next-step emails to 2 participants" in job_page and f'href="{sent_page}"' in job_page
+    # a batch whose job failed before the end (its workers died three times)
+    job = db.session.get(Job, batch.job_id)
+    batch.finished_at, job.state, job.error = None, "failed", "The worker running this job stopped 3 times"
+    db.session.commit()
+    page = north_lead.get(sent_page).get_data(as_text=True)
+    assert "Sending stopped before everyone was emailed" in page and "stopped 3 times" in page
+    assert f'href="/jobs/{job.id}"' in page and 'http-equiv="refresh"' not in page

@@ -20,11 +20,16 @@ from tracker.extensions import db
 from tracker.jobs import start
 from tracker.jobs.kinds import PARTNERSHIP_REPORT
 from tracker.jobs.runner import huey
-from tracker.models import DeliveryPartner, Job
+from tracker.escalation.emails import CUT_SHORT
+from tracker.models import DeliveryPartner, EmailBatch, EmailSent, Job, Participant
 
 from ..clock import on_the_real_clock, suite_env
 from ..reports.conftest import MEETING, PARTNER, example_dataset  # noqa: F401  (the fixture)
+from ..mailbox import mailbox  # noqa: F401  (fixture)
 from ..served import ROOT
+from ..web.conftest import fresh_request_globals  # noqa: F401  (fixture)
+from ..web.test_emails import send_form
+from ..web.test_participants import examples, north_lead  # noqa: F401  (fixtures)
 
 
 @pytest.fixture()
@@ -38,8 +43,9 @@ def queued(app):
 
 
 @contextmanager
-def worker(app):
+def worker(app, **settings: str):
     env = on_the_real_clock(suite_env())
+    env.update(settings)
     env.update({"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": secrets.token_hex(32),
                 "JOBS_URL": os.environ["JOBS_URL"], "JOBS_HEARTBEAT_SECONDS": "0.5", "JOBS_STALE_SECONDS": "4"})
     process = subprocess.Popen([sys.executable, "-m", "huey.bin.huey_consumer", "tracker.jobs.runner.huey", "-w", "1",
@@ -115,3 +121,41 @@ def test_a_job_queued_while_no_worker_runs_waits_and_is_made_once(app, example_d
         job = wait_for(job_id, ("done", "failed"))
         time.sleep(1)
     assert job_now(job_id).attempts == 1 and job.state == "done"
+
+
+def test_a_worker_killed_mid_batch_of_emails_leaves_the_rest_to_the_next_and_nobody_is_emailed_twice(
+        app, north_lead, mailbox, queued):  # noqa: F811
+    mailbox.delay = 0.4  # each message takes a while, so that the worker is killed mid-batch
+    refs = db.session.scalars(select(Participant.participant_id).join(DeliveryPartner)
+                              .where(DeliveryPartner.code == "NORTH").order_by(Participant.participant_id).limit(10)).all()
+    query = "&".join(f"participant={ref}" for ref in refs)
+    answer = north_lead.post("/emails/send", send_form(north_lead, query), form_url="/dashboard")
+    page_url = answer.headers["Location"]
+    batch = db.session.scalar(select(EmailBatch))
+    job_id = batch.job_id
+    assert job_now(job_id).state == "queued" and not mailbox.received  # the request only queued it
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(app.config["MAIL_PORT"]),
+            "MAIL_DEFAULT_SENDER": "npq-team@north.example"}
+    with worker(app, **mail) as first:
+        deadline = time.monotonic() + 60
+        while len(mailbox.received) < 3:
+            assert time.monotonic() < deadline, "the worker sent nothing"
+            time.sleep(0.02)
+        kill(first)
+    page = north_lead.get(page_url).get_data(as_text=True)
+    assert "Sending is under way" in page and 'http-equiv="refresh"' in page  # not finished, and says so
+    with worker(app, **mail):
+        job = wait_for(job_id, ("done", "failed"))
+    assert job.state == "done", job.error
+    assert job.attempts == 2
+    addresses = [r.recipients[0] for r in mailbox.received]
+    assert len(addresses) == len(set(addresses)), "somebody was emailed twice"
+    db.session.expire_all()
+    rows = db.session.scalars(select(EmailSent).where(EmailSent.batch_id == batch.id)).all()
+    assert len(rows) == len(refs)  # everyone is accounted for, once
+    assert {r.to_address for r in rows if r.sent} <= set(addresses)
+    cut_short = [r for r in rows if r.problem == CUT_SHORT]
+    assert len(cut_short) <= 1  # at most the message in hand when the worker died, shown for the lead to check
+    page = north_lead.get(page_url).get_data(as_text=True)
+    assert "Sending is under way" not in page and 'http-equiv="refresh"' not in page
+    assert f"of {len(refs)} sent" in page

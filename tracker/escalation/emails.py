@@ -3,11 +3,14 @@ Send, every message logged as a contact attempt (sent) or in the audit (not sent
 
 A batch is claimed by inserting its form's one-time token (unique) and committing before any
 message goes: a second press of the same form, even at the same moment, cannot insert it and
-sends nothing. Each message is committed as it goes, so a batch cut short shows what went.
+sends nothing. A job sends it (tracker/jobs). Each message is recorded as being sent, committed,
+sent, then recorded as sent: a batch cut short (its worker killed) is taken up again by the next
+worker, which sends only to those with no record yet, so nobody is emailed twice; a message whose
+worker died while sending it is shown as not known to have gone, for the lead to check.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +33,9 @@ from .mailer import MailServer, NotSent, Postbox
 BATCH_LIMIT = 200
 NO_ADDRESS = "No email address on record"
 NOTHING_TO_TELL = "No next step to tell them (no output to work towards now)"
+BEING_SENT = "Being sent"
+CUT_SHORT = ("The tracker stopped while sending this message, so it may or may not have gone: check with the "
+             "participant before emailing them again")
 
 
 @dataclass(frozen=True)
@@ -121,37 +127,56 @@ def batch_of(token: str) -> EmailBatch | None:
     return db.session.scalar(select(EmailBatch).where(EmailBatch.token == token))
 
 
-def send_batch(batch: EmailBatch, to: Iterable[Recipient], server: MailServer, *, actor: str, today: date) -> None:
-    """Send each recipient their message; one that cannot go is logged with why, and the rest still go."""
+def send_batch(batch: EmailBatch, to: list[Recipient], server: MailServer, *, actor: str, today: date,
+               progress: Callable[[int, int], None] = lambda done, total: None) -> None:
+    """Send each recipient their message; one that cannot go is logged with why, and the rest still go.
+
+    Run again on a batch cut short, it sends only to the recipients it has no record of."""
     templates: dict[int, Template] = {}
+    recorded = {row.participant_id: row for row in db.session.scalars(select(EmailSent).where(EmailSent.batch_id == batch.id))}
+    for row in recorded.values():
+        if row.problem == BEING_SENT:  # its worker died between recording it and sending it, or after
+            _not_sent(row, CUT_SHORT, actor)
+    db.session.commit()
+    done = len(recorded)
     with Postbox(server) as box:
         for recipient in to:
+            if recipient.pk in recorded:
+                continue
             template = templates.setdefault(recipient.partner_id, template_for(recipient.partner_id))
             filled = message_for(recipient, template)
+            row = EmailSent(batch_id=batch.id, participant_id=recipient.pk, to_address=recipient.notice.email.strip(),
+                            subject=filled.subject, sent=False, problem=BEING_SENT, at=now())
+            db.session.add(row)
+            db.session.commit()
             problem = recipient.problem
             if not problem:
                 try:
                     box.send(recipient.notice.email.strip(), filled.subject, filled.body)
                 except NotSent as refused:
                     problem = str(refused)
-            _log(batch, recipient, filled, problem, actor=actor, today=today)
+            _log(row, recipient, problem, actor=actor, today=today)
             db.session.commit()
+            done += 1
+            progress(done, len(to))
     batch.finished_at = now()
     db.session.commit()
 
 
-def _log(batch: EmailBatch, recipient: Recipient, filled: Filled, problem: str, *, actor: str, today: date) -> None:
-    address = recipient.notice.email.strip()
-    sent = EmailSent(batch_id=batch.id, participant_id=recipient.pk, to_address=address, subject=filled.subject,
-                     sent=not problem, problem=problem, at=now())
-    db.session.add(sent)
-    db.session.flush()
+def _not_sent(row: EmailSent, problem: str, actor: str) -> None:
+    row.sent, row.problem = False, problem
+    record(actor, "email-not-sent", "email_sent", row.id, participant_id=row.participant_id,
+           after={"to": row.to_address, "subject": row.subject, "problem": problem})
+
+
+def _log(sent: EmailSent, recipient: Recipient, problem: str, *, actor: str, today: date) -> None:
+    sent.at = now()
     if problem:
-        record(actor, "email-not-sent", "email_sent", sent.id, participant_id=recipient.pk,
-               after={"to": address, "subject": filled.subject, "problem": problem})
+        _not_sent(sent, problem, actor)
         return
+    sent.sent, sent.problem = True, ""
     log_contact(db.session.get(Participant, recipient.pk), contacted_on=today, method="email", outcome="no-response",
-                note=f"Next-step email sent to {address}: {filled.subject}", actor=actor, today=today)
+                note=f"Next-step email sent to {sent.to_address}: {sent.subject}", actor=actor, today=today)
 
 
 def messages_of(batch: EmailBatch) -> list[tuple[EmailSent, str, str]]:
@@ -160,3 +185,25 @@ def messages_of(batch: EmailBatch) -> list[tuple[EmailSent, str, str]]:
         select(EmailSent, Participant.participant_id, Participant.full_name)
         .join(Participant, Participant.id == EmailSent.participant_id)
         .where(EmailSent.batch_id == batch.id).order_by(EmailSent.id))]
+
+
+def send_for_job(batch_id: int, participant_pks: list[int], today: date,
+                 progress: Callable[[int, int], None]) -> None:
+    """The job of a batch (tracker/jobs/kinds.py): each chosen participant's message as of `today`,
+    those already recorded skipped, so that a batch cut short is finished without emailing anyone twice."""
+    from flask import current_app
+
+    from ..engagement.book import Book
+    from ..engagement.next_steps import next_steps_for
+    from ..engagement.standing import participants_query, standings
+
+    server = MailServer.from_config(current_app.config)
+    if server is None:
+        raise Refusal("batch", "Nothing more was sent: email is not set up on this tracker (MAIL_SERVER)")
+    batch = db.session.get(EmailBatch, batch_id)
+    book = Book()
+    found = standings(today, participants_query().where(Participant.id.in_(participant_pks)), book)
+    order = {pk: n for n, pk in enumerate(participant_pks)}
+    found.sort(key=lambda s: order[s.pk])
+    send_batch(batch, recipients(found, next_steps_for(found, today, book)), server, actor=batch.sent_by, today=today,
+               progress=progress)

@@ -22,11 +22,12 @@ class Result:
 class JobKind:
     name: str
     label: str  # what it is, in the jobs list
-    run: Callable[[dict, Callable[[int, int | None], None]], Result]
+    run: Callable[[dict, Callable[[int, int | None], None]], Result | None]  # None: nothing to download
     describe: Callable[[dict], str]  # the job in a line: what was asked for
 
 
 PARTNERSHIP_REPORT = "partnership-report"
+NEXT_STEP_EMAILS = "next-step-emails"
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -45,8 +46,21 @@ def _report_for(params: dict) -> str:
     return f"Partnership meeting report for {params['partner']}, meeting on {long_date(date.fromisoformat(params['date']))}"
 
 
+def _next_step_emails(params: dict, progress) -> None:
+    from ..escalation.emails import send_for_job
+
+    progress(0, len(params["participants"]))
+    send_for_job(params["batch"], params["participants"], date.fromisoformat(params["today"]), progress)
+
+
+def _emails_to(params: dict) -> str:
+    count = len(params["participants"])
+    return f"Next-step emails to {count} participant{'s' if count != 1 else ''}"
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
+    JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
 )}
 
 

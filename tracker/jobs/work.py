@@ -20,6 +20,7 @@ from sqlalchemy import update
 from ..clock import now
 from ..extensions import db
 from ..models.jobs import DONE, FAILED, QUEUED, RUNNING, Job
+from ..refusal import Refusal
 from . import kinds
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,18 @@ def execute(job_id: int) -> None:
         log.exception("job %s (%s) failed", job_id, job.kind)
         _finish(job_id, state=FAILED, error=failure(error))
     else:
-        _finish(job_id, state=DONE, result=result.content, result_name=result.name, result_type=result.mime)
+        if result is None:
+            _finish(job_id, state=DONE)
+        else:
+            _finish(job_id, state=DONE, result=result.content, result_name=result.name, result_type=result.mime)
     finally:
         beat.stop()
 
 
 def failure(error: Exception) -> str:
     """Why the job stopped, in words for its page."""
+    if isinstance(error, Refusal):
+        return error.message
     if isinstance(error, TaskTimeout):
         from .runner import TIME_LIMIT
 

@@ -31,6 +31,7 @@ class EmailBatch(db.Model):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     requested: Mapped[int] = mapped_column(default=0)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))  # the job sending it (tracker/jobs)
 
 
 class EmailSent(db.Model):

@@ -16,11 +16,15 @@ from ..engagement.book import Book
 from ..engagement.next_steps import next_steps_for
 from ..engagement.standing import participants_query, standings
 from ..escalation.email_template import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS, template_problems
-from ..escalation.emails import (BATCH_LIMIT, Recipient, batch_of, claim, message_for, messages_of, recipients,
-                                 save_template, send_batch, template_for)
+from ..escalation.emails import (BATCH_LIMIT, BEING_SENT, Recipient, batch_of, claim, message_for, messages_of, recipients,
+                                 save_template, template_for)
 from ..escalation.mailer import MailServer, missing_settings
 from ..extensions import db
-from ..models import DeliveryPartner, EmailBatch
+from ..jobs import start
+from ..jobs.kinds import NEXT_STEP_EMAILS
+from ..models import DeliveryPartner, EmailBatch, Job
+from ..models.jobs import FAILED
+from .jobs import REFRESH_SECONDS
 from ..models.people import participant_id_in, participant_key
 from .access import LEADS, access, guard_partner_id, own_partner_id, partner_or_404, require, scoped
 from .refusals import attempt
@@ -114,7 +118,10 @@ def send():
         guard_partner_id(earlier.partner_id)
         flash("This form was sent already: nothing was sent twice.")
         return redirect(url_for("emails.sent", batch_id=earlier.id))
-    send_batch(batch, chosen, server, actor=current_user.email, today=today())
+    job = start(NEXT_STEP_EMAILS, {"batch": batch.id, "participants": [r.pk for r in chosen],
+                                   "today": today().isoformat()}, actor=current_user.email, partner_id=batch.partner_id)
+    batch.job_id = job.id
+    db.session.commit()
     return redirect(url_for("emails.sent", batch_id=batch.id))
 
 
@@ -125,8 +132,13 @@ def sent(batch_id: int):
     require(batch is not None)
     guard_partner_id(batch.partner_id)
     messages = messages_of(batch)
+    job = db.session.get(Job, batch.job_id) if batch.job_id else None
+    stopped = job is not None and job.state == FAILED and batch.finished_at is None
     return render_template("emails/sent.html", title="Next-step emails sent", batch=batch, messages=messages,
-                           sent=[m for m in messages if m[0].sent], failed=[m for m in messages if not m[0].sent])
+                           sent=[m for m in messages if m[0].sent],
+                           failed=[m for m in messages if not m[0].sent and m[0].problem != BEING_SENT],
+                           job=job, stopped=stopped,
+                           refresh=None if batch.finished_at is not None or stopped else REFRESH_SECONDS)
 
 
 @bp.route("/template", methods=["GET", "POST"])

@@ -33,6 +33,13 @@ def described(job: Job) -> str:
     return kinds.get(job.kind).describe(json.loads(job.params))
 
 
+def results_page(job: Job) -> tuple[str, str] | None:
+    """(address, link text) of the page that shows what a job did, for a kind with one."""
+    if job.kind == kinds.NEXT_STEP_EMAILS:
+        return url_for("emails.sent", batch_id=json.loads(job.params)["batch"]), "See who was emailed"
+    return None
+
+
 @bp.get("/")
 @access(ANYONE)
 def index():
@@ -49,7 +56,7 @@ def show(job_id: int):
     job = job_or_404(job_id)
     finished = job.state in (DONE, FAILED)
     return render_template("jobs/show.html", title=described(job), job=job, states=STATE_WORDS,
-                           refresh=None if finished else REFRESH_SECONDS)
+                           refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job))
 
 
 @bp.get("/<int:job_id>/result")
