@@ -122,3 +122,28 @@ def test_a_batch_of_emails_links_to_its_job_and_says_so_when_its_sending_stopped
     page = north_lead.get(sent_page).get_data(as_text=True)
     assert "Sending stopped before everyone was emailed" in page and "stopped 3 times" in page
     assert f'href="/jobs/{job.id}"' in page and 'http-equiv="refresh"' not in page
+
+
+def test_jobs_that_would_collide_run_one_at_a_time_per_partner(app, two_partners, monkeypatch):
+    """A kind with a group: while one of its group is unfinished for a partner, starting another gives
+    back the one under way; another partner's, or one after it finished, is a job of its own."""
+    from tracker.jobs import start
+
+    from tracker.jobs.runner import huey
+
+    monkeypatch.setattr(huey, "immediate", False)
+    real = kinds.KINDS[PARTNERSHIP_REPORT]
+    monkeypatch.setitem(kinds.KINDS, "applying", JobKind("applying", "Applying", real.run, real.describe, group="apply"))
+    monkeypatch.setitem(kinds.KINDS, "other-applying", JobKind("other-applying", "Applying", real.run, real.describe,
+                                                               group="apply"))
+    north, south = (db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == code))
+                    for code in ("NORTH", "SOUTH"))
+    first = start("applying", {"n": 1}, actor="a@example.org", partner_id=north)
+    assert start("other-applying", {"n": 2}, actor="b@example.org", partner_id=north).id == first.id
+    assert start("applying", {"n": 3}, actor="c@example.org", partner_id=south).id != first.id
+    assert start(PARTNERSHIP_REPORT, {"partner": "NORTH", "date": "2026-12-01"}, actor="a@example.org",
+                 partner_id=north).id != first.id  # no group: never held back
+    first.state = "done"
+    db.session.commit()
+    assert start("applying", {"n": 4}, actor="a@example.org", partner_id=north).id != first.id
+    huey.flush()

@@ -24,6 +24,10 @@ class JobKind:
     label: str  # what it is, in the jobs list
     run: Callable[[dict, Callable[[int, int | None], None]], Result | None]  # None: nothing to download
     describe: Callable[[dict], str]  # the job in a line: what was asked for
+    # Jobs that would collide (send to DfE twice at once, apply two uploads of one partner) name the
+    # same group: while one of a group is unfinished for a partner (or for everyone, partner None),
+    # starting another gives back the one under way (work.start).
+    group: str | None = None
 
 
 PARTNERSHIP_REPORT = "partnership-report"

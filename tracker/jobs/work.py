@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from huey.exceptions import TaskTimeout
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..clock import now
 from ..extensions import db
@@ -45,10 +45,13 @@ def this_worker() -> str:
 
 
 def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job:
-    """A new job, committed, then handed to the runner (at once, in a test without workers)."""
+    """A new job, committed, then handed to the runner (at once, in a test without workers); or the
+    unfinished job it would collide with (its kind's group, for the same partner), left as it is."""
     from .runner import run_job
 
-    kinds.get(kind)  # KeyError for a kind nobody registered
+    under_way = unfinished(kinds.get(kind).group, partner_id)
+    if under_way is not None:
+        return under_way
     job = Job(kind=kind, params=json.dumps(params, sort_keys=True), partner_id=partner_id, started_by=actor,
               state=QUEUED, done=0, attempts=0, created_at=now())
     db.session.add(job)
@@ -57,9 +60,23 @@ def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job
     return job
 
 
+def unfinished(group: str | None, partner_id: int | None) -> Job | None:
+    """The queued or running job of this group for this partner, if there is one."""
+    if group is None:
+        return None
+    same = [name for name, kind in kinds.KINDS.items() if kind.group == group]
+    partner = Job.partner_id.is_(None) if partner_id is None else Job.partner_id == partner_id
+    return db.session.scalar(select(Job).where(Job.kind.in_(same), partner, Job.state.in_((QUEUED, RUNNING)))
+                             .order_by(Job.id).limit(1))
+
+
 def retry(job: Job) -> bool:
-    """A failed job queued again from where it stands; False when it is not failed."""
+    """A failed job queued again from where it stands; False when it is not failed, or when another
+    job it would collide with is under way."""
     from .runner import run_job
+
+    if unfinished(kinds.get(job.kind).group, job.partner_id) is not None:
+        return False
 
     moved = db.session.execute(update(Job).where(Job.id == job.id, Job.state == FAILED)
                                .values(state=QUEUED, error=None, worker=None)).rowcount

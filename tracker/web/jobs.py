@@ -77,4 +77,6 @@ def try_again(job_id: int):
         abort(403)
     if retry(job):
         flash("The job is queued again.", "success")
+    elif job.state == FAILED:
+        flash("Another job of this kind is under way: try again when it has finished.", "error")
     return redirect(url_for("jobs.show", job_id=job.id))
