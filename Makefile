@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
 PG_DIR ?= /tmp/npq-tracker-pg
 PG_PORT ?= 55432
+REDIS_DIR ?= /tmp/npq-tracker-redis
+REDIS_PORT ?= 56379
 PYTEST_ARGS ?=
 
 .PHONY: install assets system-deps run demo serve worker test test-sqlite test-postgres bench bench-load clean
@@ -55,10 +57,13 @@ test: system-deps install assets
 test-sqlite:
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# On PostgreSQL the job runner's queue is a real Redis, as in production (README, "Jobs");
+# on SQLite it is the SQLite queue file `make run` uses.
 test-postgres:
 	@url=$$(scripts/postgres.sh start $(PG_DIR) $(PG_PORT)) && \
-	  trap 'scripts/postgres.sh stop $(PG_DIR)' EXIT && \
-	  TEST_DATABASE_URL=$$url $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  trap 'scripts/postgres.sh stop $(PG_DIR); scripts/redis.sh stop $(REDIS_DIR)' EXIT && \
+	  jobs=$$(scripts/redis.sh start $(REDIS_DIR) $(REDIS_PORT)) && \
+	  TEST_DATABASE_URL=$$url TEST_JOBS_URL=$$jobs $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench

@@ -7,6 +7,7 @@
 #     Pango >= 1.44 (libpango-1.0-0, libpangoft2-1.0-0), HarfBuzz + its subsetter
 #     (libharfbuzz0b, libharfbuzz-subset0), fontconfig, libffi
 #   - poppler-utils (pdftotext/pdftoppm, to check generated PDFs in tests)
+#   - redis-server (the job runner's queue in production; the tests start their own, scripts/redis.sh)
 #   - faketime (libfaketime: the suite run on another day, to show it does not depend on the date)
 #
 # Idempotent and fast when everything is already there: one dpkg-query call, no apt.
@@ -35,6 +36,8 @@ PACKAGES=(
   poppler-utils
   # `faketime '2030-01-01 09:00:00' make test-sqlite` runs the suite on another day (README, "Tests")
   faketime
+  # the job runner's production queue (README, "Jobs"); tests start their own with scripts/redis.sh
+  redis-server
 )
 
 # Which packages are not fully installed? ("install ok installed" is the only good state;
@@ -83,6 +86,12 @@ fi
 conf=/etc/postgresql-common/createcluster.conf
 if [[ -f $conf ]] && ! grep -Eq '^[[:space:]]*create_main_cluster[[:space:]]*=[[:space:]]*false' "$conf"; then
   sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*$/create_main_cluster = false/' "$conf"
+fi
+
+# Nor let redis-server (or any package) start its service: the tests start their own on loopback.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f "$aptlog" /usr/sbin/policy-rc.d' EXIT
 fi
 
 apt_quiet apt-get install "${APT_OPTS[@]}" "${missing[@]}"

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import time_machine
 
-# the runner's queue file for this run (jobs run at once in-process unless a test starts workers)
-os.environ.setdefault("JOBS_URL", f"sqlite:///{os.environ.get('TMPDIR', '/tmp')}/tracker-test-jobs-{os.getpid()}.db")
+# the runner's queue for this run: TEST_JOBS_URL (a real Redis, which `make test-postgres` starts), else a
+# queue file of its own (jobs run at once in-process unless a test starts workers)
+os.environ["JOBS_URL"] = (os.environ.get("TEST_JOBS_URL")
+                          or f"sqlite:///{os.environ.get('TMPDIR', '/tmp')}/tracker-test-jobs-{os.getpid()}.db")
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402

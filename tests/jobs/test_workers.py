@@ -159,3 +159,11 @@ def test_a_worker_killed_mid_batch_of_emails_leaves_the_rest_to_the_next_and_nob
     page = north_lead.get(page_url).get_data(as_text=True)
     assert "Sending is under way" not in page and 'http-equiv="refresh"' not in page
     assert f"of {len(refs)} sent" in page
+
+
+def test_the_workers_read_the_queue_the_run_names():
+    """`make test-postgres` gives the runner a real Redis (TEST_JOBS_URL), as production does; the SQLite
+    run its queue file: the kill tests above run on each."""
+    from huey import RedisHuey, SqliteHuey
+
+    assert isinstance(huey, RedisHuey if os.environ.get("TEST_JOBS_URL", "").startswith("redis") else SqliteHuey)
