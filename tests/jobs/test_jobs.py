@@ -18,7 +18,7 @@ from tracker.jobs.recovery import MOST_ATTEMPTS, recover
 from tracker.models import DeliveryPartner, EmailBatch, Job
 
 from ..mailbox import mailbox  # noqa: F401  (fixture)
-from ..web.conftest import as_facilitator, as_north_lead, fresh_request_globals, two_partners  # noqa: F401  (fixtures)
+from ..web.conftest import as_facilitator, as_north_lead, fresh_request_globals, signed_in, two_partners  # noqa: F401
 from ..web.test_participants import examples, north_lead  # noqa: F401, F811  (fixtures)
 
 REPORT = "/reports/partnership.pdf?partner=NORTH&date=2026-12-01"
@@ -147,3 +147,24 @@ def test_jobs_that_would_collide_run_one_at_a_time_per_partner(app, two_partners
     db.session.commit()
     assert start("applying", {"n": 4}, actor="a@example.org", partner_id=north).id != first.id
     huey.flush()
+
+
+def test_edt_see_when_the_scheduler_next_runs_each_of_its_tasks(app, two_partners, clock, monkeypatch):
+    from huey import crontab
+
+    from tracker.jobs import runner
+    from tracker.jobs.schedule import next_runs
+
+    clock.move_to(datetime(2026, 11, 24, 9, 30, 20))
+    task = runner.scheduled("Say hello every night", crontab(minute="30", hour="2"))(lambda: None)
+    try:
+        assert [(n.label, n.at) for n in next_runs(now())] == [
+            ("Look for jobs whose worker stopped", datetime(2026, 11, 24, 9, 31)),
+            ("Say hello every night", datetime(2026, 11, 25, 2, 30))]
+        page = signed_in(app, "staff@edt.example").get("/jobs/").get_data(as_text=True)
+        assert "Say hello every night" in page and "2026-11-25 02:30" in page
+        # the scheduler's tasks are EDT's, not a partner's
+        assert "Scheduled" not in signed_in(app, "lead@north.example").get("/jobs/").get_data(as_text=True)
+    finally:
+        runner.huey._registry.unregister(task.task_class)
+        del runner.SCHEDULE["<lambda>"]

@@ -40,7 +40,20 @@ def run_job(job_id: int) -> None:
         execute(job_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
+# What the scheduler runs, in words for the jobs page (tracker/jobs/schedule.py): task name -> label
+SCHEDULE: dict[str, str] = {}
+
+
+def scheduled(label: str, when):
+    """A periodic task of Huey's scheduler, run `when` (a crontab, UTC), listed with its label."""
+    def register(function):
+        task = huey.periodic_task(when, name=function.__name__)(function)
+        SCHEDULE[function.__name__] = label
+        return task
+    return register
+
+
+@scheduled("Look for jobs whose worker stopped", crontab(minute="*"))
 def recover_every_minute() -> None:
     _recover()
 

@@ -8,8 +8,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import now
 from ..extensions import db
 from ..jobs import kinds, retry
+from ..jobs.schedule import next_runs
 from ..models import Job
 from ..models.jobs import DONE, FAILED, QUEUED, RUNNING
 from .access import ANYONE, access, own_partner_id
@@ -47,7 +49,9 @@ def index():
     if own_partner_id() is not None:
         query = query.where(Job.partner_id == own_partner_id())
     jobs = db.session.scalars(query).all()
-    return render_template("jobs/index.html", title="Jobs", jobs=jobs, described=described, states=STATE_WORDS)
+    schedule = next_runs(now()) if current_user.is_edt else []
+    return render_template("jobs/index.html", title="Jobs", jobs=jobs, described=described, states=STATE_WORDS,
+                           schedule=schedule)
 
 
 @bp.get("/<int:job_id>")
