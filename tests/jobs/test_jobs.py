@@ -2,6 +2,7 @@
 test_workers.py runs them in real worker processes."""
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -168,3 +169,38 @@ def test_edt_see_when_the_scheduler_next_runs_each_of_its_tasks(app, two_partner
     finally:
         runner.huey._registry.unregister(task.task_class)
         del runner.SCHEDULE["<lambda>"]
+
+
+def test_flask_recompute_runs_as_a_job_listed_with_what_it_did(app, two_partners):
+    result = app.test_cli_runner().invoke(args=["recompute"])
+    assert (result.exit_code, result.output) == (0, "recomputed 2 participants\n")
+    job = jobs()[-1]
+    assert (job.kind, job.state, job.done, job.total, job.started_by) == ("recompute", "done", 2, 2, "command line")
+    page = signed_in(app, "staff@edt.example").get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Recompute the outputs of every participant" in page and "Done" in page
+
+
+def test_an_edit_to_course_content_is_saved_at_once_and_its_recompute_is_a_job(app, two_partners, monkeypatch):
+    from tracker.jobs.runner import huey
+    from tracker.jobs.work import execute
+    from tracker.models import Activity, OutputRecord, Participant
+
+    monkeypatch.setattr(huey, "immediate", False)
+    admin = signed_in(app, "admin@edt.example")
+    activity = db.session.scalar(select(Activity).where(Activity.credits > 1).order_by(Activity.id))
+    course = activity.block.course
+    db.session.execute(OutputRecord.__table__.delete())
+    db.session.commit()
+    response = admin.post(f"/reference/{course.code}/activities/{activity.id}", {
+        "title": activity.title, "duration": activity.duration, "credits": str(activity.credits),
+        "block_total": str(activity.block.printed_total), "course_total": str(course.printed_total)})
+    assert response.status_code == 302
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    job = jobs()[-1]
+    affected = db.session.scalar(select(func.count()).select_from(Participant).where(Participant.course_id == course.id))
+    assert job.kind == "recompute" and job.state == "queued" and len(json.loads(job.params)["participants"]) == affected
+    assert "being recomputed: Jobs shows how far it has got" in page
+    execute(job.id)
+    assert jobs()[-1].state == "done"
+    assert db.session.scalar(select(func.count()).select_from(OutputRecord)) > 0
+    huey.flush()

@@ -37,10 +37,18 @@ def init_command():
 @click.command("recompute")
 @with_appcontext
 def recompute_command():
-    """Recompute and store met_on for every participant from the evidence and the reference data."""
-    count = recompute()
-    db.session.commit()
-    click.echo(f"recomputed {count} participants")
+    """Recompute and store met_on for every participant from the evidence and the reference data.
+
+    It runs as a job in this process, listed on the jobs page: if this process dies, a worker finishes it.
+    """
+    from ..jobs import start
+    from ..jobs.kinds import RECOMPUTE
+    from ..models.jobs import DONE
+
+    job = start(RECOMPUTE, {"participants": None}, actor="command line", partner_id=None, here=True)
+    if job.state != DONE:
+        raise click.ClickException(job.error or f"the recompute is {job.state} (job {job.id})")
+    click.echo(f"recomputed {job.total or 0} participants")
 
 
 COMMANDS = (init_command, recompute_command)

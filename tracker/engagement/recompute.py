@@ -58,23 +58,25 @@ def each_verdict(ids: list[int], book: Book,
             yield pid, compute_outputs(book.schedule(course_id, cohort), facts.content, evidence)
 
 
-def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None) -> int:
+def recompute(participant_ids: Iterable[int] | None = None, book: Book | None = None,
+              progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute met_on for these participants (all when None). Returns how many.
 
     Only the verdicts that changed are written (deleted and inserted again, with COPY on
     PostgreSQL): most recomputes after an import change a few outputs of many participants.
+    progress(done, total), when given, hears of each chunk written (a job commits it there).
     """
     with collector_paused():
-        return _recompute(participant_ids, book)
+        return _recompute(participant_ids, book, progress)
 
 
-def _recompute(participant_ids: Iterable[int] | None, book: Book | None) -> int:
+def _recompute(participant_ids: Iterable[int] | None, book: Book | None, progress) -> int:
     book = book or Book()
     if participant_ids is None:
         participant_ids = db.session.scalars(select(Participant.id)).all()
     ids = sorted(set(participant_ids))
     outputs = OutputRecord.__table__
-    for chunk in _chunks(ids):
+    for done, chunk in enumerate(_chunks(ids)):
         stored = {
             (pid, number): (rid, (met_on, basis, not_preferred))
             for rid, pid, number, met_on, basis, not_preferred in db.session.execute(
@@ -96,4 +98,6 @@ def _recompute(participant_ids: Iterable[int] | None, book: Book | None) -> int:
         for part in _chunks(stale):
             db.session.execute(delete(outputs).where(outputs.c.id.in_(part)))
         insert_rows(outputs, OUTPUT_COLUMNS, rows)
+        if progress is not None:
+            progress(min((done + 1) * CHUNK, len(ids)), len(ids))
     return len(ids)

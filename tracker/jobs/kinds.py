@@ -32,6 +32,7 @@ class JobKind:
 
 PARTNERSHIP_REPORT = "partnership-report"
 NEXT_STEP_EMAILS = "next-step-emails"
+RECOMPUTE = "recompute"
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -62,9 +63,25 @@ def _emails_to(params: dict) -> str:
     return f"Next-step emails to {count} participant{'s' if count != 1 else ''}"
 
 
+def _recompute(params: dict, progress) -> None:
+    from ..engagement.recompute import recompute
+    from ..extensions import db
+
+    progress(0, len(params["participants"]) if params["participants"] is not None else None)
+    recompute(params["participants"], progress=progress)
+    db.session.commit()
+
+
+def _recomputing(params: dict) -> str:
+    who = ("every participant" if params["participants"] is None else
+           f"{len(params['participants'])} participant{'s' if len(params['participants']) != 1 else ''}")
+    return f"Recompute the outputs of {who}" + (f" after {params['why']}" if params.get("why") else "")
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
     JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
+    JobKind(RECOMPUTE, "Recompute outputs", _recompute, _recomputing),
 )}
 
 

@@ -44,9 +44,13 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job:
+def start(kind: str, params: dict, *, actor: str, partner_id: int | None, here: bool = False) -> Job:
     """A new job, committed, then handed to the runner (at once, in a test without workers); or the
-    unfinished job it would collide with (its kind's group, for the same partner), left as it is."""
+    unfinished job it would collide with (its kind's group, for the same partner), left as it is.
+
+    here: run it in this process now (a command line that waits for its work), as a worker would:
+    if this process dies, recovery.py hands the job to a worker.
+    """
     from .runner import run_job
 
     under_way = unfinished(kinds.get(kind).group, partner_id)
@@ -56,7 +60,11 @@ def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job
               state=QUEUED, done=0, attempts=0, created_at=now())
     db.session.add(job)
     db.session.commit()
-    run_job(job.id)
+    if here:
+        execute(job.id)
+        db.session.refresh(job)
+    else:
+        run_job(job.id)
     return job
 
 

@@ -3,7 +3,8 @@
 Every edit is checked against the whole of what it touches (a course's blocks and totals, or a
 cohort and course group's schedule) with rules/reference.py before anything is stored; a
 refused edit changes nothing. An accepted edit is audited (before and after) and met_on is
-recomputed for the participants it can affect. The caller commits.
+to recompute for the participants it can affect (Outcome.participants): the caller commits, then
+has them recomputed (the web starts a job, tracker/jobs/kinds.py).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..engagement.book import Book, title_key
-from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
 from ..models import Activity, Block, BlockWindow, Cohort, Course, Participant, ScheduleOutput
@@ -29,7 +29,7 @@ MAX_PRICE = Decimal("99999999.99")
 
 @dataclass(frozen=True)
 class Outcome:
-    recomputed: int  # participants whose met_on was recomputed
+    participants: tuple[int, ...] = ()  # whose met_on the change can affect: to recompute
 
 
 def _course_problems(course: Course, *, credits: dict[int, int | None] | None = None,
@@ -52,10 +52,9 @@ def _course_problems(course: Course, *, credits: dict[int, int | None] | None = 
     return content_problems(facts, {course.code: printed})
 
 
-def _recompute_course(course: Course) -> int:
+def _course_participants(course: Course) -> Outcome:
     db.session.flush()
-    ids = db.session.scalars(select(Participant.id).where(Participant.course_id == course.id)).all()
-    return recompute(ids, Book()) if ids else 0
+    return Outcome(tuple(db.session.scalars(select(Participant.id).where(Participant.course_id == course.id))))
 
 
 def _check_number(field: str, value: int | None, what: str) -> None:
@@ -108,7 +107,7 @@ def edit_activity(activity: Activity, actor: str, *, title: str, duration: str, 
         record(actor, "update", "activity", activity.id, before=before, after=after)
         activity.title, activity.duration, activity.credits = after["title"], after["duration"], credits
     _totals_changes(actor, block, block_total, course_total)
-    return Outcome(_recompute_course(block.course))
+    return _course_participants(block.course)
 
 
 def add_activity(block: Block, actor: str, *, component: str, title: str, duration: str, credits: int | None,
@@ -132,7 +131,7 @@ def add_activity(block: Block, actor: str, *, component: str, title: str, durati
         "course": block.course.code, "block": block.number, "component": component, "title": title,
         "duration": activity.duration, "credits": credits})
     _totals_changes(actor, block, block_total, course_total)
-    return Outcome(_recompute_course(block.course))
+    return _course_participants(block.course)
 
 
 def set_totals(block: Block, actor: str, *, block_total: int | None, course_total=KEEP) -> Outcome:
@@ -142,7 +141,7 @@ def set_totals(block: Block, actor: str, *, block_total: int | None, course_tota
     _refuse(_course_problems(block.course, block_totals={block.id: block_total}, course_total=course_total),
             "block_total")
     _totals_changes(actor, block, block_total, course_total)
-    return Outcome(_recompute_course(block.course))
+    return _course_participants(block.course)
 
 
 def edit_schedule(row: ScheduleOutput, actor: str, *, review_date: date, invoice_date: date,
@@ -161,15 +160,14 @@ def edit_schedule(row: ScheduleOutput, actor: str, *, review_date: date, invoice
               "review_date": row.review_date, "invoice_date": row.invoice_date, "payment_date": row.payment_date}
     after = {"review_date": review_date, "invoice_date": invoice_date, "payment_date": payment_date}
     if all(before[k] == v for k, v in after.items()):
-        return Outcome(0)
+        return Outcome()
     record(actor, "update", "schedule_output", row.id, before=before, after=after)
     row.review_date, row.invoice_date, row.payment_date = review_date, invoice_date, payment_date
     db.session.flush()
-    ids = db.session.scalars(
+    return Outcome(tuple(db.session.scalars(
         select(Participant.id).join(Course, Participant.course_id == Course.id)
         .where(Participant.cohort == row.cohort, Course.course_group == row.course_group)
-    ).all()
-    return Outcome(recompute(ids, Book()) if ids else 0)
+    )))
 
 
 def set_price(course: Course, actor: str, price: Decimal | None) -> Outcome:
@@ -181,13 +179,13 @@ def set_price(course: Course, actor: str, price: Decimal | None) -> Outcome:
         record(actor, "update", "course", course.id, before={"course": course.code, "price_per_teacher": course.price_per_teacher},
                after={"price_per_teacher": price})
         course.price_per_teacher = price
-    return Outcome(0)
+    return Outcome()
 
 
 def edit_start(cohort: Cohort, actor: str, start_date: date) -> Outcome:
     """Move a cohort's course start; later only while no evidence of the cohort is dated before the new start."""
     if start_date == cohort.start_date:
-        return Outcome(0)
+        return Outcome()
     if start_date > cohort.start_date:
         problem = start_problem(cohort.number, start_date)
         if problem:
@@ -195,7 +193,7 @@ def edit_start(cohort: Cohort, actor: str, start_date: date) -> Outcome:
     record(actor, "update", "cohort", cohort.number, before={"cohort": cohort.number, "start_date": cohort.start_date},
            after={"start_date": start_date})
     cohort.start_date = start_date
-    return Outcome(0)
+    return Outcome()
 
 
 def set_window(cohort: Cohort, group: str, block: int, actor: str, *, opens: date, closes: date) -> Outcome:
@@ -214,4 +212,4 @@ def set_window(cohort: Cohort, group: str, block: int, actor: str, *, opens: dat
         record(actor, "update", "block_window", row.id, before={**identity, "opens": row.opens, "closes": row.closes},
                after={"opens": opens, "closes": closes})
         row.opens, row.closes = opens, closes
-    return Outcome(0)
+    return Outcome()

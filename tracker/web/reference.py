@@ -19,6 +19,9 @@ from wtforms.validators import DataRequired, Length
 
 from ..engagement.book import Book
 from ..extensions import db
+from ..jobs import start as start_job
+from ..jobs.kinds import RECOMPUTE
+from ..models.jobs import DONE
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
 from ..reference.editing import (Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals,
@@ -131,10 +134,18 @@ def _is_admin() -> bool:
 
 
 def _saved(what: str):
-    """The message for a saved edit, from the editing service's Outcome."""
+    """The message for a saved edit; the participants it can affect are recomputed by a job, started
+    once the edit is committed (attempt() has committed it when it calls this)."""
     def message(outcome: Outcome) -> str:
-        extra = f" Outputs recomputed for {outcome.recomputed} participant{'s' if outcome.recomputed != 1 else ''}." if outcome.recomputed else ""
-        return f"{what}.{extra}"
+        count = len(outcome.participants)
+        if not count:
+            return f"{what}."
+        job = start_job(RECOMPUTE, {"participants": list(outcome.participants), "why": what}, actor=current_user.email,
+                    partner_id=None)
+        people = f"{count} participant{'s' if count != 1 else ''}"
+        if job.state == DONE:
+            return f"{what}. Outputs recomputed for {people}."
+        return f"{what}. The outputs of {people} are being recomputed: Jobs shows how far it has got."
     return message
 
 
