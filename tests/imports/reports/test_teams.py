@@ -207,3 +207,10 @@ def test_the_2021_meeting_summary_layout_is_read():
     people = by_name(report)
     assert people["Ann Lee"].minutes == 30 and people["Ann Lee"].rows == (10, 11)  # the header is line 8
     assert people["Facil Itator"].role == "organiser"
+
+
+def test_an_unreadable_start_time_is_listed_as_a_summary_problem():
+    summary = [("Meeting title", "T"), ("Start time", "godz. 10"), ("End time", "17/05/2023, 11:00:00")]
+    report = read_report(files.teams(summary, [], []))
+    assert report.start is None and report.span is None and report.date is None
+    assert [str(p) for p in report.problems] == ["summary: start time: 'godz. 10' is not a date and time (day-first)"]

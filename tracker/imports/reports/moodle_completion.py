@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from ..reading import NO_LIMITS, FileProblem, Limits, header_key
 from .results import Activity, Completion, CompletionReport, Learner, RowProblem
@@ -26,7 +27,8 @@ from .text import Head, Row, email_key, table
 
 STATE = re.compile(r"(?P<not>Not )?Completed(?: \((?:(?P<pass>achieved pass grade)|(?P<fail>did not achieve pass "
                    r"grade)|set by (?P<by>.*))\))?", re.IGNORECASE)
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%A, %d %B %Y, %I:%M %p", "%d %B %Y, %I:%M %p")
+SAMPLE = 50  # learners whose states place the activity columns (all are read, and checked, after)
+DATE_FORMATS = ("%A, %d %B %Y, %I:%M %p", "%d %B %Y, %I:%M %p")
 
 
 def recognise(head: Head) -> bool:
@@ -38,7 +40,14 @@ def recognise(head: Head) -> bool:
     return len(head.lines) < 2 or any(STATE.fullmatch(cell) for cell in head.cells(1))
 
 
-def _date(text: str) -> datetime | None:
+@lru_cache(maxsize=65536)
+def _date(text: str) -> datetime:
+    """Moodle's `%F %T` (ISO, read fast: a large report holds hundreds of thousands), or its 2.x text."""
+    if text[:1].isdigit() and text[4:5] == "-":
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     for form in DATE_FORMATS:
         try:
             return datetime.strptime(" ".join(text.split()), form)
@@ -74,7 +83,7 @@ def read(data: bytes, *, dates: str | None = None, limits: Limits = NO_LIMITS) -
     """`dates` is accepted for a common signature and not needed: Moodle writes ISO dates."""
     rows = table(data, limits)
     header, learners = rows[0], rows[1:]
-    fields = next((n for n in range(len(header.cells)) if _fits(header, learners, n)), None)
+    fields = next((n for n in range(len(header.cells)) if _fits(header, learners[:SAMPLE], n)), None)
     if fields is None:  # a state the tracker does not know (a translated Moodle?): split by the header alone
         fields = next((n for n in range(len(header.cells)) if _fits(header, [], n)), None)
     if fields is None:
@@ -91,26 +100,31 @@ def read(data: bytes, *, dates: str | None = None, limits: Limits = NO_LIMITS) -
     headings = tuple(header.cells[1:first])
     email_at = next((i for i, h in enumerate(headings, start=1) if header_key(h) in {"emailaddress", "email"}), None)
     people = []
+    columns = range(first, width, 2)
     for row in learners:
-        completions = []
-        for activity, column in zip(activities, range(first, width, 2)):
-            completions.append(_completion(row, activity, column, problems))
+        cells = row.cells + [""] * (width - len(row.cells))
+        pairs = [_completion(cells[column], cells[column + 1]) for column in columns]
+        for activity, (_, wrong) in zip(activities, pairs) if any(wrong for _, wrong in pairs) else ():
+            problems.extend(RowProblem(row.number, f"{row.label}: {row.cell(0)}: {activity.title} "
+                                                   f"(activity {activity.position}): {message}") for message in wrong)
+        completions = [completion for completion, _ in pairs]
         people.append(Learner(row.number, row.cell(0), email_key(row.cell(email_at)) if email_at else None,
                               tuple((h, row.cell(i)) for i, h in enumerate(headings, start=1)), tuple(completions)))
     return CompletionReport("moodle-completion", headings, tuple(activities), tuple(people), tuple(problems))
 
 
-def _completion(row: Row, activity: Activity, column: int, problems: list[RowProblem]) -> Completion:
-    state, when = row.cell(column), row.cell(column + 1)
-    found = STATE.fullmatch(state)
-    where = f"{row.label}: {row.cell(0)}: {activity.title} (activity {activity.position})"
+@lru_cache(maxsize=65536)
+def _completion(state: str, when: str) -> tuple[Completion, tuple[str, ...]]:
+    """A cell pair read, and what is wrong with it; the same pair recurs thousands of times."""
+    wrong = []
     on = None
     if when:
         try:
             on = _date(when)
         except ValueError as error:
-            problems.append(RowProblem(row.number, f"{where}: {error}"))
+            wrong.append(str(error))
+    found = STATE.fullmatch(state)
     if found is None:
-        problems.append(RowProblem(row.number, f"{where}: '{state}' is not a completion state"))
-        return Completion(state, False, on, None)
-    return Completion(state, not found["not"], on, found["by"])
+        wrong.append(f"'{state}' is not a completion state")
+        return Completion(state, False, on, None), tuple(wrong)
+    return Completion(state, not found["not"], on, found["by"]), tuple(wrong)

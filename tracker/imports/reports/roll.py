@@ -66,6 +66,14 @@ class Roll:
             self.problem(row, name, f"{column}: {error}")
             return None
 
+    def meeting_time(self, text: str, what: str):
+        """A time from the report's summary lines; an unreadable one is listed (as row 0, the summary)."""
+        try:
+            return self.times.parse(text) if text else None
+        except ValueError as error:
+            self.problems.append(RowProblem(0, f"summary: {what}: {error}"))
+            return None
+
     def joined(self, identity: _Identity, row: Row, join: str, leave: str) -> None:
         start, end = self.time(row, identity.name, join, "join"), self.time(row, identity.name, leave, "leave")
         if start is None or end is None:

@@ -130,11 +130,8 @@ def read(data: bytes, *, dates: str | None = None, limits: Limits = NO_LIMITS) -
 
 
 def _time(roll: Roll, summary: dict[str, str], key: str):
-    text = summary.get(key) or summary.get("meeting" + key) or ""
-    try:
-        return roll.times.parse(text) if text else None
-    except ValueError:
-        return None
+    """`Start time` (since 2021) or `Meeting Start Time` (the 2021 layout), and the same for the end."""
+    return roll.meeting_time(summary.get(key) or summary.get("meeting" + key) or "", key.replace("time", " time"))
 
 
 def _from_totals(roll: Roll, columns: Columns, row: Row, identity) -> None:

@@ -87,12 +87,8 @@ def _host(meeting: Columns | None, details: Row) -> str | None:
     return keys[0] if keys else None
 
 
-def _time(roll: Roll, columns: Columns | None, row: Row, *names: str):
-    text = columns.get(row, *names) if columns else ""
-    try:
-        return roll.times.parse(text) if text else None
-    except ValueError:
-        return None
+def _time(roll: Roll, columns: Columns | None, row: Row, name: str):
+    return roll.meeting_time(columns.get(row, name) if columns else "", name)
 
 
 WEBINAR_SECTIONS = {"hostdetails": "organiser", "panelistdetails": "presenter", "attendeedetails": "attendee",
