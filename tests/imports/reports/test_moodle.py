@@ -152,3 +152,9 @@ def test_an_unreadable_register_cell_is_a_problem_naming_the_row_and_session():
     assert [str(p) for p in report.problems] == [
         "line 5: Ann Lee: 4 Mar 2023 9.30AM All students: 'Present!' is not a mark like 'P (2/2)'"]
     assert report.people[0].marks[0].state == UNREADABLE
+
+
+def test_an_attendance_export_without_session_columns_is_refused():
+    with pytest.raises(FileProblem, match="no session columns"):
+        read_report(files.attendance_txt("C", "G", ["Last name", "First name", "4 mars 2023 9.30", "Points"],
+                                         [["Lee", "Ann", "P (2/2)", "2 / 2"]]))

@@ -16,31 +16,30 @@ from .test_moodle import ACTIVITIES, HEADER, LEARNERS, ROWS
 from .test_teams import report_2023
 from .test_zoom import MEETING_2025, ROWS_2025, WEBINAR
 
-EXAMPLES = {
-    "teams": [report_2023(), report_2023(encoding="utf-16-be"), report_2023(encoding="utf-8"),
-              files.excel_resave(report_2023())],
-    "teams-2021": [files.teams_2021([("Meeting Title", "T")], [])],
-    "zoom-2025": [files.zoom_2025(MEETING_2025, ROWS_2025)],
-    "zoom": [files.zoom_legacy(["1", "T", "03/15/2023 03:58:12 PM", "03/15/2023 06:05:40 PM", "h@x.example", "1",
-                                "1"], []),
-             files.zoom_legacy(None, [])],
-    "zoom-webinar": [WEBINAR.encode("utf-8")],
-    "moodle-completion": [files.moodle_completion(["Email address"], ACTIVITIES, LEARNERS),
-                          files.moodle_completion(["Email address"], ACTIVITIES, LEARNERS, excel=True)],
-    "moodle-attendance-text": [files.attendance_txt("C", "All participants", HEADER, ROWS)],
-    "moodle-attendance-xlsx": [files.attendance_xlsx("C", "All participants", HEADER, ROWS)],
-}
+EXAMPLES = [  # (the registry's name, the layout read, the file)
+    *(("teams", "teams", data) for data in (report_2023(), report_2023(encoding="utf-16-be"),
+                                            report_2023(encoding="utf-8"), files.excel_resave(report_2023()))),
+    ("teams-2021", "teams-2021", files.teams_2021([("Meeting Title", "T")], [])),
+    ("zoom", "zoom-2025", files.zoom_2025(MEETING_2025, ROWS_2025)),
+    ("zoom", "zoom-legacy", files.zoom_legacy(["1", "T", "03/15/2023 03:58:12 PM", "03/15/2023 06:05:40 PM",
+                                               "h@x.example", "1", "1"], [])),
+    ("zoom", "zoom", files.zoom_legacy(None, [])),
+    ("zoom-webinar", "zoom-webinar", WEBINAR.encode("utf-8")),
+    *(("moodle-completion", "moodle-completion", files.moodle_completion(["Email address"], ACTIVITIES, LEARNERS,
+                                                                         excel=excel)) for excel in (False, True)),
+    ("moodle-attendance-text", "moodle-attendance-text", files.attendance_txt("C", "All participants", HEADER, ROWS)),
+    ("moodle-attendance-xlsx", "moodle-attendance-xlsx", files.attendance_xlsx("C", "All participants", HEADER, ROWS)),
+]
 
 
-@pytest.mark.parametrize("name,data", [(name, data) for name, found in EXAMPLES.items() for data in found])
-def test_each_format_is_recognised_from_its_content(name, data):
-    format_name = "zoom" if name == "zoom-2025" else name
-    assert recognise(data).name == format_name
-    assert read_report(data).format == name
+@pytest.mark.parametrize("name,layout,data", EXAMPLES)
+def test_each_format_is_recognised_from_its_content(name, layout, data):
+    assert recognise(data).name == name
+    assert read_report(data).format == layout
 
 
 def test_every_readable_format_has_an_example():
-    assert {f.name for f in FORMATS if f.read} == {"zoom" if n == "zoom-2025" else n for n in EXAMPLES}
+    assert {f.name for f in FORMATS if f.read} == {name for name, _, _ in EXAMPLES}
 
 
 def _refusal(data: bytes) -> str:

@@ -64,7 +64,7 @@ def test_the_legacy_layout_with_trailing_commas_and_extra_columns():
           "No"]])
     assert data.startswith(b"Meeting ID,Topic,Start Time,") and data.split(b"\n")[1].endswith(b",")
     report = read_report(data)
-    assert report.format == "zoom" and report.title == "Block 3 session"
+    assert report.format == "zoom-legacy" and report.title == "Block 3 session"
     assert report.dates.settled_by == "file" and report.date.isoformat() == "2023-03-15"
     people = by_name(report)
     assert people["Facil Itator"].role == "organiser" and people["Ann Lee (Ann)"].minutes == 45
@@ -74,7 +74,7 @@ def test_a_report_without_meeting_data_proposes_the_first_join_s_date():
     data = files.zoom_legacy(None, [["Ann", "ann@school.example", "03/04/2023 04:00:00 PM",
                                      "03/04/2023 04:45:00 PM", "45", "Yes", "", "No"]])
     report = read_report(data)
-    assert report.title is None and report.start is None and report.span is None
+    assert report.format == "zoom" and report.title is None and report.start is None and report.span is None
     assert report.date.isoformat() == "2023-03-04" and by_name(report)["Ann"].minutes == 45
 
 

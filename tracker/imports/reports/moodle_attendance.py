@@ -91,7 +91,10 @@ def _register(rows: list[Row], format: str) -> RegisterExport:
             sessions.append((index, Session(index + 1, heading, _starts(found), found["label"] or "")))
         elif not heading and sessions and sessions[-1][0] == index - 1:
             remarks[index - 1] = index
-    before = sessions[0][0] if sessions else len(header.cells)
+    if not sessions:
+        raise FileProblem("This Moodle attendance export has no session columns (headings like '4 Mar 2023 9.30AM "
+                          "All students'): export it again with its sessions, in English")
+    before = sessions[0][0]
     identity = [(i, h) for i, h in enumerate(header.cells[:before]) if h and header_key(h) not in NAMED]
     email_at = next((i for i, h in identity if header_key(h) in {"emailaddress", "email"}), None)
     problems: list[RowProblem] = []
@@ -120,6 +123,9 @@ def _mark(row: Row, name: str, session: Session, remark: str, text: str, problem
         problems.append(RowProblem(row.number, f"{row.label}: {name}: {session.heading}: '{text}' is not a mark "
                                                "like 'P (2/2)'"))
         return Mark(text, UNREADABLE, remark=remark)
-    number = (lambda part: float(part.replace(",", ".")) if part else None)
-    return Mark(text, MARKED, found["acronym"], bool(found["hidden"]), number(found["points"]),
-                number(found["out_of"]), remark)
+    return Mark(text, MARKED, found["acronym"], bool(found["hidden"]), _number(found["points"]),
+                _number(found["out_of"]), remark)
+
+
+def _number(text: str | None) -> float | None:
+    return float(text.replace(",", ".")) if text else None

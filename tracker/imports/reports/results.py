@@ -69,7 +69,8 @@ class Attendee:
 class AttendanceReport:
     """A Teams or Zoom report of one meeting or webinar: who joined, and when."""
 
-    format: str  # a name in registry.FORMATS
+    format: str  # the layout read: teams, teams-webinar, teams-2021, zoom-2025, zoom-legacy, zoom (no
+    # meeting lines), zoom-webinar
     title: str | None  # free text: prefills the event, never decides it (section 9.7)
     start: datetime | None  # as the report gives them; None when it gives none
     end: datetime | None

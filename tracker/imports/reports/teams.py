@@ -107,23 +107,17 @@ def read(data: bytes, *, dates: str | None = None, limits: Limits = NO_LIMITS) -
     summary = _summary(sections.get(1, []))
     people, joined = _table(sections[2]), _table(sections.get(3, []))
     roll = Roll(LocalTimes(_dates(sections.get(1, []), people, joined), DAY_FIRST, dates))
-    identities = {}
-    if people[0] is not None:
-        for row in people[1]:
-            identities[id(row)] = _person(roll, people[0], row)
-    listed = set()
-    if joined[0] is not None:
-        for row in joined[1]:
-            if not joined[0].get(row, *JOIN):
-                continue  # a leave-only artefact: Teams writes each rejoin's leave twice
-            identity = _person(roll, joined[0], row)
-            listed.add(id(identity))
-            roll.joined(identity, row, joined[0].get(row, *JOIN), joined[0].get(row, *LEAVE))
-    if people[0] is not None:
-        for row in people[1]:
-            identity = identities[id(row)]
-            if id(identity) not in listed:
-                _from_totals(roll, people[0], row, identity)
+    identities = [(row, _person(roll, people[0], row)) for row in people[1]]
+    listed = set()  # the identities section 3 shows joining
+    for row in joined[1]:
+        if not joined[0].get(row, *JOIN):
+            continue  # a leave-only artefact: Teams writes each rejoin's leave twice
+        identity = _person(roll, joined[0], row)
+        listed.add(id(identity))
+        roll.joined(identity, row, joined[0].get(row, *JOIN), joined[0].get(row, *LEAVE))
+    for row, identity in identities:
+        if id(identity) not in listed:
+            _from_totals(roll, people[0], row, identity)
     webinar = people[0] is not None and people[0].has(*REGISTRATION_EMAIL)
     return roll.report("teams-webinar" if webinar else "teams", summary.get("meetingtitle"),
                        _time(roll, summary, "starttime"), _time(roll, summary, "endtime"))

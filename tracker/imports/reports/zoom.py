@@ -73,9 +73,9 @@ def read(data: bytes, *, dates: str | None = None, limits: Limits = NO_LIMITS) -
         if _yes(columns.get(row, "In waiting room")):
             continue
         roll.joined(identity, row, columns.get(row, *JOIN), columns.get(row, *LEAVE))
-    layout = "zoom-2025" if meeting and meeting.has("Host") else "zoom"
+    layout = "zoom" if meeting is None else "zoom-2025" if meeting.has("Host") else "zoom-legacy"
     title = meeting.get(details, "Topic") if meeting else None
-    return roll.report(layout if meeting else "zoom", title, _time(roll, meeting, details, "Start time"),
+    return roll.report(layout, title, _time(roll, meeting, details, "Start time"),
                        _time(roll, meeting, details, "End time"))
 
 
