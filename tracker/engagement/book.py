@@ -1,7 +1,6 @@
 """Reference data as the rules want it, read from the database once per operation."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,12 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Activity, Block, Cohort, Course, ScheduleOutput
 from ..rules.course import build_schedule
-from ..rules.facts import Content, OutputSpec
-
-
-def title_key(title: str) -> str:
-    """Activity titles match ignoring case and repeated spaces."""
-    return re.sub(r"\s+", " ", title).strip().casefold()
+from ..rules.facts import Content, OutputSpec, title_key  # noqa: F401 (title_key: imported from here)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -249,13 +250,20 @@ def _picker(indexes: list[int]):
     return itemgetter(*indexes)
 
 
+def _where(number: int | str) -> str:
+    """A row's place in an error line: `row N` of a file; rows made from a report may name
+    another place (a participant the report does not show)."""
+    return number if isinstance(number, str) else f"row {number}"
+
+
 def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult,
-             limits: Limits = NO_LIMITS) -> dict[tuple, tuple]:
+             limits: Limits = NO_LIMITS, rows: Iterable[tuple[int | str, list]] | None = None) -> dict[tuple, tuple]:
     records: dict[tuple, tuple] = {}
     # Most rows have one of a few value tuples (credits and source, a mark...): keep one of
     # each, not a million equal copies.
     shared: dict[tuple, tuple] = {}
-    rows = read_rows(stream, filename, limits)
+    made = rows is not None
+    rows = iter(rows) if made else read_rows(stream, filename, limits)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -264,7 +272,8 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
     names, indexes = list(positions), list(positions.values())
     pick, width = _picker(indexes), max(indexes) + 1
     text_limits = _text_limits(importer, positions)
-    importer.cells_are_text = filename.lower().endswith(".csv")  # XLSX cells may be numbers, dates, booleans
+    # XLSX cells may be numbers, dates, booleans; so may the cells of rows made from a report
+    importer.cells_are_text = not made and filename.lower().endswith(".csv")
     for number, values in rows:
         result.read += 1
         if len(values) >= width:
@@ -277,7 +286,7 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
                 raise problem
             key, parsed = importer.parse(row)
         except RowError as error:
-            result.errors.append(f"row {number}: {error.column}: {error.message}")
+            result.errors.append(f"{_where(number)}: {error.column}: {error.message}")
             continue
         parsed = shared.setdefault(parsed, parsed)
         earlier = records.get(key)
@@ -287,7 +296,7 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
             result.unchanged += 1  # the same record twice in one file
         else:
             result.errors.append(
-                f"row {number}: {importer.value_columns[0]}: an earlier row has the same "
+                f"{_where(number)}: {importer.value_columns[0]}: an earlier row has the same "
                 f"{', '.join(importer.key_columns)} with different values"
             )
     return records
@@ -302,8 +311,13 @@ def run_import(
     record_batch: bool = True,
     limits: Limits = NO_LIMITS,
     forecast: bool = False,
+    rows: Iterable[tuple[int | str, list]] | None = None,
 ) -> ImportResult:
     """Validate and (unless dry_run or invalid) write one file in the caller's transaction.
+
+    rows: the file's rows already turned into the kind's columns (a header first, then
+    (place, values) pairs), as a report's importer makes them (imports/from_report.py); the
+    stream is then only the file as it came, whose digest records the import.
 
     The caller commits on success; on errors nothing has been written. forecast: also find
     result.newly_met, the outputs of the participants the file touches that its recompute meets
@@ -316,7 +330,7 @@ def run_import(
 
     result = ImportResult(importer.kind)
     try:
-        records = validate(importer, stream, filename, result, limits)
+        records = validate(importer, stream, filename, result, limits, rows)
     except FileProblem as problem:  # the file as a whole: its row errors so far no longer matter
         result.errors = RowErrors()
         result.errors.append(str(problem))

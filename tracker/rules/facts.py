@@ -4,6 +4,7 @@ A record of evidence is a named tuple: a recompute of everyone makes millions of
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -34,6 +35,11 @@ COMPONENTS = (
 MODERATED = "moderated"
 ASSESSMENT_STATUSES = ("not-submitted", "submitted", "marked", MODERATED)
 ASSESSMENT_RESULTS = ("pass", "fail")
+
+def title_key(title: str) -> str:
+    """Activity titles match ignoring case and repeated spaces."""
+    return re.sub(r"\s+", " ", title).strip().casefold()
+
 
 ACTIVE = "active"
 DEFERRED = "deferred"
