@@ -25,7 +25,7 @@ from ..rules.facts import ABSENT, CONTINGENCY
 from .params import ISODate, partner_id
 
 DATE_ORDERS = ("day-first", "month-first")
-ATTENDANCE_REPORT = ("event", "block", "session_date", "minimum_minutes", "group", "dates", "excused")
+ATTENDANCE_REPORT = ("event", "block", "session_date", "minimum_minutes", "groups", "dates", "excused")
 CREDITS_REPORT = ("course", "cohort")
 
 
@@ -107,7 +107,8 @@ def import_command(kind, file, dry_run, partner, **report):
 
 
 def _given(report: dict, names) -> list[str]:
-    return [f"--{name.replace('_', '-')}" for name in names if report[name] not in (None, (), ABSENT)]
+    return [f"--{'group' if name == 'groups' else name.replace('_', '-')}" for name in names
+            if report[name] not in (None, (), ABSENT)]
 
 
 def _check_options(kind: str, file: str, found, report: dict) -> None:
