@@ -77,6 +77,20 @@ def _empty_evidence():
             connection.execute(table.delete())
 
 
+@pytest.fixture()
+def cli(app, session):
+    """Run a `flask` command through Flask's CLI runner (stdout and stderr apart), then read
+    the database afresh."""
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        result = runner.invoke(args=[str(a) for a in args])
+        db.session.expire_all()
+        return result
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def clock():
     """Every test starts at the suite's NOW (tests/clock.py), whatever the machine's date; the

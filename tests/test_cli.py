@@ -33,18 +33,6 @@ DECLARATION_TYPES = {
 }
 
 
-@pytest.fixture()
-def cli(app, session):
-    runner = app.test_cli_runner()
-
-    def run(*args):
-        result = runner.invoke(args=[str(a) for a in args])
-        db.session.expire_all()
-        return result
-
-    return run
-
-
 def write(tmp_path, name, *rows: str):
     path = tmp_path / name
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

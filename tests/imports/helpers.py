@@ -10,7 +10,7 @@ from tracker.engagement.book import Book
 from tracker.extensions import db
 from tracker.imports import importer_for, run_import
 from tracker.imports.base import Context
-from tracker.models import DeliveryPartner, Participant
+from tracker.models import Activity, Block, DeliveryPartner, Participant
 
 from ..conftest import KEEP
 
@@ -54,3 +54,13 @@ def partner_id(code: str) -> int:
 
 def participant_pk(ref: str) -> int:
     return db.session.scalar(select(Participant.id).where(Participant.participant_id == ref))
+
+
+def by_activity(model, *columns) -> list[tuple]:
+    """A kind's stored records of an activity (credits, register marks), sorted, as (participant
+    id, block, activity title, *columns), dates as YYYY-MM-DD."""
+    rows = db.session.execute(
+        select(Participant.participant_id, Block.number, Activity.title, *columns)
+        .join(Participant, model.participant_id == Participant.id)
+        .join(Activity, model.activity_id == Activity.id).join(Block, Activity.block_id == Block.id))
+    return sorted(tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows)

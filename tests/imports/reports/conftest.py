@@ -2,27 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.extensions import db
-
 from ...conftest import EXAMPLES
 
 # the sample dataset's participants, and three more on NPQLT in cohort 4 for NORTH's registers
 EXTRA = ["EX100,Name EX100,ex100@example.org,NORTH,NPQLT,4,yes,yes,active",
          "EX101,Name EX101,ex101@example.org,NORTH,NPQLT,4,yes,yes,withdrawn",
-         "EX102,Ann Lee,Ann.Lee@School.example,NORTH,NPQLT,4,yes,yes,active"]
-
-
-@pytest.fixture()
-def cli(app, session):
-    """Run `flask import ...` through Flask's CLI runner; stdout and stderr apart."""
-    runner = app.test_cli_runner()
-
-    def run(*args):
-        result = runner.invoke(args=[str(a) for a in args])
-        db.session.expire_all()
-        return result
-
-    return run
+         "EX102,Ann Lee,Ann@School.example,NORTH,NPQLT,4,yes,yes,active"]
 
 
 @pytest.fixture()

@@ -6,19 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Activity, Block, CreditRecord, ImportBatch, Participant
+from tracker.models import CreditRecord, ImportBatch
 
-from ..helpers import snapshot
+from ..helpers import by_activity, snapshot
 from . import files
 
 
 def credits() -> list[tuple]:
-    rows = db.session.execute(
-        select(Participant.participant_id, Block.number, Activity.title, CreditRecord.credits,
-               CreditRecord.completed_on, CreditRecord.source)
-        .join(Participant, CreditRecord.participant_id == Participant.id)
-        .join(Activity, CreditRecord.activity_id == Activity.id).join(Block, Activity.block_id == Block.id))
-    return sorted((ref, block, title, n, day.isoformat(), source) for ref, block, title, n, day, source in rows)
+    return by_activity(CreditRecord, CreditRecord.credits, CreditRecord.completed_on, CreditRecord.source)
 
 
 # NPQLT's activities titled `Live Webinars Survey` and `Survey` close blocks 1, 2, 3 and 5: the n-th
