@@ -14,7 +14,7 @@ from ..clock import today
 from ..engagement.book import Book
 from ..extensions import db
 from ..imports import importer_for, kinds, run_import
-from ..imports.base import Context, ImportResult
+from ..imports.base import Context
 from ..imports.from_report import Imported, import_completions, import_register, report_format
 from ..imports.proposals.matching import Unmatched
 from ..imports.proposals.register import Options
