@@ -304,3 +304,12 @@ def test_an_attendance_file_in_the_tracker_s_columns_keeps_its_path(cli, sample)
     assert marks() == [("EX036", 2, "NPQLT Live Webinar", "2023-04-17", "attended", None)]
     refused = cli("import", "attendance", path, "--event", "NPQLT Live Webinar")
     assert refused.exit_code == 2 and "--event is for a Teams, Zoom or Moodle report" in refused.stderr
+
+
+@pytest.mark.parametrize("dates, day", [(None, "2023-04-05"), ("month-first", "2023-05-04")])
+def test_dates_that_read_both_ways_are_day_first_unless_told(cli, sample, dates, day):
+    ambiguous = [(key, value.replace("4/17/23", "5/4/23")) for key, value in SUMMARY]
+    rows = [[cell.replace("4/17/23", "5/4/23") for cell in row] for row in ACTIVITIES]
+    path = write(sample, "report.csv", files.teams(ambiguous, [], rows))
+    imported(cli, path, *JOINT, *(["--dates", dates] if dates else []))
+    assert {mark[3] for mark in marks()} == {day}
