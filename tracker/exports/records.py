@@ -74,20 +74,23 @@ def _participant(row: RowMapping) -> dict:
     return cells
 
 
+def _of_activities(record, title: str, *columns, dated) -> Select:
+    """Evidence of an activity, named by its block and title (`title` the column), in course order."""
+    return (_evidence(record, Block.number.label("block"), Activity.title.label(title), *columns,
+                      by=(Block.number, Activity.position, dated))
+            .join(Activity, record.activity_id == Activity.id).join(Block, Activity.block_id == Block.id))
+
+
 def _credits() -> Select:
-    return (_evidence(CreditRecord, Block.number.label("block"), Activity.title.label("activity"),
-                      CreditRecord.credits.label("credits"), CreditRecord.completed_on.label("completed_on"),
-                      CreditRecord.source.label("source"),
-                      by=(Block.number, Activity.position, CreditRecord.completed_on))
-            .join(Activity, CreditRecord.activity_id == Activity.id).join(Block, Activity.block_id == Block.id))
+    return _of_activities(CreditRecord, "activity", CreditRecord.credits.label("credits"),
+                          CreditRecord.completed_on.label("completed_on"), CreditRecord.source.label("source"),
+                          dated=CreditRecord.completed_on)
 
 
 def _attendance() -> Select:
-    return (_evidence(RegisterEntry, Block.number.label("block"), Activity.title.label("event"),
-                      RegisterEntry.session_date.label("session_date"), RegisterEntry.mark.label("attendance"),
-                      RegisterEntry.marked_by.label("marked_by"),
-                      by=(Block.number, Activity.position, RegisterEntry.session_date))
-            .join(Activity, RegisterEntry.activity_id == Activity.id).join(Block, Activity.block_id == Block.id))
+    return _of_activities(RegisterEntry, "event", RegisterEntry.session_date.label("session_date"),
+                          RegisterEntry.mark.label("attendance"), RegisterEntry.marked_by.label("marked_by"),
+                          dated=RegisterEntry.session_date)
 
 
 def _video_views() -> Select:
