@@ -103,7 +103,7 @@ class _Tags:
         self.plain = [b"<" + name + end for end in (b">", b" ", b"/", b"\t", b"\n", b"\r")]
         self.prefixed = re.compile(rb"<[A-Za-z_][\w.-]*:" + name + rb"[\s/>]")
 
-    def _in(self, data: bytes, prefixed: bool) -> int:
+    def count_in(self, data: bytes, prefixed: bool) -> int:
         count = sum(data.count(tag) for tag in self.plain)
         return count + (sum(1 for _ in self.prefixed.finditer(data)) if prefixed else 0)
 
@@ -158,7 +158,7 @@ def _survey_strings(archive: zipfile.ZipFile, part: str, most: int | None) -> _S
     for chunk in _chunks(archive, part):
         if not found.prefixed and STRINGS.prefixed.search(chunk):
             found.prefixed = True
-        found.tags += STRINGS._in(chunk, found.prefixed)
+        found.tags += STRINGS.count_in(chunk, found.prefixed)
         for match in SI_START.finditer(chunk):
             if last is not None:
                 found.longest = max(found.longest, offset + match.start() - last)
@@ -181,8 +181,8 @@ def _survey_sheet(archive: zipfile.ZipFile, part: str, most_rows: int | None) ->
     for chunk in _chunks(archive, part):
         if not found.prefixed and (ROWS.prefixed.search(chunk) or CELLS.prefixed.search(chunk)):
             found.prefixed = True
-        found.tags += ROWS._in(chunk, found.prefixed)
-        found.cells += CELLS._in(chunk, found.prefixed)
+        found.tags += ROWS.count_in(chunk, found.prefixed)
+        found.cells += CELLS.count_in(chunk, found.prefixed)
         found.texts += chunk.count(b't="s"')
         found.errors += chunk.count(b't="e"')
         references = REFERENCE.findall(chunk)
