@@ -58,7 +58,7 @@ def header_key(name: object) -> str:
     return re.sub(r"[\s_\-]+", "", str(name or "")).casefold()
 
 
-def _encoding(stream: BinaryIO) -> str:
+def text_encoding(stream: BinaryIO) -> str:
     """utf-8-sig or cp1252; a file that is neither, or mixes the two, is refused."""
     stream.seek(0)
     try:
@@ -86,7 +86,7 @@ def _encoding(stream: BinaryIO) -> str:
 
 
 def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
-    text = io.TextIOWrapper(stream, encoding=_encoding(stream), newline="")
+    text = io.TextIOWrapper(stream, encoding=text_encoding(stream), newline="")
     try:
         yield from csv.reader(text)
     except csv.Error as error:
@@ -314,6 +314,17 @@ def _openpyxl_rows(book, sheet: ReadOnlyWorksheet) -> Iterator[list[object]]:
         # Rows below the header are read as wide as the header: a cell far to the right must not
         # make every row thousands of cells long.
         for values in sheet.iter_rows(min_row=number + 1, max_col=max(width, 1), values_only=True):
+            yield ["" if v is None else v for v in values]
+    finally:
+        book.close()
+
+
+def sheet_rows(stream: BinaryIO, limits: Limits = NO_LIMITS) -> Iterator[list[object]]:
+    """Every row of the first worksheet as it stands, blank rows included, each up to MAX_COLUMNS
+    wide (not cut to the first row's width: a report's title rows are narrower than its table)."""
+    book, sheet = _open_sheet(stream, limits)
+    try:
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
             yield ["" if v is None else v for v in values]
     finally:
         book.close()
