@@ -170,3 +170,22 @@ def test_a_long_text_named_by_every_cell_is_read_by_openpyxl(monkeypatch):
     fast, slow, calamine = both_ways(data, monkeypatch)
     assert not calamine
     assert len(fast) == 20_001
+
+
+def test_a_reports_rows_are_read_whole_the_same_both_ways(monkeypatch):
+    """sheet_rows (the report readers'): every row MAX_COLUMNS wide, not cut to the first row's width."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Attendance report"])
+    sheet.append([])
+    sheet.append(["Name", "Email", "Joined", "Minutes"])
+    sheet.append(["Ann Lee", "ann@example.org", datetime(2023, 5, 17, 15, 52, 6), 34.0])
+    data = saved(book)
+    fast = list(reading.sheet_rows(io.BytesIO(data)))
+    with monkeypatch.context() as patch:
+        patch.setattr(reading, "_fits_a_grid", lambda *args: False)
+        slow = list(reading.sheet_rows(io.BytesIO(data)))
+    assert fast == slow
+    assert plain(enumerate(fast, start=1)) == [
+        (1, ["Attendance report"]), (2, []), (3, ["Name", "Email", "Joined", "Minutes"]),
+        (4, ["Ann Lee", "ann@example.org", datetime(2023, 5, 17, 15, 52, 6), 34])]

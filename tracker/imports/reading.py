@@ -227,9 +227,10 @@ class _FirstSheet(ReadOnlyWorksheet):
         pass
 
 
-def _open_sheet(stream: BinaryIO, limits: Limits) -> Iterator[list[object]]:
+def _open_sheet(stream: BinaryIO, limits: Limits, fit: bool = True) -> Iterator[list[object]]:
     """The first worksheet's rows, once the file is known to be within the limits: read by
-    python-calamine when the sheet fits a grid, else by openpyxl."""
+    python-calamine when the sheet fits a grid, else by openpyxl. fit: rows below the first that
+    is not blank are cut to its width; else every row is MAX_COLUMNS wide."""
     try:
         reader = ExcelReader(stream, read_only=True, data_only=True)
         _refuse_over(limits, reader.archive)
@@ -253,10 +254,11 @@ def _open_sheet(stream: BinaryIO, limits: Limits) -> Iterator[list[object]]:
             raise FileProblem(limits.too_many_rows())
         if _fits_a_grid(survey, strings):
             reader.archive.close()
-            return _calamine_rows(stream, sheet.name)
+            return _calamine_rows(stream, sheet.name, fit)
         reader.read_strings()
         apply_stylesheet(reader.archive, reader.wb)  # which number formats are dates
-        return _openpyxl_rows(reader.wb, _FirstSheet(reader.wb, sheet.name, relation.target, reader.shared_strings))
+        return _openpyxl_rows(reader.wb, _FirstSheet(reader.wb, sheet.name, relation.target, reader.shared_strings),
+                              fit)
     except FileProblem:
         raise
     except Exception as error:  # openpyxl and zipfile raise many types for a damaged file
@@ -279,7 +281,7 @@ def _fitted(values: list, width: int) -> list[object]:
     return cells + [""] * (width - len(cells)) if len(cells) < width else cells
 
 
-def _calamine_rows(stream: BinaryIO, name: str) -> Iterator[list[object]]:
+def _calamine_rows(stream: BinaryIO, name: str, fit: bool) -> Iterator[list[object]]:
     stream.seek(0)
     try:
         book = CalamineWorkbook.from_filelike(stream)
@@ -293,7 +295,7 @@ def _calamine_rows(stream: BinaryIO, name: str) -> Iterator[list[object]]:
         for values in rows:  # up to the header, as wide as openpyxl reads them
             cells = _fitted(pad + values if pad else values, width)
             yield cells
-            if any(str(v).strip() for v in cells):
+            if fit and any(str(v).strip() for v in cells):
                 width = max((i + 1 for i, v in enumerate(cells) if str(v).strip()), default=0)
                 break
         for values in rows:
@@ -302,15 +304,17 @@ def _calamine_rows(stream: BinaryIO, name: str) -> Iterator[list[object]]:
         book.close()
 
 
-def _openpyxl_rows(book, sheet: ReadOnlyWorksheet) -> Iterator[list[object]]:
+def _openpyxl_rows(book, sheet: ReadOnlyWorksheet, fit: bool) -> Iterator[list[object]]:
     try:
         number, width = 0, 0
         for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             cells = ["" if v is None else v for v in values]
             yield cells
-            if any(str(v).strip() for v in cells):
+            if fit and any(str(v).strip() for v in cells):
                 width = max((i + 1 for i, v in enumerate(cells) if str(v).strip()), default=0)
                 break
+        else:
+            return  # every row read (or not fitted)
         # Rows below the header are read as wide as the header: a cell far to the right must not
         # make every row thousands of cells long.
         for values in sheet.iter_rows(min_row=number + 1, max_col=max(width, 1), values_only=True):
@@ -322,12 +326,7 @@ def _openpyxl_rows(book, sheet: ReadOnlyWorksheet) -> Iterator[list[object]]:
 def sheet_rows(stream: BinaryIO, limits: Limits = NO_LIMITS) -> Iterator[list[object]]:
     """Every row of the first worksheet as it stands, blank rows included, each up to MAX_COLUMNS
     wide (not cut to the first row's width: a report's title rows are narrower than its table)."""
-    book, sheet = _open_sheet(stream, limits)
-    try:
-        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            yield ["" if v is None else v for v in values]
-    finally:
-        book.close()
+    return _open_sheet(stream, limits, fit=False)
 
 
 def read_rows(stream: BinaryIO, filename: str, limits: Limits = NO_LIMITS) -> Iterator[tuple[int, list[object]]]:
