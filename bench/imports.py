@@ -56,13 +56,16 @@ def peak_rss_mb() -> float:
     return usage / (1024 * 1024) if sys.platform == "darwin" else usage / 1024  # bytes on macOS, KiB elsewhere
 
 
-def import_file(url: str, kind: str, path: Path, profile: Path | None = None) -> ImportStats:
-    """Import in the current process (an app is created for `url`)."""
+def import_file(url: str, kind: str, path: Path, profile: Path | None = None, *, dry_run: bool = False,
+                upload_limits: bool = False) -> ImportStats:
+    """Import in the current process (an app is created for `url`); dry_run: check only, writing
+    nothing; upload_limits: within the limits of a file uploaded in the browser."""
     from tracker import create_app
     from tracker.engagement.book import Book
     from tracker.extensions import db
     from tracker.imports import importer_for, run_import
     from tracker.imports.base import Context
+    from tracker.imports.reading import NO_LIMITS, UPLOAD_LIMITS
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
@@ -76,8 +79,9 @@ def import_file(url: str, kind: str, path: Path, profile: Path | None = None) ->
         started, cpu = time.perf_counter(), time.process_time()
         context = Context(today=TODAY, book=Book(), user="bench")
         with open(path, "rb") as stream:
-            result = run_import(importer_for(kind, context), stream, path.name)
-        if result.ok:
+            result = run_import(importer_for(kind, context), stream, path.name, dry_run=dry_run,
+                                limits=UPLOAD_LIMITS if upload_limits else NO_LIMITS)
+        if result.ok and not dry_run:
             db.session.commit()
         else:
             db.session.rollback()
@@ -90,9 +94,9 @@ def import_file(url: str, kind: str, path: Path, profile: Path | None = None) ->
                        seconds, cpu, baseline, peak_rss_mb(), result.error_lines(10))
 
 
-def _child(connection, url: str, kind: str, path: str, profile: str | None) -> None:
+def _child(connection, url: str, kind: str, path: str, profile: str | None, options: dict) -> None:
     try:
-        connection.send(import_file(url, kind, Path(path), Path(profile) if profile else None))
+        connection.send(import_file(url, kind, Path(path), Path(profile) if profile else None, **options))
     except BaseException as error:  # report, so the parent does not wait forever
         connection.send(error)
         raise
@@ -100,10 +104,12 @@ def _child(connection, url: str, kind: str, path: str, profile: str | None) -> N
         connection.close()
 
 
-def import_in_child(url: str, kind: str, path: Path, profile: Path | None = None) -> ImportStats:
+def import_in_child(url: str, kind: str, path: Path, profile: Path | None = None, **options) -> ImportStats:
+    """import_file in a fresh 'spawn' child; options: import_file's dry_run and upload_limits."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, url, kind, str(path), str(profile) if profile else None))
+    process = context.Process(target=_child,
+                              args=(sender, url, kind, str(path), str(profile) if profile else None, options))
     process.start()
     sender.close()
     try:

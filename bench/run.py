@@ -5,7 +5,8 @@
    fresh database on a given server): migrations and reference data, then
    a. the first stage (a fifth of the participants, DP002 whole) imported, DP002's dashboard timed;
    b. the national stage imported; its first credits file (1,000,000 rows at scale 1) is the
-      measured import: wall time, peak memory;
+      measured import: wall time, peak memory; its first 200,000 rows (at scale 1), saved as
+      Excel saves a workbook, are read and checked as an upload is (bench.xlsx);
    c. recompute() of met_on for every participant, against one plain SQL query per evidence
       table reading the same rows;
    d. the engagement export (standings + engagement_rows + csv_text) for every participant, and
@@ -42,6 +43,7 @@ from pathlib import Path
 
 from . import dataset
 from .imports import ImportStats, import_file, import_in_child
+from .xlsx import XLSX_ROWS, describe, measure_xlsx_check, write_credits_xlsx
 from .pages import PAGES_AS_OF, REPORT_REPEATS, dashboard_timing, measure_pages, measure_report, measure_upload
 
 IMPORT_SECONDS = 60.0  # for CREDITS_PER_FILE rows
@@ -182,8 +184,10 @@ def run(
         files = dataset.generate(workdir / "data", Book(), participants, seed, per_file)
     seconds = time.perf_counter() - started
     evidence = sum(n for kind, n in files.rows.items() if kind != "participants")
+    xlsx = workdir / "credits.xlsx"
+    xlsx_rows = write_credits_xlsx([files.measured_credits], xlsx, max(1, round(XLSX_ROWS * scale)))
     figures["dataset"] = dict(files.rows, evidence=evidence, seconds=seconds, upload_rows=files.upload_rows,
-                              first_stage=files.stages[0].refs)
+                              first_stage=files.stages[0].refs, xlsx_rows=xlsx_rows)
     out(f"dataset generated in {seconds:.1f} s: {files.rows['participants']:,} participants in "
         f"{sum(1 for n in files.partners.values() if n)} partners (DP001 {files.partners['DP001']:,}, "
         f"DP002 {files.partners['DP002']:,}); {evidence:,} evidence rows: "
@@ -200,7 +204,7 @@ def run(
             out(f"\n=== {name} {version} ===")
             figures["databases"][name] = run_database(
                 name, url, files, workdir, scale=scale, isolate=isolate, profile=profile, reimport=reimport,
-                report_repeats=report_repeats, out=out)
+                report_repeats=report_repeats, out=out, xlsx=xlsx)
             figures["databases"][name]["version"] = version
 
     figures["total_seconds"] = time.perf_counter() - begun
@@ -212,7 +216,7 @@ def run(
 
 def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path, *, scale: float,
                  isolate: bool, profile: bool, reimport: bool, report_repeats: int = REPORT_REPEATS,
-                 out: Callable[[str], None] = print) -> dict:
+                 out: Callable[[str], None] = print, xlsx: Path | None = None) -> dict:
     """Every measure on one empty database."""
     from tracker.engagement.book import Book
     from tracker.engagement.recompute import recompute
@@ -254,6 +258,11 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         "rows_per_second": measured.rows_per_second, "peak_mb": measured.peak_mb, "baseline_mb": measured.baseline_mb,
         "target_seconds": IMPORT_SECONDS * measured.rows / dataset.CREDITS_PER_FILE,
     }
+    if xlsx is not None:
+        figures["xlsx_check"] = measure_xlsx_check(url, xlsx)
+        out(f"  {describe(figures['xlsx_check'])}")
+        if figures["xlsx_check"]["errors"]:
+            raise BenchmarkFailed(f"{name}: check of {xlsx.name} refused:\n" + "\n".join(figures["xlsx_check"]["errors"]))
 
     with app.app_context():
         first_read = _plain_read()

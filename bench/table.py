@@ -40,6 +40,10 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
     add(f"credits import, {c['rows']:,} rows", _limit(c["target_seconds"]), lambda f: (
         f"{_seconds(f['credits_import']['seconds'])}, {f['credits_import']['rows_per_second']:,.0f} rows/s",
         f["credits_import"]["seconds"] / f["credits_import"]["target_seconds"]))
+    x = any_db.get("xlsx_check") or {}
+    add(f"{x.get('rows', 0):,}-row XLSX credits file read and checked (upload limits)",
+        _limit(x.get("target_seconds", 0)), lambda f: (
+            _seconds(f["xlsx_check"]["seconds"]), f["xlsx_check"]["seconds"] / f["xlsx_check"]["target_seconds"]))
     add("peak memory of that import", f"< {IMPORT_MB:g} MB", lambda f: (
         f"{f['credits_import']['peak_mb']:.0f} MB", f["credits_import"]["peak_mb"] / IMPORT_MB))
     add("recompute met_on for everyone / plain read of the same rows", f"within {RECOMPUTE_RATIO:g}x", lambda f: (

@@ -40,6 +40,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert sum(s["rows"] for s in db["imports"] if s["kind"] == "credits") == rows["credits"]
         assert db["credits_import"]["rows"] == round(dataset.CREDITS_PER_FILE * 200 / dataset.FULL_PARTICIPANTS)
         assert db["credits_reimport"]["unchanged"] == db["credits_import"]["rows"]
+        assert db["xlsx_check"]["rows"] == rows["xlsx_rows"] == round(200_000 * 200 / dataset.FULL_PARTICIPANTS)
+        assert not db["xlsx_check"]["errors"] and db["xlsx_check"]["seconds"] > 0
         assert db["recompute"]["participants"] == 200
         assert db["recompute"]["evidence_rows"] == rows["evidence"]
         assert db["export"]["rows"] > 200
@@ -66,7 +68,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 16 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 17 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 

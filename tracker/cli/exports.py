@@ -1,4 +1,5 @@
-"""`engagement`: the engagement CSV of INTERCHANGE.md (`declarations` has its own module)."""
+"""`engagement`: the engagement CSV of INTERCHANGE.md; `export KIND`: the stored records of an import
+kind in its import format (`declarations` has its own module)."""
 from __future__ import annotations
 
 import click
@@ -8,7 +9,9 @@ from ..clock import today
 from ..engagement.standing import standings
 from ..exports.cells import csv_text
 from ..exports.engagement import HEADER, engagement_rows
-from .params import as_of_option, output_option, participants_of, partner_option, write_text
+from ..exports.records import export_csv
+from ..imports import kinds
+from .params import as_of_option, output_option, partner_id, participants_of, partner_option, write_text
 
 
 @click.command("engagement")
@@ -23,4 +26,14 @@ def engagement_command(as_of, partner, output):
     write_text(text, output)
 
 
-COMMANDS = (engagement_command,)
+@click.command("export")
+@click.argument("kind", type=click.Choice([kind.name for kind in kinds.exported()]))
+@partner_option
+@output_option
+@with_appcontext
+def export_command(kind, partner, output):
+    """Write the stored records of KIND as a CSV file of KIND's import format (it imports back unchanged)."""
+    write_text(export_csv(kinds.get(kind).export, partner_id(partner) if partner else None), output)
+
+
+COMMANDS = (engagement_command, export_command)

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..exports import records as exports
 from ..extensions import db
 from ..models import AssessmentRecord, CreditRecord, Participant, RegisterEntry, VideoViewRecord
 from ..models.people import participant_key
@@ -90,7 +91,8 @@ def _field(column: str, parse, value):
         raise RowError(column, str(error)) from None
 
 
-@register("credits", "Activity credits (platform report)", records="Credits", uploaded_by=EVERYONE)
+@register("credits", "Activity credits (platform report)", records="Credits", uploaded_by=EVERYONE,
+          export=exports.CREDITS)
 class CreditsImporter(EvidenceImporter):
     required = ("participant_id", "block", "activity", "completed_on")
     optional = ("credits", "source")
@@ -131,7 +133,8 @@ class CreditsImporter(EvidenceImporter):
         return source
 
 
-@register("attendance", "Attendance (registers)", records="Register marks", uploaded_by=EVERYONE)
+@register("attendance", "Attendance (registers)", records="Register marks", uploaded_by=EVERYONE,
+          export=exports.ATTENDANCE)
 class AttendanceImporter(EvidenceImporter):
     required = ("participant_id", "block", "event", "session_date", "attendance")
     optional = ("marked_by",)
@@ -160,7 +163,7 @@ class AttendanceImporter(EvidenceImporter):
         return activity.id
 
 
-@register("video-views", "Video views", uploaded_by=EVERYONE)
+@register("video-views", "Video views", uploaded_by=EVERYONE, export=exports.VIDEO_VIEWS)
 class VideoViewsImporter(EvidenceImporter):
     required = ("participant_id", "block", "percent_watched", "viewed_on")
     table = VideoViewRecord
@@ -184,7 +187,7 @@ class VideoViewsImporter(EvidenceImporter):
         return (pk, block_id, viewed), (percent,)
 
 
-@register("assessments", "Assessments", uploaded_by=EDT_ONLY)
+@register("assessments", "Assessments", uploaded_by=EDT_ONLY, export=exports.ASSESSMENTS)
 class AssessmentsImporter(EvidenceImporter):
     required = ("participant_id", "status", "recorded_on")
     optional = ("result",)

@@ -9,7 +9,8 @@ An importer declares itself with the class decorator `register`:
 
 `label` names the kind on the uploads page; `records` (the label when not given) names what its
 rows are in the audit trail ("Credits imported from a file"). Its columns are the importer's own
-`required` and `optional`. A kind in a new module also adds
+`required` and `optional`. `export` (tracker/exports/records.py) writes the stored records in
+those columns, for `flask export KIND` and the downloads of the uploads page. A kind in a new module also adds
 that module to MODULES; kinds are listed in the order they are registered, which is the order
 the sample dataset is imported in (participants first).
 """
@@ -17,8 +18,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models.accounts import EDT_ADMIN, EDT_STAFF, FACILITATOR, PARTNER_LEAD
+
+if TYPE_CHECKING:
+    from ..exports.records import Export
 
 EVERYONE = (PARTNER_LEAD, FACILITATOR, EDT_STAFF, EDT_ADMIN)
 EDT_ONLY = (EDT_STAFF, EDT_ADMIN)
@@ -33,6 +38,7 @@ class ImportKind:
     uploaded_by: tuple[str, ...]
     in_sample: bool  # the sample dataset (examples/, tracker/demo/) has a file of this kind
     records: str  # what its rows are called in the audit trail
+    export: Export | None = None  # the stored records in this kind's columns
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -52,7 +58,8 @@ class ImportKind:
 _registry: dict[str, ImportKind] = {}
 
 
-def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: bool = True, records: str = ""):
+def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: bool = True, records: str = "",
+             export: Export | None = None):
     """Class decorator: the importer is the kind `name`, shown as `label`, uploaded by these roles."""
 
     def decorate(importer: type) -> type:
@@ -62,7 +69,9 @@ def register(name: str, label: str, *, uploaded_by: tuple[str, ...], in_sample: 
         if unknown:
             raise ValueError(f"import kind {name!r}: unknown roles {sorted(unknown)}")
         importer.kind = name
-        _registry[name] = ImportKind(name, label, importer, tuple(uploaded_by), in_sample, records or label)
+        if export is not None and set(export.columns) != set(importer.required + importer.optional):
+            raise ValueError(f"import kind {name!r}: its export's columns are not its import columns")
+        _registry[name] = ImportKind(name, label, importer, tuple(uploaded_by), in_sample, records or label, export)
         return importer
 
     return decorate
@@ -92,6 +101,11 @@ def get(name: str) -> ImportKind:
 
 def for_role(role: str) -> tuple[ImportKind, ...]:
     return tuple(kind for kind in all_kinds() if kind.may_upload(role))
+
+
+def exported() -> tuple[ImportKind, ...]:
+    """The kinds whose stored records `export KIND` writes."""
+    return tuple(kind for kind in all_kinds() if kind.export is not None)
 
 
 def sample_kinds() -> tuple[ImportKind, ...]:

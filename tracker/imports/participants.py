@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import insert, select, update
 
+from ..exports import records as exports
 from ..extensions import db
 from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, VideoViewRecord
 from ..models.people import participant_id_in, participant_key
@@ -19,7 +20,7 @@ VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contra
           "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status")
 
 
-@register("participants", "Participants", uploaded_by=EDT_ONLY)
+@register("participants", "Participants", uploaded_by=EDT_ONLY, export=exports.PARTICIPANTS)
 class ParticipantsImporter(Importer):
     required = ("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
                 "school_contract_signed", "sponsorship_agreement_signed")

@@ -5,7 +5,7 @@ importers are the ones `flask import` uses.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -16,12 +16,13 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..clock import now, today
 from ..exports.cells import csv_text
+from ..exports.records import export_csv
 from ..extensions import db
 from ..models import PendingUpload
 from ..imports.reading import UPLOAD_LIMITS
 from ..registers import uploads
 from ..words import newly_met_summary
-from .access import ANYONE, access, guard_partner_id, own_partner_id
+from .access import ANYONE, access, guard_partner_id, own_partner_id, partner_or_404
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -147,6 +148,22 @@ def meets_csv(token: str):
     stem = pending.filename.rpartition(".")[0] or pending.filename
     return Response(csv_text(["participant_id", "full_name", "output", "met_on"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-meets.csv"'})
+
+
+@bp.get("/export/<kind>.csv")
+@access(ANYONE)
+def export(kind: str):
+    """The stored records of a kind the user may upload, in its import format (`flask export KIND`):
+    a partner's users get their own partner's; EDT one partner's (?partner=CODE) or every partner's."""
+    found = next((k for k in uploads.kinds_for(current_user.role) if k.name == kind and k.export), None)
+    if found is None:
+        abort(404)
+    code = request.args.get("partner", "").strip().upper()
+    partner = partner_or_404(code) if code else None
+    partner_id = partner.id if partner else own_partner_id()
+    stem = kind if partner_id is None else f"{kind}-{partner.code if partner else current_user.partner.code}"
+    return Response(export_csv(found.export, partner_id), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}.csv"'})
 
 
 def _safe_name(stem: str) -> str:
