@@ -13,7 +13,6 @@ from tracker.models import AssessmentRecord, CreditRecord, Participant, Register
 
 from .conftest import EXAMPLES
 from .factories import PARTICIPANT_HEADER, import_text
-from .test_cli import cli  # noqa: F401  (the fixture)
 
 SAMPLE = tuple(kind.name for kind in kinds.sample_kinds())
 EXPORTED = ("participants", "credits", "attendance", "video-views", "assessments")
