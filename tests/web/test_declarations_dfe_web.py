@@ -10,20 +10,12 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import DeclarationRecord
 
-from ..declarations.dfe_stand_in import TOKEN, Served, StandIn
+from bench.dfe_stand_in import TOKEN
+
+from ..declarations.stand_in import dfe  # noqa: F401  (fixture)
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
 
 AS_OF = "2023-03-01"
-
-
-@pytest.fixture()
-def dfe(monkeypatch):
-    stand_in = StandIn()
-    served = Served(stand_in)
-    monkeypatch.setenv("DFE_API_URL", stand_in.url)
-    monkeypatch.setenv("DFE_API_TOKEN", TOKEN)
-    yield stand_in
-    served.stop()
 
 
 @pytest.fixture()
