@@ -39,9 +39,10 @@ class StandIn:
     windows: Counter = field(default_factory=Counter)  # requests counted in each window of Unix time
     busy: int = 0  # the next N requests answer 429 whatever the count
     unauthorized: bool = False
-    delay: float = 0.0  # seconds before answering a POST
+    delay: float = 0.0  # seconds before answering each request (DfE under load)
+    in_flight: int = 0  # requests being answered now
     lose: int = 0  # the next N POSTs are stored, then answered 502 as a proxy would
-    endless: bool = False  # the list answers every page with the same full page
+    endless: bool = False  # the list never ends: every page is full of declarations never seen before
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def posted(self) -> list[tuple[str, str]]:
@@ -68,8 +69,13 @@ class StandIn:
     def __call__(self, environ, start_response):
         request = Request(environ)
         body = request.get_json(silent=True)
+        with self.lock:
+            self.in_flight += 1
+        if self.delay:
+            time.sleep(self.delay)
         status, payload, headers = self.answer(request, body)
         with self.lock:
+            self.in_flight -= 1
             self.received.append({"method": request.method, "path": request.path, "query": dict(request.args),
                                   "body": body, "authorization": request.headers.get("Authorization"),
                                   "server_date": request.headers.get("X-With-Server-Date"), "status": status})
@@ -97,8 +103,6 @@ class StandIn:
         return 404, {"error": "Resource not found"}, {}
 
     def create(self, body):
-        if self.delay:
-            time.sleep(self.delay)
         attributes = body["data"]["attributes"]
         key = _key(body)
         if key in self.refuse:
@@ -124,8 +128,7 @@ class StandIn:
                      if (since is None or d["updated_at"] >= datetime.fromisoformat(since.replace("Z", "+00:00")))
                      and (not wanted or d["attributes"]["participant_id"] in wanted)]
             if self.endless:
-                found = (found * per_page)[:per_page]
-                page = 1
+                return 200, {"data": [_made_up(page, n) for n in range(per_page)]}, {}
             return 200, {"data": [self.one(i)["data"] for i in found[(page - 1) * per_page : page * per_page]]}, {}
 
     def void(self, dfe_id: str):
@@ -141,6 +144,12 @@ class StandIn:
         d = self.declarations[dfe_id]
         return {"data": {"id": dfe_id, "type": "participant-declaration",
                          "attributes": {**d["attributes"], "updated_at": d["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ")}}}
+
+
+def _made_up(page: int, n: int) -> dict:
+    return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"endless/{page}/{n}")), "type": "participant-declaration",
+            "attributes": {"participant_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"p/{page}/{n}")),
+                           "declaration_type": "started", "state": "submitted"}}
 
 
 def _key(body: dict) -> tuple[str, str]:

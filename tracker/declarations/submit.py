@@ -170,7 +170,7 @@ def send(api: DfeApi, as_of: date, today: date, partner: str | None, actor: str,
     each declaration to send. A run DfE stopped says so in the outcomes of the declarations not sent."""
     settled = settle_left(api, actor, job_id)
     refs = dict(db.session.execute(select(Participant.id, Participant.participant_id)
-                                   .where(Participant.id.in_({r.participant_id for r, _, _ in settled})))) if settled else {}
+                                   .where(Participant.id.in_({r.participant_id for r, _, _ in settled}))).all()) if settled else {}
     before = [Outcome(refs[r.participant_id], r.declaration_type, result, detail) for r, result, detail in settled]
     found = pending(as_of, today, partner)
     total = len(before) + len(found)
