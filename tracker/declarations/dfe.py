@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 import httpx
 from sqlalchemy import func, select
 
-from ..audit import record_at_once
+from ..audit import record as audit, record_at_once
 from ..extensions import db
 from ..models import AuditEvent
 from ..refusal import Refusal
@@ -165,22 +165,27 @@ class DfeApi:
         self.close()
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
-                participant_pk: int | None = None) -> Answer:
+                participant_pk: int | None = None, with_outcome: bool = False) -> Answer:
         """One request, paced; a 429 waits for the next window, THROTTLED_WINDOWS times at most.
 
         Raises DfeUnauthorized on 401, DfeThrottled when DfE kept throttling, and DfeNoAnswer when
         the request went but no answer came. A 5xx is returned (Answer.lost): the caller decides.
+        The audit of the request is committed at once on its own transaction; with_outcome: it joins
+        the caller's, which commits it at once with what it makes of the answer (one commit, not two,
+        per declaration sent; a 429's is committed at once all the same, before the wait).
         """
         for _ in range(THROTTLED_WINDOWS + 1):
             self.pacer.turn()
             try:
                 response = self.client.request(method, path, params=params, json=body)
             except httpx.HTTPError as error:
-                self._audit(method, path, params, body, None, {"error": type(error).__name__}, participant_pk)
+                self._audit(method, path, params, body, None, {"error": type(error).__name__}, participant_pk,
+                            with_outcome)
                 raise DfeNoAnswer(f"DfE's API did not answer ({type(error).__name__})") from None
             answer = Answer(response.status_code, _json(response))
             self._audit(method, path, params, body, response.status_code,
-                        answer.body if answer.body is not None else response.text[:AUDITED_ANSWER], participant_pk)
+                        answer.body if answer.body is not None else response.text[:AUDITED_ANSWER], participant_pk,
+                        with_outcome and response.status_code != 429)
             if response.status_code == 401:
                 raise DfeUnauthorized("DfE's API refused the token (401): nothing more was sent")
             if response.status_code != 429:
@@ -198,11 +203,12 @@ class DfeApi:
                              + "; ".join(answer.errors()))
         return answer.items
 
-    def _audit(self, method, path, params, body, status, answer, participant_pk) -> None:
+    def _audit(self, method, path, params, body, status, answer, participant_pk, with_outcome: bool) -> None:
         text = answer if isinstance(answer, str) else json.dumps(answer)[:AUDITED_ANSWER]
-        record_at_once(self.actor, AUDIT_ACTION, "dfe-request", participant_id=participant_pk,
-                       after={"method": method, "path": path, "query": params or {}, "request": body,
-                              "status": status, "answer": text})
+        (audit if with_outcome else record_at_once)(
+            self.actor, AUDIT_ACTION, "dfe-request", participant_id=participant_pk,
+            after={"method": method, "path": path, "query": params or {}, "request": body, "status": status,
+                   "answer": text})
 
 
 def configuration_problem() -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,7 @@ from .states import change_state
 
 SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED = "sent", "refused", "not sent", "skipped"
 RESULTS = (SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED)
+PROGRESS_EVERY = 0.5  # seconds between the counts stored for the job's page (a commit each)
 OUTCOMES_HEADER = ["participant_id", "declaration_type", "result", "detail"]
 UNSETTLED = ("DfE's answer was lost and DfE could not be asked whether it holds the declaration: it stays being "
              "sent until the next send or refresh looks it up at DfE")
@@ -118,7 +120,8 @@ def submit(api: DfeApi, found: list[Row], actor: str, *, job_id: int | None = No
 
 def _send(api: DfeApi, record_id: int, body: dict, participant_pk: int, actor: str) -> tuple[str, str]:
     try:
-        answer = api.request("POST", "participant-declarations", body=body, participant_pk=participant_pk)
+        answer = api.request("POST", "participant-declarations", body=body, participant_pk=participant_pk,
+                             with_outcome=True)  # each branch below commits the audit with the outcome
     except DfeNoAnswer:
         return _look_up(api, record_id, actor)
     record = db.session.get(DeclarationRecord, record_id)
@@ -175,10 +178,15 @@ def send(api: DfeApi, as_of: date, today: date, partner: str | None, actor: str,
     found = pending(as_of, today, partner)
     total = len(before) + len(found)
 
-    def step(outcomes: list[Outcome]) -> None:
-        done = before + outcomes
-        progress(len(done), total, tally(done))
+    shown = [0.0]
+
+    def step(outcomes: list[Outcome], last: bool = False) -> None:
+        if last or time.monotonic() - shown[0] >= PROGRESS_EVERY:
+            done = before + outcomes
+            progress(len(done), total, tally(done))
+            shown[0] = time.monotonic()
 
     step([])
     outcomes, _ = submit(api, found, actor, job_id=job_id, progress=step)
+    step(outcomes, last=True)
     return before + outcomes
