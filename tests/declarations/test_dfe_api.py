@@ -206,3 +206,24 @@ def test_two_submits_at_the_same_moment_never_send_one_declaration_twice(app, ex
     assert all(o.result in (SENT, SKIPPED) for found in outcomes for o in found)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(DeclarationRecord)) == len(everything)
+
+
+def test_the_nightly_refresh_starts_at_half_past_two_unless_a_dfe_job_is_under_way(examples, dfe, monkeypatch):  # noqa: F811
+    from datetime import datetime
+
+    from tracker.jobs.runner import refresh_from_dfe_nightly
+    from tracker.models import Job
+
+    assert refresh_from_dfe_nightly.task_class().validate_datetime(datetime(2026, 11, 25, 2, 30))
+    assert not refresh_from_dfe_nightly.task_class().validate_datetime(datetime(2026, 11, 25, 3, 30))
+    refresh_from_dfe_nightly.call_local()
+    job = db.session.scalar(select(Job))
+    assert (job.kind, job.started_by, job.state, job.partner_id) == ("declarations-from-dfe", "nightly refresh", "done", None)
+    db.session.execute(text("UPDATE job SET state = 'running'"))
+    db.session.commit()
+    refresh_from_dfe_nightly.call_local()
+    monkeypatch.delenv("DFE_API_URL")
+    db.session.execute(text("UPDATE job SET state = 'done'"))
+    db.session.commit()
+    refresh_from_dfe_nightly.call_local()  # not configured: nothing to start
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1

@@ -6,14 +6,14 @@ import json
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select
 
 from bench.dfe_stand_in import ALREADY_SUBMITTED
 from tracker.declarations.dfe import Pacer, Pacing
 from tracker.declarations.listing import SENDING
 from tracker.declarations.lost import matching
 from tracker.extensions import db
-from tracker.models import AuditEvent, DeclarationRecord, Job
+from tracker.models import AuditEvent, DeclarationEvent, DeclarationRecord, Job
 
 from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
 from .stand_in import dfe  # noqa: F401  (fixture)
@@ -68,6 +68,16 @@ def test_dfes_record_of_a_declaration_is_the_live_one_of_its_course_and_type_on_
     assert matching(items[:3], "npq-headship", "started", on) is None
 
 
+def forget(dfe_id: str) -> DeclarationRecord:
+    """The tracker's record of DfE's declaration, removed with its history; the record as it was."""
+    record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id))
+    db.session.expunge(record)
+    db.session.execute(delete(DeclarationEvent).where(DeclarationEvent.declaration_id == record.id))
+    db.session.execute(delete(DeclarationRecord).where(DeclarationRecord.id == record.id))
+    db.session.commit()
+    return record
+
+
 def test_a_post_whose_answer_is_lost_is_looked_up_and_dfes_record_adopted(examples, dfe):  # noqa: F811
     first = to_send(examples)[0]
     dfe.lose = 1  # DfE stores the first, and a proxy answers 502
@@ -85,10 +95,11 @@ def test_a_declaration_left_being_sent_is_looked_up_before_anything_is_sent_agai
     examples("declarations", "submit", "--as-of", AS_OF, "--partner", "NORTH")
     (held, kind), (gone, kind2) = dfe.posted()[:2]
     for ref, kind_ in ((held, kind), (gone, kind2)):  # as a worker killed mid-POST leaves them
-        record_id = db.session.execute(select(DeclarationRecord.id).where(
-            DeclarationRecord.dfe_id == state_of(ref, kind_)[1])).scalar()
-        db.session.execute(update(DeclarationRecord).where(DeclarationRecord.id == record_id)
-                           .values(state=SENDING, dfe_id=None))
+        record = forget(state_of(ref, kind_)[1])
+        db.session.add(DeclarationRecord(participant_id=record.participant_id, declaration_type=kind_,
+                                         declaration_date=record.declaration_date, state=SENDING, current=True,
+                                         course_identifier=record.course_identifier, updated_at=record.updated_at,
+                                         note="", sent_as=ref))
     db.session.commit()
     lost_id = next(i for i, d in dfe.declarations.items()
                    if (d["attributes"]["participant_id"], d["attributes"]["declaration_type"]) == (gone, kind2))
@@ -109,8 +120,7 @@ def test_dfes_already_submitted_is_looked_up_and_adopted(examples, dfe):  # noqa
     examples("declarations", "submit", "--as-of", AS_OF, "--partner", "SOUTH")
     ref, kind = dfe.posted()[0]
     dfe_id = state_of(ref, kind)[1]
-    db.session.execute(DeclarationRecord.__table__.delete().where(DeclarationRecord.dfe_id == dfe_id))
-    db.session.commit()  # the tracker forgot it; DfE did not
+    forget(dfe_id)  # the tracker forgot it; DfE did not
     dfe.received.clear()
     result = examples("declarations", "submit", "--as-of", AS_OF, "--partner", "SOUTH")
     assert result.exit_code == 0, result.output
