@@ -87,13 +87,19 @@ def settle_left(api: DfeApi, actor: str, job_id: int | None) -> list[tuple[Decla
     about stays "sending"; a 401 or endless 429s stop it (raised)."""
     adopted = []
     for record in unsettled(job_id):
-        try:
-            outcome = settle(api, record, actor)
-        except (DfeUnauthorized, DfeThrottled):
-            raise
-        except DfeProblem:
-            db.session.rollback()
-            continue
+        _, outcome = look_up(api, record, actor)
         if outcome is not None:
             adopted.append((record, *outcome))
     return adopted
+
+
+def look_up(api: DfeApi, record: DeclarationRecord, actor: str) -> tuple[bool, tuple[str, str] | None]:
+    """settle(), with whether DfE could be asked: when it could not, the record stays "sending"
+    (False, None). A 401 or endless 429s are raised: they stop the run."""
+    try:
+        return True, settle(api, record, actor)
+    except (DfeUnauthorized, DfeThrottled):
+        raise
+    except DfeProblem:
+        db.session.rollback()
+        return False, None

@@ -27,9 +27,9 @@ from ..extensions import db
 from ..models import DeclarationRecord, Participant
 from ..rules.declaration_states import STATES, SUBMITTED
 from .bodies import request_bodies
-from .dfe import DfeApi, DfeNoAnswer, DfeProblem, DfeThrottled, DfeUnauthorized
+from .dfe import DfeApi, DfeNoAnswer, DfeThrottled, DfeUnauthorized
 from .listing import REFUSED, SENDING, Row, rows, to_send
-from .lost import ALREADY_SUBMITTED, give_back, settle, settle_left
+from .lost import ALREADY_SUBMITTED, give_back, look_up, settle_left
 from .states import change_state
 
 SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED = "sent", "refused", "not sent", "skipped"
@@ -147,13 +147,8 @@ def _send(api: DfeApi, record_id: int, body: dict, participant_pk: int, actor: s
 
 def _look_up(api: DfeApi, record_id: int, actor: str, refused: list[str] | None = None) -> tuple[str, str]:
     """The answer was lost (or DfE says it has one already): adopt DfE's record, else it is to send again."""
-    record = db.session.get(DeclarationRecord, record_id)
-    try:
-        found = settle(api, record, actor)
-    except (DfeUnauthorized, DfeThrottled):
-        raise
-    except DfeProblem:
-        db.session.rollback()
+    asked, found = look_up(api, db.session.get(DeclarationRecord, record_id), actor)
+    if not asked:
         return NOT_SENT, UNSETTLED
     if found is not None:
         return found
