@@ -259,10 +259,10 @@ def submit_to_dfe():
     """EDT admins send the declarations to send to DfE: a confirmation naming how many, then the
     send job's page, which counts them as they go and lists the result of each."""
     partner = _filters()["partner"]
-    found = pending(today(), today(), partner)
-    if request.method == "GET" or not found:
-        return render_template("declarations/submit.html", title="Send declarations to DfE", count=len(found),
-                               partner=partner, configured=bool(os.environ.get("DFE_API_URL")))
+    if request.method == "GET":  # the POST does not list them again: the job does, so that it returns at once
+        return render_template("declarations/submit.html", title="Send declarations to DfE",
+                               count=len(pending(today(), today(), partner)), partner=partner,
+                               configured=bool(os.environ.get("DFE_API_URL")))
     if not _configured():
         return redirect(url_for("declarations.submit_to_dfe", **({"partner": partner} if partner else {})))
     return _job_page(kinds.SEND_TO_DFE, send_params(today(), today(), partner, current_user.email))
