@@ -88,13 +88,14 @@ def test_while_a_dfe_job_is_under_way_another_gives_its_page(admin, dfe):
     assert not [r for r in dfe.received if r["method"] == "POST"]
 
 
-def test_partner_users_never_see_dfe_jobs(admin, dfe, app):
+def test_partner_users_never_see_dfe_jobs_which_are_edts(admin, dfe, app):
     from .conftest import signed_in
 
     job_url = admin.post("/declarations/refresh", {}, form_url="/declarations").headers["Location"]
     lead = signed_in(app, "lead@north.example")
     assert lead.get(job_url).status_code == 404
     assert lead.get(job_url + "/result").status_code == 404
+    assert lead.post(job_url + "/retry", {}, form_url="/dashboard").status_code == 404
     assert "DfE" not in lead.get("/jobs/").get_data(as_text=True)
 
 
