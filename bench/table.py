@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .dfe_send import SLACK
 from .run import (
     IMPORT_MB, OVERVIEW_MS, PAGE_MS, RECOMPUTE_RATIO, REPORT_RATIO, REPORT_SECONDS, SCALING_RATIO,
 )
@@ -84,6 +85,16 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
             f["upload"]["preview_seconds"] / f["upload"]["preview_target_seconds"]))
     add(f"upload confirm, {u['created']:,} new credit rows", _limit(u["target_seconds"]), lambda f: (
         _seconds(f["upload"]["seconds"]), f["upload"]["seconds"] / f["upload"]["target_seconds"]))
+    d = any_db.get("dfe_send") or {}
+    add(f"{d.get('declarations', 0):,} declarations sent to a stand-in of DfE allowing {d.get('limit')} requests per "
+        f"{d.get('window', 0):g} s window: 429s (the limit exceeded)", "0", lambda f: (
+            f"{f['dfe_send']['throttled']} (at most {f['dfe_send']['most_in_a_window']} in a window)",
+            0.0 if f["dfe_send"]["throttled"] == 0 else 9.99))
+    add("the same: every one sent, in time against the least the limit allows", f"within {SLACK:g}x", lambda f: (
+        f"{f['dfe_send']['sent']:,} sent in {_seconds(f['dfe_send']['seconds'])} / "
+        f"{_seconds(f['dfe_send']['least_seconds'])}",
+        9.99 if f["dfe_send"]["sent"] < f["dfe_send"]["declarations"]
+        else f["dfe_send"]["seconds"] / f["dfe_send"]["target_seconds"]))
     add(f"DP002 dashboard at {figures['participants']:,} / at {figures['dataset']['first_stage']:,} participants "
         "(medians)", f"within {SCALING_RATIO:g}x", lambda f: (
             f"{f['dashboard_national']['median_ms']:.0f} / {f['dashboard_small']['median_ms']:.0f} ms = "

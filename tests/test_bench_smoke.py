@@ -64,12 +64,16 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert db["upload"]["preview_seconds"] >= db["upload"]["upload_seconds"] > 0
         assert db["upload"]["meets"].startswith("As of ")
         assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
+        dfe = db["dfe_send"]  # declarations sent to a stand-in of DfE enforcing its (scaled-down) rate limit
+        assert dfe["sent"] == dfe["declarations"] > 0 and dfe["throttled"] == 0
+        assert dfe["most_in_a_window"] <= dfe["limit"]
 
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 17 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 19 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
+    assert any("declarations sent to a stand-in of DfE" in line for line in table)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with
