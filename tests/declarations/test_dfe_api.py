@@ -13,7 +13,7 @@ from tracker.declarations.submit import SENT, SKIPPED, pending, submit
 from tracker.extensions import db
 from tracker.models import AuditEvent, DeclarationRecord, Participant
 
-from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
+from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from bench.dfe_stand_in import TOKEN
 
 from .stand_in import dfe  # noqa: F401  (fixture)

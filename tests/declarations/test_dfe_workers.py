@@ -17,7 +17,7 @@ from tracker.jobs.kinds import REFRESH_FROM_DFE, SEND_TO_DFE
 from tracker.models import AuditEvent, DeclarationRecord
 
 from ..jobs.test_workers import kill, queued, wait_for, worker  # noqa: F401  (fixture)
-from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
+from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from .stand_in import dfe  # noqa: F401  (fixture)
 from .test_dfe_api import to_send
 

@@ -15,7 +15,7 @@ from tracker.declarations.lost import matching
 from tracker.extensions import db
 from tracker.models import AuditEvent, DeclarationEvent, DeclarationRecord, Job
 
-from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
+from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from .stand_in import dfe  # noqa: F401  (fixture)
 from .test_dfe_api import state_of, to_send
 
