@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from ..clock import now
+
 
 @dataclass(frozen=True)
 class Result:
@@ -32,6 +34,9 @@ class JobKind:
 
 PARTNERSHIP_REPORT = "partnership-report"
 NEXT_STEP_EMAILS = "next-step-emails"
+UPLOAD_CHECK = "upload-check"
+UPLOAD_IMPORT = "upload-import"
+UPLOADS = (UPLOAD_CHECK, UPLOAD_IMPORT)
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -62,9 +67,32 @@ def _emails_to(params: dict) -> str:
     return f"Next-step emails to {count} participant{'s' if count != 1 else ''}"
 
 
+def _upload_check(params: dict, progress) -> None:
+    from ..registers.uploads import check_kept
+
+    check_kept(params["upload"], date.fromisoformat(params["today"]), params["user"], now())
+
+
+def _upload_import(params: dict, progress) -> None:
+    from ..registers.uploads import import_kept
+
+    import_kept(params["upload"], date.fromisoformat(params["today"]), params["user"], now())
+
+
+def _upload(verb: str):
+    def describe(params: dict) -> str:
+        from ..imports.kinds import get
+
+        return f"{verb} {params['file']} ({get(params['kind']).label})"
+    return describe
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
     JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
+    JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
+    # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
+    JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),
 )}
 
 

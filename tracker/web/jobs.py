@@ -13,6 +13,7 @@ from ..jobs import kinds, retry
 from ..models import Job
 from ..models.jobs import DONE, FAILED, QUEUED, RUNNING
 from .access import ANYONE, access, own_partner_id
+from .uploads import shown_on_job_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -56,7 +57,8 @@ def show(job_id: int):
     job = job_or_404(job_id)
     finished = job.state in (DONE, FAILED)
     return render_template("jobs/show.html", title=described(job), job=job, states=STATE_WORDS,
-                           refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job))
+                           refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job),
+                           **(shown_on_job_page(job) or {}))
 
 
 @bp.get("/<int:job_id>/result")
