@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-
-from ..clock import now
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -67,16 +65,21 @@ def _emails_to(params: dict) -> str:
     return f"Next-step emails to {count} participant{'s' if count != 1 else ''}"
 
 
+def _upload_params(params: dict) -> tuple:
+    """(upload id, today, uploader, when it was asked for) of an upload's job."""
+    return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
+
+
 def _upload_check(params: dict, progress) -> None:
     from ..registers.uploads import check_kept
 
-    check_kept(params["upload"], date.fromisoformat(params["today"]), params["user"], now())
+    check_kept(*_upload_params(params))
 
 
 def _upload_import(params: dict, progress) -> None:
     from ..registers.uploads import import_kept
 
-    import_kept(params["upload"], date.fromisoformat(params["today"]), params["user"], now())
+    import_kept(*_upload_params(params))
 
 
 def _upload(verb: str):

@@ -165,7 +165,7 @@ def _kept(pending_id: int, now: datetime) -> PendingUpload:
 
 
 def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
-    """A job: check a large upload kept unchecked and store the result, after which it waits for
+    """A job (`now`: when it was asked for): check a large upload kept unchecked and store the result, after which it waits for
     its uploader's confirmation like a file checked in the request. A check writes nothing, so one
     cut short by a crash is simply run again."""
     pending = _kept(pending_id, now)
@@ -179,7 +179,7 @@ def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
 
 
 def import_kept(pending_id: int, today: date, user: str, now: datetime) -> ImportResult:
-    """A job: import a large upload its uploader confirmed, once. An upload already imported (by
+    """A job (`now`: when it was asked for): import a large upload its uploader confirmed, once. An upload already imported (by
     this job's earlier run, or another click's job) is left as it is; one whose import a crash cut
     short was rolled back with it and is imported now."""
     pending = _kept(pending_id, now)

@@ -117,7 +117,7 @@ def _job_for(kind: str, pending: PendingUpload) -> Job:
     the partner's that is under way (one at a time), which may be another file's."""
     pending_id = pending.id
     params = {"upload": pending_id, "file": pending.filename, "kind": pending.kind, "today": today().isoformat(),
-              "user": current_user.email}
+              "user": current_user.email, "at": now().isoformat()}  # at: the click, which the 24 hours count to
     job = start(kind, params, actor=current_user.email, partner_id=pending.partner_id)
     if json.loads(job.params)["upload"] == pending_id:
         uploads.link(pending_id, job.id)
