@@ -78,7 +78,7 @@ def test_a_large_file_goes_to_its_check_job_whose_page_shows_the_preview_and_con
     job_url = job_page(upload(north_lead, csv_bytes(*GOOD_ROWS)))
     page = north_lead.get(job_url).get_data(as_text=True)
     words = text_of(page)
-    assert "Checking credits.csv (Activity credits" in words and "Done" in words
+    assert "Checking credits.csv: Activity credits" in words and "Done" in words
     assert "Rows read 3" in words and "Would create 3" in words and "Would update 0" in words
     assert "Confirm import" in page and 'http-equiv="refresh"' not in page
     pending = only_upload()
@@ -165,7 +165,8 @@ def test_a_second_large_file_waits_for_the_first_ones_import(app, north_lead, la
         refused = north_lead.post(f"/uploads/{second}/confirm", form_url=second_job, follow_redirects=True)
     finally:
         huey.flush()
-    assert "credits.csv is being imported for your partnership now" in text_of(refused.get_data(as_text=True))
+    words = text_of(refused.get_data(as_text=True))
+    assert "credits.csv is being imported now, and a partnership's files are imported one at a time" in words
     execute(int(importing.rpartition("/")[2]))
     again = job_page(north_lead.post(f"/uploads/{second}/confirm", form_url=second_job))
     assert again != importing and count(CreditRecord) == 3  # the one row was in the first file too

@@ -86,7 +86,7 @@ def _upload(verb: str):
     def describe(params: dict) -> str:
         from ..imports.kinds import get
 
-        return f"{verb} {params['file']} ({get(params['kind']).label})"
+        return f"{verb} {params['file']}: {get(params['kind']).label}"
     return describe
 
 

@@ -241,7 +241,7 @@ def _confirm_by_job(pending: PendingUpload):
     job = _job_for(UPLOAD_IMPORT, pending)
     other = json.loads(job.params)
     if other["upload"] != pending.id:
-        flash(f"{other['file']} is being imported for your partnership now, and files are imported one at a time: "
+        flash(f"{other['file']} is being imported now, and a partnership's files are imported one at a time: "
               f"nothing was imported from {filename} yet. Confirm it again when that import has finished.")
         return redirect(url_for("uploads.preview", token=token))
     return redirect(url_for("jobs.show", job_id=job.id))
