@@ -121,6 +121,7 @@ def test_bad_rows_in_a_large_file_are_named_on_the_job_page_and_nothing_is_impor
     assert "4 completed_on 2023-04-01 is in the future" in words
     assert "Confirm import" not in page and "Fix the file and upload it again" in words
     pending = only_upload()
+    assert pending.content == b"" and pending.error_count == 2  # the file is not kept, its problems are
     confirmed = north_lead.post(f"/uploads/{pending.token}/confirm", form_url=job_url, follow_redirects=True)
     assert "Nothing was imported: the file has problems" in text_of(confirmed.get_data(as_text=True))
     assert count(CreditRecord) == 0 and credit_batches() == [] and imported_audit() == []

@@ -126,9 +126,9 @@ def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int
     by a job (check_kept)."""
     expire(now)
     pending = PendingUpload(
-        token=secrets.token_urlsafe(32), kind=kind, filename=filename, content=content, user_id=user_id,
-        partner_id=partner_id, created_at=now, sha256=hashlib.sha256(content).hexdigest(),
-        state=CHECKING if result is None else WAITING, **({} if result is None else _outcome(result)))
+        token=secrets.token_urlsafe(32), kind=kind, filename=filename, user_id=user_id, partner_id=partner_id,
+        created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=CHECKING if result is None else WAITING,
+        **({"content": content} | ({} if result is None else _checked(result))))
     db.session.add(pending)
     return pending
 
@@ -138,6 +138,12 @@ def _outcome(result: ImportResult) -> dict:
     return {"rows_read": result.read, "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "error_count": result.error_count, "errors": "\n".join(result.errors),
             "meets": result.newly_met.to_text()}
+
+
+def _checked(result: ImportResult) -> dict:
+    """A check's result as the upload stores it. A file with problems is not kept: it can never be
+    imported (its problems are)."""
+    return _outcome(result) | ({} if result.ok else {"content": b""})
 
 
 def _set(pending_id: int, *states: str, **values) -> bool:
@@ -174,7 +180,7 @@ def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
     result = check(pending.kind, pending.filename, pending.content, context(today, pending.partner_id, user))
     if result is None:
         raise Refusal(None, "The database was too busy to check the file. Try again")
-    _set(pending_id, CHECKING, state=WAITING, **_outcome(result))
+    _set(pending_id, CHECKING, state=WAITING, **_checked(result))
     db.session.commit()
 
 
