@@ -128,6 +128,15 @@ def test_bad_rows_in_a_large_file_are_named_on_the_job_page_and_nothing_is_impor
     assert db.session.scalar(select(Job.kind).order_by(Job.id.desc()).limit(1)) == "upload-check"  # no import job
 
 
+def test_an_upload_bomb_checked_by_a_job_is_refused_with_the_same_limits_and_not_kept(north_lead):
+    from ..imports.workbooks import million_rows
+
+    job_url = job_page(upload(north_lead, million_rows(), filename="credits.xlsx"))  # 0.14 MB: large by default
+    page = north_lead.get(job_url).get_data(as_text=True)
+    assert "The file has more than 200,000 rows" in text_of(page) and "Confirm import" not in page
+    assert only_upload().content == b"" and count(CreditRecord) == 0
+
+
 def test_confirming_a_large_file_twice_starts_one_import_which_applies_once(app, north_lead, large, monkeypatch):
     from tracker.jobs.runner import huey
 
