@@ -361,7 +361,8 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
     out(f"  upload of {u['file']} ({u['bytes'] / 1e6:.1f} MB): upload and check {u['upload_seconds']:.2f} s, "
         f"to its preview {u['preview_seconds']:.2f} s (CPU {u['preview_cpu_seconds']:.2f} s; {u['meets']}), "
         f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created; "
-        f"from the click to the job's page {u['click_seconds']:.2f} s, and from Confirm {u['confirm_click_seconds']:.2f} s")
+        f"from the click to the job's page {u['click_seconds']:.2f} s, "
+        f"and from Confirm {u['confirm_click_seconds']:.2f} s")
     _report_results(figures["report"], out)
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
 

@@ -171,9 +171,9 @@ def _kept(pending_id: int, now: datetime) -> PendingUpload:
 
 
 def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
-    """A job (`now`: when it was asked for): check a large upload kept unchecked and store the result, after which it waits for
-    its uploader's confirmation like a file checked in the request. A check writes nothing, so one
-    cut short by a crash is simply run again."""
+    """A job (`now`: when it was asked for): check a large upload kept unchecked and store the
+    result, after which it waits for its uploader's confirmation like a file checked in the
+    request. A check writes nothing, so one cut short by a crash is simply run again."""
     pending = _kept(pending_id, now)
     if pending.state != CHECKING:
         return
@@ -185,9 +185,9 @@ def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
 
 
 def import_kept(pending_id: int, today: date, user: str, now: datetime) -> ImportResult:
-    """A job (`now`: when it was asked for): import a large upload its uploader confirmed, once. An upload already imported (by
-    this job's earlier run, or another click's job) is left as it is; one whose import a crash cut
-    short was rolled back with it and is imported now."""
+    """A job (`now`: when it was asked for): import a large upload its uploader confirmed, once.
+    An upload already imported (by this job's earlier run, or another click's job) is left as it
+    is; one whose import a crash cut short was rolled back with it and is imported now."""
     pending = _kept(pending_id, now)
     if pending.state == IMPORTED:
         return stored_result(pending)
