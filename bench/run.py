@@ -14,8 +14,8 @@
    e. the pages (bench.pages): a partner lead's dashboard and filtered list (DP001 and DP002,
       server time and SQL queries), EDT's overview, /declarations and participant list, and
       DP002's dashboard again, now at national size;
-   f. an upload of new credit rows through /uploads, its preview (with the dry-run recompute)
-      and its confirmation timed;
+   f. an upload of new credit rows through /uploads (a job, as a large file is), its preview
+      (with the dry-run recompute) and its confirmation timed, and each click to its job's page;
    g. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone;
 3. one table of both databases (bench.table).
 
@@ -384,7 +384,9 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
     u = figures["upload"]
     out(f"  upload of {u['file']} ({u['bytes'] / 1e6:.1f} MB): upload and check {u['upload_seconds']:.2f} s, "
         f"to its preview {u['preview_seconds']:.2f} s (CPU {u['preview_cpu_seconds']:.2f} s; {u['meets']}), "
-        f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created")
+        f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created; "
+        f"from the click to the job's page {u['click_seconds']:.2f} s, "
+        f"and from Confirm {u['confirm_click_seconds']:.2f} s")
     _report_results(figures["report"], out)
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
 

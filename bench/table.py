@@ -95,6 +95,10 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
         f"{_seconds(f['dfe_send']['least_seconds'])}",
         9.99 if f["dfe_send"]["sent"] < f["dfe_send"]["declarations"]
         else f["dfe_send"]["seconds"] / f["dfe_send"]["target_seconds"]))
+    add("upload, and its confirm: from the click to the job's page", f"< {u['click_target_seconds']:g} s",
+        lambda f: (f"{_seconds(f['upload']['click_seconds'])}, {_seconds(f['upload']['confirm_click_seconds'])}",
+                   max(f["upload"]["click_seconds"], f["upload"]["confirm_click_seconds"])
+                   / f["upload"]["click_target_seconds"]))
     add(f"DP002 dashboard at {figures['participants']:,} / at {figures['dataset']['first_stage']:,} participants "
         "(medians)", f"within {SCALING_RATIO:g}x", lambda f: (
             f"{f['dashboard_national']['median_ms']:.0f} / {f['dashboard_small']['median_ms']:.0f} ms = "

@@ -61,7 +61,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
             assert pages[page]["requests"] == 10 and pages[page]["first_ms"] > 0 and pages[page]["queries"] > 0
         assert db["dashboard_small"]["participants"] == db["dashboard_national"]["participants"] == 2
         assert db["upload"]["created"] == rows["upload_rows"]
-        assert db["upload"]["preview_seconds"] >= db["upload"]["upload_seconds"] > 0
+        assert db["upload"]["preview_seconds"] >= db["upload"]["click_seconds"] >= db["upload"]["upload_seconds"] > 0
+        assert db["upload"]["seconds"] >= db["upload"]["confirm_click_seconds"] > 0
         assert db["upload"]["meets"].startswith("As of ")
         assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
         dfe = db["dfe_send"]  # declarations sent to a stand-in of DfE enforcing its (scaled-down) rate limit
@@ -71,9 +72,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 19 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 20 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
     assert any("declarations sent to a stand-in of DfE" in line for line in table)
+    assert any(line.startswith("| upload, and its confirm: from the click to the job's page |") for line in table)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ RECOMPUTE = "recompute"
 SEND_TO_DFE = "declarations-to-dfe"
 REFRESH_FROM_DFE = "declarations-from-dfe"
 DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
+UPLOAD_CHECK = "upload-check"
+UPLOAD_IMPORT = "upload-import"
+UPLOADS = (UPLOAD_CHECK, UPLOAD_IMPORT)
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -83,6 +86,8 @@ def _recomputing(params: dict) -> str:
     who = ("every participant" if params["participants"] is None else
            f"{len(params['participants'])} participant{'s' if len(params['participants']) != 1 else ''}")
     return f"Recompute the outputs of {who}" + (f" after {params['why']}" if params.get("why") else "")
+
+
 def _send_to_dfe(params: dict, progress) -> Result:
     from ..declarations.dfe import DfeApi
     from ..declarations.submit import outcomes_csv, send
@@ -132,12 +137,40 @@ def _read(done: int, total: int | None, counts: dict) -> str:
     return words + (f"; {unknown:,} not ones the tracker sent" if unknown else "")
 
 
+def _upload_params(params: dict) -> tuple:
+    """(upload id, today, uploader, when it was asked for) of an upload's job."""
+    return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
+
+
+def _upload_check(params: dict, progress) -> None:
+    from ..registers.uploads import check_kept
+
+    check_kept(*_upload_params(params))
+
+
+def _upload_import(params: dict, progress) -> None:
+    from ..registers.uploads import import_kept
+
+    import_kept(*_upload_params(params))
+
+
+def _upload(verb: str):
+    def describe(params: dict) -> str:
+        from ..imports.kinds import get
+
+        return f"{verb} {params['file']}: {get(params['kind']).label}"
+    return describe
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
     JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
     JobKind(RECOMPUTE, "Recompute outputs", _recompute, _recomputing),
     JobKind(SEND_TO_DFE, "Declarations sent to DfE", _send_to_dfe, _sending, group=DFE, summary=_sent),
     JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
+    JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
+    # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
+    JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),
 )}
 
 

@@ -15,6 +15,7 @@ from ..jobs.schedule import next_runs
 from ..models import Job
 from ..models.jobs import DONE, FAILED, QUEUED, RUNNING
 from .access import ANYONE, access, own_partner_id
+from .uploads import shown_on_job_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -67,7 +68,7 @@ def show(job_id: int):
     finished = job.state in (DONE, FAILED)
     return render_template("jobs/show.html", title=described(job), job=job, states=STATE_WORDS,
                            refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job),
-                           summary=progress_words(job))
+                           summary=progress_words(job), **(shown_on_job_page(job) or {}))
 
 
 @bp.get("/<int:job_id>/result")
