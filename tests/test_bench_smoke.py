@@ -28,7 +28,8 @@ def databases():
 
 def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     lines = []
-    figures = run(200, workdir=tmp_path, databases=databases, isolate=False, report_repeats=1, out=lines.append)
+    figures = run(200, workdir=tmp_path, databases=databases, isolate=False, report_repeats=1, job_reports=3,
+                  out=lines.append)
 
     assert figures["participants"] == 200 and set(figures["databases"]) == set(databases)
     rows = figures["dataset"]
@@ -63,11 +64,23 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert db["upload"]["meets"].startswith("As of ")
         assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
 
+        # the job runner: make serve and make worker, report jobs at once, /health and the dashboard meanwhile
+        jobs = db["jobs"]
+        assert jobs["reports"] == 3 and jobs["failed"] == 0, jobs["errors"]
+        assert jobs["click"]["requests"] == jobs["click_redirect"]["requests"] == 3 and jobs["finish_seconds"] > 0
+        assert 1 <= jobs["send"]["requests"] == jobs["send_page"]["requests"] <= 8 and jobs["send_failed"] == 0
+        assert jobs["health"]["polls"] > 0 and jobs["health_quiet"]["polls"] >= 10
+        assert jobs["dashboard_quiet"]["requests"] == 10 and jobs["dashboard_during"]["requests"] > 0
+
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 16 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 21 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
+    assert any(line.startswith("| /health every 250 ms while 3 report jobs run: ") for line in table)
+    assert any(line.startswith("| a click to the job's page: report GETs, 3 at once: ") for line in table)
+    assert any(line.startswith("| a click to the job's page: next-step emails' Send, ") for line in table)
+    assert any(line.startswith("  3 partnership-report jobs for DP002 asked for at once") for line in lines)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with
