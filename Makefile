@@ -60,7 +60,7 @@ test-postgres:
 	  trap 'scripts/postgres.sh stop $(PG_DIR)' EXIT && \
 	  TEST_DATABASE_URL=$$url $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install assets
 	$(PY) -m bench
 
 bench-load: install assets

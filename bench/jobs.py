@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .load import _free_port, made, serve_env, serving, sign_in
 from .pages import REPORT_MEETING, _users, data_changed, percentile
-from .run import JOB_REPORTS, _load
+from .run import JOB_REPORTS, BenchmarkFailed, _load
 
 JOB_WORKERS = 2
 HEALTH_EVERY = 0.25
@@ -51,7 +51,7 @@ EMAIL_CLICKS = 8
 FINISH_RATIO = 1.5  # all the jobs done, against JOB_REPORTS / JOB_WORKERS reports made one after another
 
 
-class JobsFailed(RuntimeError):
+class JobsFailed(BenchmarkFailed):
     pass
 
 
