@@ -25,6 +25,11 @@ def date_time(value: datetime | None) -> str:
     return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
 
 
+def utc_stamp(value: datetime) -> str:
+    """2024-10-02T09:00:00Z: an RFC 3339 UTC time, as DfE's API reads and writes them."""
+    return f"{value:%Y-%m-%dT%H:%M:%S}Z"
+
+
 def short_date_time(value: datetime | None) -> str:
     """22 Jun 2023 14:05: a recorded state's time (UTC)."""
     return "" if value is None else f"{value:%d %b %Y %H:%M}"

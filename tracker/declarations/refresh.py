@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..clock import now
 from ..extensions import db
+from ..formats import utc_stamp
 from ..models import DeclarationRecord, DeclarationRefresh
 from ..rules.declaration_states import STATES
 from .dfe import DfeApi, DfeProblem
@@ -55,7 +56,7 @@ def refresh(api: DfeApi, actor: str, *, job_id: int | None = None,
     last = db.session.scalar(select(DeclarationRefresh).where(DeclarationRefresh.finished_at.is_not(None))
                              .order_by(DeclarationRefresh.started_at.desc()).limit(1))
     run = DeclarationRefresh(started_at=now(), read=0, changed=0)
-    done = Refreshed(since=None if last is None else (last.started_at - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    done = Refreshed(since=None if last is None else utc_stamp(last.started_at - OVERLAP))
     previous: list[str] = []
     for page in range(1, MOST_PAGES + 2):
         if page > MOST_PAGES:
