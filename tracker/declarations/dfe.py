@@ -24,6 +24,7 @@ import httpx
 from sqlalchemy import func, select
 
 from ..audit import record as audit, record_at_once
+from ..clock import seconds
 from ..extensions import db
 from ..models import AuditEvent
 from ..refusal import Refusal
@@ -100,7 +101,7 @@ class Pacer:
     `used`: requests already made in the current window (by an earlier run, from the audit).
     """
 
-    def __init__(self, pacing: Pacing, *, clock: Callable[[], float] = time.time,
+    def __init__(self, pacing: Pacing, *, clock: Callable[[], float] = seconds,
                  sleep: Callable[[float], None] = time.sleep, used: int = 0):
         self.pacing, self.clock, self.sleep = pacing, clock, sleep
         self.window, self.used = pacing.index(clock()), used
@@ -144,7 +145,7 @@ class DfeApi:
         self.actor = actor
         if pacer is None:
             pacing = Pacing.configured()
-            pacer = Pacer(pacing, used=used_this_window(pacing, time.time()))
+            pacer = Pacer(pacing, used=used_this_window(pacing, seconds()))
         self.pacer = pacer
 
     @classmethod
@@ -205,10 +206,12 @@ class DfeApi:
 
     def _audit(self, method, path, params, body, status, answer, participant_pk, with_outcome: bool) -> None:
         text = answer if isinstance(answer, str) else json.dumps(answer)[:AUDITED_ANSWER]
-        (audit if with_outcome else record_at_once)(
-            self.actor, AUDIT_ACTION, "dfe-request", participant_id=participant_pk,
-            after={"method": method, "path": path, "query": params or {}, "request": body, "status": status,
-                   "answer": text})
+        after = {"method": method, "path": path, "query": params or {}, "request": body, "status": status,
+                 "answer": text}
+        if with_outcome:  # committed with what the answer changed
+            audit(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
+        else:  # committed now, on its own: a run killed later keeps it
+            record_at_once(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
 
 
 def configuration_problem() -> str | None:
