@@ -62,20 +62,31 @@ class EvidenceImporter(Importer):
             raise RowError(given[0], " or ".join(NAMING[name] for name in given) + " is required")
         if ref and participant_key(ref) not in self.participants:
             raise RowError("participant_id", f"'{ref}' is not a known participant")
-        if address:
-            owner = self._once(("email", address), lambda: self.owner(address))
-            if ref and participant_key(ref) != participant_key(owner):
-                raise RowError("email", f"'{address}' is the email of {owner}, not of {ref}")
-            ref = owner
+        if address and ref:
+            self._once(("email", participant_key(ref), address), lambda: self.agrees(ref, address))
+        elif address:
+            ref = self._once(("email", address), lambda: self.owner(address))
         return self.participants[participant_key(ref)]
+
+    def known(self) -> People:
+        if self._people is None:
+            self._people = people(self.context.partner_id)
+        return self._people
+
+    def agrees(self, ref: str, address: str) -> bool:
+        """A row naming both: the address must be one of that participant's."""
+        if not self.known().uses(ref, address):
+            owner = self.known().by_address([address])
+            if owner is not None:
+                raise RowError("email", f"'{address}' is the email of {owner.participant_id}, not of {ref}")
+            raise RowError("email", f"'{address}' is not an email of {ref}")
+        return True
 
     def owner(self, address: str) -> str:
         """The participant_id of the participant this address is the email or an other email of."""
-        if self._people is None:
-            self._people = people(self.context.partner_id)
-        person = self._people.by_address([address])
+        person = self.known().by_address([address])
         if person is None:
-            if self._people.shared(address):
+            if self.known().shared(address):
                 raise RowError("email", f"'{address}' is the email of more than one participant: name the "
                                         "participant by participant_id")
             raise RowError("email", f"'{address}' is not the email of a known participant")

@@ -59,6 +59,11 @@ class People:
                 earlier = self.by_email.get(key, person)
                 self.by_email[key] = person if earlier == person else None
 
+    def uses(self, participant_id: str, email: str) -> bool:
+        """The address is one of this participant's (who may share it with another)."""
+        person, key = self.by_id.get(participant_id.strip().lower()), email_key(email)
+        return person is not None and key is not None and key in {email_key(a) for a in addresses(person)}
+
     def shared(self, email: str) -> bool:
         """The address is more than one participant's, so names none of them."""
         key = email_key(email)
