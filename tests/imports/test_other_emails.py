@@ -172,3 +172,23 @@ def test_a_partners_upload_matches_only_its_participants_by_email():
 def test_a_file_with_neither_column_is_refused_naming_both():
     assert refused("credits", "block,activity,completed_on", f"1,{DIAGNOSTIC},2022-10-05") == [
         "row 1: missing column: participant_id or email"]
+
+
+@pytest.mark.parametrize("address", [
+    "ex000@example.org", "Ann@School.example", "a..b@x.org", ".a@x.org", "a@x..org", "a@-x.org", "x@y", "a@b.test",
+    "A.Lee_school.example#EXT#@partner.onmicrosoft.com", "a" * 65 + "@x.org", "a@" + "b" * 250 + ".org",
+    "ünï@exämple.org", "a b@x.org", "@x.org", "a@", "a@@b.org", "a@localhost", "a@[1.2.3.4]", "a@x_y.org"])
+def test_the_quick_check_of_plain_addresses_agrees_with_email_validator(address):
+    from email_validator import EmailNotValidError, validate_email
+
+    from tracker.imports.fields import an_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+        valid = True
+    except EmailNotValidError:
+        valid = False
+    try:
+        assert an_email(address) == address and valid
+    except ValueError:
+        assert not valid

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ..exports import records as exports
 from ..extensions import db
@@ -180,19 +180,13 @@ class ParticipantsImporter(Importer):
             for address in values[OTHERS]:
                 hold(ref, "other email", address)
         in_file = {participant_key(ref) for ref in final}
-        keys = sorted(holders)
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            for what, query in (
-                ("email", select(Participant.participant_id, Participant.email)
-                 .where(func.lower(Participant.email).in_(chunk))),
-                ("other email", select(Participant.participant_id, OtherEmail.email)
-                 .join(Participant, OtherEmail.participant_id == Participant.id)
-                 .where(func.lower(OtherEmail.email).in_(chunk))),
-            ):
-                for ref, address in db.session.execute(query):
-                    if participant_key(ref) not in in_file:  # the file's own rows say what they will hold
-                        hold(ref, what, address)
+        # every stored address, read once: as quick as looking up a national file's 50,000 in chunks
+        for what, query in (("email", select(Participant.participant_id, Participant.email)),
+                            ("other email", select(Participant.participant_id, OtherEmail.email)
+                             .join(Participant, OtherEmail.participant_id == Participant.id))):
+            for ref, address in db.session.execute(query):
+                if email_key(address) in holders and participant_key(ref) not in in_file:
+                    hold(ref, what, address)  # the file's own rows say what they will hold
         lines = []
         for held in holders.values():
             if len(held) < 2:
