@@ -1,7 +1,7 @@
 """participants' other emails: addresses they also use, matched ignoring case, each one participant's
 
 Revision ID: d2b6f0a8c4e1
-Revises: 9a4c6e1f2b38
+Revises: c4e8b1d7a2f5
 Create Date: 2026-12-09 10:00:00
 
 A child table of (participant, email) with a unique index on lower(email): an address is another
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'd2b6f0a8c4e1'
-down_revision = '9a4c6e1f2b38'
+down_revision = 'c4e8b1d7a2f5'
 branch_labels = None
 depends_on = None
 
