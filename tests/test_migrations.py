@@ -88,3 +88,34 @@ def test_each_migration_downgrades_to_the_one_before(fresh_app):
             assert MigrationContext.configure(connection).get_current_revision() == revisions[index + 1]
     upgrade()
     assert tables() == model_tables() | {"alembic_version"}
+
+
+def test_other_emails_come_and_go_with_their_migration_keeping_participants(fresh_app):
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.models import DeliveryPartner, OtherEmail, Participant
+    from tracker.reference.loader import load_reference
+
+    upgrade()
+    load_reference()
+    partner = DeliveryPartner(code="NORTH", name="North")
+    db.session.add(partner)
+    db.session.flush()
+    participant = Participant(participant_id="P1", full_name="Ann", email="ann@example.org", partner_id=partner.id,
+                              course_id=1, cohort=1, school_contract_signed=True, sponsorship_agreement_signed=True)
+    db.session.add(participant)
+    db.session.flush()
+    db.session.add(OtherEmail(participant_id=participant.id, email="Ann.Teams@Example.org"))
+    db.session.commit()
+    downgrade(revision="9a4c6e1f2b38")
+    assert "participant_other_email" not in tables()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT participant_id FROM participant")).scalars().all() == ["P1"]
+    upgrade()
+    with db.engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM participant_other_email")).scalar() == 0
+        connection.execute(text("INSERT INTO participant_other_email (participant_id, email) "
+                                "SELECT id, 'ann.teams@example.org' FROM participant"))
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:  # one address, one participant, any case
+        connection.execute(text("INSERT INTO participant_other_email (participant_id, email) "
+                                "SELECT id, 'ANN.TEAMS@example.org' FROM participant"))

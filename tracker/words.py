@@ -170,6 +170,7 @@ AUDIT_FIELD_LABELS = {
     "marked_by": "Marked by",
     "method": "How",
     "note": "Note",
+    "other_emails": "Other emails",
     "outcome": "Outcome",
     "output": "Output",
     "partner": "Delivery partner",

@@ -281,7 +281,7 @@ def test_an_unknown_participant_status_is_refused():
 
 def test_an_email_that_is_not_an_email_is_refused():
     errors = refused("participants", PARTICIPANT_HEADER, "N1,Nia Jones,nia-at-example,NORTH,NPQLT,3,yes,yes,")
-    assert errors == ["row 2: email: 'nia-at-example' is not an email address"]
+    assert errors == ["row 2: email: 'nia-at-example' is not an email address: an email address must have an @-sign"]
 
 
 def test_a_course_change_for_a_participant_with_evidence_is_refused():

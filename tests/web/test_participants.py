@@ -392,6 +392,25 @@ def test_the_audit_trail_reads_in_a_readers_words(north_lead, examples, today):
         assert not re.search(r"\(none\)|[a-z]+[-_][a-z]+|@", " ".join(cells[1:3])), cells
 
 
+
+def test_a_participants_other_emails_are_shown_and_their_change_audited(north_lead, examples, today):
+    # Given EDT records the address EX004 signs in to Teams with
+    row = "EX004,Name EX004,ex004@example.org,NORTH,NPQLBC,1,yes,yes,active,ex004.teams@north.example"
+    result = run_import(importer_for("participants", Context(today, Book(), user="importer@edt.example")),
+                        io.BytesIO(f"{PARTICIPANT_HEADER},other_emails\n{row}\n".encode()), "teams.csv")
+    assert result.ok and result.updated == 1, result.errors
+    db.session.commit()
+    # When the lead opens the participant's page
+    page = north_lead.get("/participants/EX004").get_data(as_text=True)
+    tree = html5lib.HTMLParser(namespaceHTMLElements=False).parse(page)
+    summary = {"".join(r.find("dt").itertext()).strip(): "".join(r.find("dd").itertext()).strip()
+               for r in tree.findall(".//dl/div")}
+    # Then it shows the address beside their email, and the audit trail says who added it
+    assert summary["Other emails"] == "ex004.teams@north.example"
+    audit = ["".join(cell.itertext()).strip() for cell in tree.findall(".//table[@id='audit-table']/tbody/tr")[0]]
+    assert "Importer" in audit[1] and "Other emails: blank → ex004.teams@north.example" in audit[3]
+    assert "Other emails" in north_lead.get("/participants/EX006").get_data(as_text=True)
+
 # The filtering functions themselves -------------------------------------------------------------
 
 def test_filters_ignore_values_that_cannot_match(session):

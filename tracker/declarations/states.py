@@ -139,6 +139,7 @@ class StatesImporter(EvidenceImporter):
 
     required = ("participant_id", "declaration_type", "state")
     optional = ("declaration_id", "note")
+    stand_ins = {}  # not an evidence file: named by the tracker's or DfE's participant id only
     key_columns = ("participant_id", "declaration_type")
     value_columns = ("state", "declaration_id", "note")
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import RowMapping, Select, select
+from sqlalchemy import RowMapping, Select, func, select
 
 from ..extensions import db
 from ..formats import iso_date
-from ..models import (Activity, AssessmentRecord, Block, Course, CreditRecord, DeliveryPartner, Participant,
-                      RegisterEntry, VideoViewRecord)
+from ..models import (Activity, AssessmentRecord, Block, Course, CreditRecord, DeliveryPartner, OtherEmail,
+                      Participant, RegisterEntry, VideoViewRecord)
+from ..models.people import email_key
 from .cells import csv_text
 
 CHUNK = 5000
@@ -60,17 +61,22 @@ def _participants() -> Select:
                    Course.code.label("course"), Participant.cohort.label("cohort"),
                    Participant.school_contract_signed, Participant.school_contract_signed_on,
                    Participant.sponsorship_agreement_signed, Participant.sponsorship_agreement_signed_on,
-                   Participant.status.label("status"))
+                   Participant.status.label("status"),
+                   select(func.aggregate_strings(OtherEmail.email, ";"))
+                   .where(OtherEmail.participant_id == Participant.id).scalar_subquery().label("other_emails"))
             .join(DeliveryPartner, Participant.partner_id == DeliveryPartner.id)
             .join(Course, Participant.course_id == Course.id)
             .order_by(Participant.participant_id))
 
 
 def _participant(row: RowMapping) -> dict:
-    """An agreement as the file gives it: the date it was signed, else yes or no."""
+    """An agreement as the file gives it: the date it was signed, else yes or no; other emails
+    `;`-separated in address order (the order the importer compares them in)."""
     cells = dict(row)
     for name in ("school_contract_signed", "sponsorship_agreement_signed"):
         cells[name] = row[name + "_on"] or ("yes" if row[name] else "no")
+    others = row["other_emails"].split(";") if row["other_emails"] else []
+    cells["other_emails"] = ";".join(sorted(others, key=email_key))
     return cells
 
 
@@ -105,7 +111,8 @@ def _assessments() -> Select:
 
 
 PARTICIPANTS = Export(("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
-                       "school_contract_signed", "sponsorship_agreement_signed", "status"), _participants, _participant)
+                       "school_contract_signed", "sponsorship_agreement_signed", "status", "other_emails"),
+                      _participants, _participant)
 CREDITS = Export(("participant_id", "block", "activity", "credits", "completed_on", "source"), _credits)
 ATTENDANCE = Export(("participant_id", "block", "event", "session_date", "attendance", "marked_by"), _attendance)
 VIDEO_VIEWS = Export(("participant_id", "block", "percent_watched", "viewed_on"), _video_views)

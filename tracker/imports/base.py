@@ -96,6 +96,9 @@ class Importer(ABC):
     kind = ""
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    # A required column another may stand in for, or join: evidence names its participant by
+    # participant_id or by email (INTERCHANGE.md "Who is who").
+    stand_ins: dict[str, str] = {}
     table = None
     key_columns: tuple[str, ...] = ()
     value_columns: tuple[str, ...] = ()
@@ -197,14 +200,23 @@ class Importer(ABC):
         return newly_met_with(changes, self.evidence, self.context.book, self.context.today)
 
 
+def column_names(importer: Importer | type[Importer]) -> tuple[str, ...]:
+    """The required columns as a person reads them: one a stand-in may replace as `participant_id or email`."""
+    return tuple(f"{name} or {importer.stand_ins[name]}" if name in importer.stand_ins else name
+                 for name in importer.required)
+
+
 def _columns(importer: Importer, header: list[object]) -> dict[str, int]:
-    wanted = {header_key(name): name for name in importer.required + importer.optional}
+    names = importer.required + importer.optional + tuple(importer.stand_ins.values())
+    wanted = {header_key(name): name for name in names}
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         canonical = wanted.get(header_key(name))
         if canonical and canonical not in positions:
             positions[canonical] = index
-    missing = [name for name in importer.required if name not in positions]
+    shown = dict(zip(importer.required, column_names(importer)))
+    missing = [shown[name] for name in importer.required
+               if name not in positions and importer.stand_ins.get(name) not in positions]
     if missing:
         raise FileProblem(f"row 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     return positions

@@ -15,13 +15,18 @@ from . import fields
 from .base import Importer, RowError
 from .book_lookup import find_activity, find_block
 from .kinds import EDT_ONLY, EVERYONE, register
+from .proposals.matching import People
+from .who import people
 
 SELF_REPORT_COHORTS = (1, 2)
 SOURCES = ("platform", "self-report")
+NAMING = {"participant_id": "a participant_id", "email": "an email"}
 
 
 class EvidenceImporter(Importer):
-    """Rows name a participant; the partner's upload may only name its own.
+    """Rows name a participant, by participant_id or by email (their email or one of their other
+    emails, ignoring case; a row giving both must name the same participant); the partner's upload
+    may only name its own.
 
     Cells repeat: a national file names a few hundred activities and a few hundred dates a
     million times. What depends only on such cells (and the course) is worked out once per
@@ -37,6 +42,9 @@ class EvidenceImporter(Importer):
         self.participants = {participant_key(ref): (pk, course, cohort)
                              for ref, pk, course, cohort in db.session.execute(query)}
         self._known: dict[tuple, object] = {}
+        self._people: People | None = None  # by address: read when a row first names one
+
+    stand_ins = {"participant_id": "email"}
 
     def _once(self, key: tuple, work):
         if not self.cells_are_text:  # XLSX cells: True == 1 in Python, but not in a spreadsheet
@@ -47,13 +55,42 @@ class EvidenceImporter(Importer):
         return found
 
     def participant(self, row) -> tuple[int, int, int]:
-        ref = fields.text(row["participant_id"])
-        if not ref:
-            raise RowError("participant_id", "a participant_id is required")
-        found = self.participants.get(participant_key(ref))
-        if found is None:
+        ref = fields.text(row.get("participant_id", ""))
+        address = fields.text(row.get("email", ""))
+        if not ref and not address:
+            given = [name for name in ("participant_id", "email") if name in row]
+            raise RowError(given[0], " or ".join(NAMING[name] for name in given) + " is required")
+        if ref and participant_key(ref) not in self.participants:
             raise RowError("participant_id", f"'{ref}' is not a known participant")
-        return found
+        if address and ref:
+            self._once(("email", participant_key(ref), address), lambda: self.agrees(ref, address))
+        elif address:
+            ref = self._once(("email", address), lambda: self.owner(address))
+        return self.participants[participant_key(ref)]
+
+    def known(self) -> People:
+        if self._people is None:
+            self._people = people(self.context.partner_id)
+        return self._people
+
+    def agrees(self, ref: str, address: str) -> bool:
+        """A row naming both: the address must be one of that participant's."""
+        if not self.known().uses(ref, address):
+            owner = self.known().by_address([address])
+            if owner is not None:
+                raise RowError("email", f"'{address}' is the email of {owner.participant_id}, not of {ref}")
+            raise RowError("email", f"'{address}' is not an email of {ref}")
+        return True
+
+    def owner(self, address: str) -> str:
+        """The participant_id of the participant this address is the email or an other email of."""
+        person = self.known().by_address([address])
+        if person is None:
+            if self.known().shared(address):
+                raise RowError("email", f"'{address}' is the email of more than one participant: name the "
+                                        "participant by participant_id")
+            raise RowError("email", f"'{address}' is not the email of a known participant")
+        return person.participant_id
 
     def on_or_before_today(self, row, column: str, cohort: int) -> date:
         """The row's date in `column`: not after today, and not before the participant's cohort started."""

@@ -15,15 +15,15 @@ from sqlalchemy import select
 
 from ..engagement.book import CourseFacts
 from ..extensions import db
-from ..models import Activity, Block, Course, Participant
+from ..models import Activity, Block
 from ..refusal import Refusal
-from ..rules.facts import ACTIVE, TRAINING_EVENT, title_key
+from ..rules.facts import TRAINING_EVENT, title_key
 from .base import Context, ImportResult, run_import
 from .kinds import get
 from .proposals import credits as credits_proposal
 from .proposals import register as register_proposal
 from .proposals.credits import CourseActivity, ProposedCredits
-from .proposals.matching import People, Person
+from .who import people
 from .proposals.register import Options, ProposedRegister
 from .reading import FileProblem
 from .reports import ReportFormat, identify, recognise
@@ -41,17 +41,6 @@ def report_format(data: bytes, kind: str) -> ReportFormat | None:
     if found.evidence != kind:
         raise FileProblem(f"This file is {found.title}, which holds {found.evidence}: import it as {found.evidence}")
     return identify(data)
-
-
-def people(partner_id: int | None) -> People:
-    """The participants a report may name: every one, or one partner's."""
-    query = (select(Participant.participant_id, Participant.email, Course.code, Participant.cohort,
-                    Participant.status)
-             .join(Course, Participant.course_id == Course.id))
-    if partner_id is not None:
-        query = query.where(Participant.partner_id == partner_id)
-    return People(Person(ref, email, code, cohort, status == ACTIVE)
-                  for ref, email, code, cohort, status in db.session.execute(query))
 
 
 def course_of(context: Context, code: str, cohort: int | None = None) -> CourseFacts:

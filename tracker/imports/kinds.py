@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models.accounts import EDT_ADMIN, EDT_STAFF, FACILITATOR, PARTNER_LEAD
+from .base import column_names
 
 if TYPE_CHECKING:
     from ..exports.records import Export
@@ -47,6 +48,11 @@ class ImportKind:
     @property
     def optional(self) -> tuple[str, ...]:
         return self.importer.optional
+
+    @property
+    def columns_named(self) -> tuple[str, ...]:
+        """The required columns as the uploads page lists them (`participant_id or email`)."""
+        return column_names(self.importer)
 
     def importer_for(self, context):
         return self.importer(context)

@@ -3,28 +3,29 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ..exports import records as exports
 from ..extensions import db
-from ..models import CreditRecord, DeliveryPartner, Participant, RegisterEntry, VideoViewRecord
-from ..models.people import participant_id_in, participant_key
+from ..models import CreditRecord, DeliveryPartner, OtherEmail, Participant, RegisterEntry, VideoViewRecord
+from ..models.people import email_key, participant_id_in, participant_key
 from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
 from .base import Importer, RowError
 from .kinds import EDT_ONLY, register
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contract_signed",
-          "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status")
+          "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status", "other_emails")
+EMAIL, STATUS, OTHERS = (VALUES.index(name) for name in ("email", "status", "other_emails"))
+CHUNK = 5000
 
 
 @register("participants", "Participants", uploaded_by=EDT_ONLY, export=exports.PARTICIPANTS)
 class ParticipantsImporter(Importer):
     required = ("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
                 "school_contract_signed", "sponsorship_agreement_signed")
-    optional = ("status",)
+    optional = ("status", "other_emails")
     key_columns = ("participant_id",)
     value_columns = VALUES
     stored_text = {"participant_id": Participant.participant_id, "full_name": Participant.full_name,
@@ -37,9 +38,10 @@ class ParticipantsImporter(Importer):
         name = fields.text(row["full_name"])
         if not name:
             raise RowError("full_name", "a name is required")
-        email = fields.text(row["email"])
-        if not EMAIL.fullmatch(email):
-            raise RowError("email", f"'{email}' is not an email address")
+        try:
+            email = fields.an_email(row["email"])
+        except ValueError as error:
+            raise RowError("email", str(error)) from None
         partner = fields.text(row["delivery_partner"]).upper()
         if not PARTNER_CODE.fullmatch(partner):
             raise RowError("delivery_partner", f"'{partner}' is not a partner code (letters, digits, - and _)")
@@ -67,9 +69,16 @@ class ParticipantsImporter(Importer):
         status = fields.text(row.get("status", "")).lower() or None
         if status is not None and status not in PARTICIPANT_STATUSES:
             raise RowError("status", f"'{status}' is not one of {', '.join(PARTICIPANT_STATUSES)}")
+        # Blank other_emails keeps those recorded, as a blank status does.
+        others = None
+        if fields.text(row.get("other_emails", "")):
+            try:
+                others = _others(email, fields.some_emails(row["other_emails"]))
+            except ValueError as error:
+                raise RowError("other_emails", str(error)) from None
         self.rows[ref] = self.row_number
         return (ref,), (name, email, partner, facts.course.id, cohort, flags[0][0], flags[1][0], flags[0][1], flags[1][1],
-                        status)
+                        status, others)
 
     def __init__(self, context):
         super().__init__(context)
@@ -100,6 +109,9 @@ class ParticipantsImporter(Importer):
             ).where(participant_id_in(refs[start : start + 5000]))
             for row in db.session.execute(query):
                 by_key[participant_key(row[0])] = (row[0], (row[1], (row[2], row[3], codes[row[4]], *row[5:])))
+        others = _stored_others([pk for _, (pk, _) in by_key.values()])
+        for key, (ref, (pk, values)) in by_key.items():
+            by_key[key] = (ref, (pk, values + (_others(values[EMAIL], others.get(pk, ())),)))
         stored_ids = {}  # a row for a stored participant updates it under its stored ID, whatever the case in the file
         for ref in refs:
             if participant_key(ref) in by_key:
@@ -112,12 +124,12 @@ class ParticipantsImporter(Importer):
                                      "so cannot change course")
         if result.errors:
             return
+        final = {ref: _completed(values, stored[ref][1] if ref in stored else None) for (ref,), values in records.items()}
+        self.refuse_shared_addresses(final, result)
+        if result.errors:
+            return
         creates, updates = [], []
-        for (ref,), values in records.items():
-            if values[-1] is None:
-                values = values[:-1] + (stored[ref][1][-1] if ref in stored else ACTIVE,)
-            if ref in stored:
-                values = _keep_signed_dates(values, stored[ref][1])
+        for ref, values in final.items():
             if ref not in stored:
                 creates.append((ref, values))
             elif stored[ref][1] != values:
@@ -127,7 +139,7 @@ class ParticipantsImporter(Importer):
         result.created += len(creates)
         result.updated += len(updates)
         for pk, ref, before, after in updates:
-            result.changes.append(("participant", pk, dict(zip(VALUES, before)), dict(zip(VALUES, after))))
+            result.changes.append(("participant", pk, _audited(before), _audited(after)))
         if dry_run:
             return
         for code in sorted({values[2] for _, values in creates} | {v[2] for _, _, _, v in updates}):
@@ -143,11 +155,102 @@ class ParticipantsImporter(Importer):
         for pk, ref, _, values in updates:
             db.session.execute(update(Participant).where(Participant.id == pk).values(_columns(ref, values, partners)))
         new_refs = [ref for ref, _ in creates]
+        new_pks = {}
         for start in range(0, len(new_refs), 5000):
-            result.touched.update(db.session.scalars(
-                select(Participant.id).where(Participant.participant_id.in_(new_refs[start : start + 5000]))
-            ))
+            new_pks.update(db.session.execute(
+                select(Participant.participant_id, Participant.id)
+                .where(Participant.participant_id.in_(new_refs[start : start + 5000]))
+            ).all())
+        result.touched.update(new_pks.values())
         result.touched.update(pk for pk, _, before, after in updates if before[3:5] != after[3:5])
+        _write_others([(new_pks[ref], values[OTHERS]) for ref, values in creates if values[OTHERS]]
+                      + [(pk, after[OTHERS]) for pk, _, before, after in updates if before[OTHERS] != after[OTHERS]])
+
+    def refuse_shared_addresses(self, final: dict[str, tuple], result) -> None:
+        """An address belongs to one participant: a row whose email or other email is another
+        participant's other email (or whose other email is another's email), in the file or
+        stored, is refused naming both. Two participants with the same email stay allowed, as before."""
+        holders: dict[str, dict[str, tuple[str, str, str]]] = {}  # address -> participant -> (ID, what, as written)
+
+        def hold(ref: str, what: str, address: str) -> None:
+            holders.setdefault(email_key(address), {}).setdefault(participant_key(ref), (ref, what, address))
+
+        for ref, values in final.items():
+            hold(ref, "email", values[EMAIL])
+            for address in values[OTHERS]:
+                hold(ref, "other email", address)
+        in_file = {participant_key(ref) for ref in final}
+        # every stored address, read once: as quick as looking up a national file's 50,000 in chunks
+        for what, query in (("email", select(Participant.participant_id, Participant.email)),
+                            ("other email", select(Participant.participant_id, OtherEmail.email)
+                             .join(Participant, OtherEmail.participant_id == Participant.id))):
+            for ref, address in db.session.execute(query):
+                if email_key(address) in holders and participant_key(ref) not in in_file:
+                    hold(ref, what, address)  # the file's own rows say what they will hold
+        lines = []
+        for held in holders.values():
+            if len(held) < 2:
+                continue
+            for ref, what, address in held.values():
+                if ref not in final:
+                    continue
+                clashes = [f"{'the email' if their == 'email' else 'an other email'} of {other}"
+                           + (f" (row {self.rows[other]})" if other in final else "")
+                           for other, their, _ in held.values()
+                           if other != ref and "other email" in (what, their)]
+                if clashes:
+                    column = "email" if what == "email" else "other_emails"
+                    lines.append((self.rows[ref], f"row {self.rows[ref]}: {column}: '{address}' is also "
+                                                  f"{' and '.join(clashes)}"))
+        for _, line in sorted(lines):
+            result.errors.append(line)
+
+
+def _others(email: str, addresses) -> tuple[str, ...]:
+    """Other emails as stored and compared: one per address (ignoring case), not the email itself, in
+    address order."""
+    own, found = email_key(email), {}
+    for address in addresses:
+        if email_key(address) != own:
+            found.setdefault(email_key(address), address)
+    return tuple(found[key] for key in sorted(found))
+
+
+def _completed(values: tuple, before: tuple | None) -> tuple:
+    """A row's values with what its blanks keep: the status and other emails recorded (a new
+    participant starts active with none), and the dates agreements were signed."""
+    values = list(values)
+    if values[STATUS] is None:
+        values[STATUS] = before[STATUS] if before else ACTIVE
+    if values[OTHERS] is None:
+        values[OTHERS] = _others(values[EMAIL], before[OTHERS]) if before else ()
+    return _keep_signed_dates(tuple(values), before) if before else tuple(values)
+
+
+def _audited(values: tuple) -> dict:
+    """A participant's values as the audit trail shows them: other emails as the file writes them."""
+    return dict(zip(VALUES, values)) | {"other_emails": ";".join(values[OTHERS])}
+
+
+def _stored_others(pks: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(pks), CHUNK):
+        query = select(OtherEmail.participant_id, OtherEmail.email).where(
+            OtherEmail.participant_id.in_(pks[start : start + CHUNK]))
+        for pk, address in db.session.execute(query):
+            found.setdefault(pk, []).append(address)
+    return found
+
+
+def _write_others(changed: list[tuple[int, tuple[str, ...]]]) -> None:
+    """Replace these participants' other emails: all removed first, so an address may move from one
+    participant to another in one file."""
+    pks = [pk for pk, _ in changed]
+    for start in range(0, len(pks), CHUNK):
+        db.session.execute(delete(OtherEmail).where(OtherEmail.participant_id.in_(pks[start : start + CHUNK])))
+    rows = [{"participant_id": pk, "email": address} for pk, addresses in changed for address in addresses]
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(OtherEmail), rows[start : start + CHUNK])
 
 
 def _keep_signed_dates(values: tuple, before: tuple) -> tuple:
@@ -160,7 +263,7 @@ def _keep_signed_dates(values: tuple, before: tuple) -> tuple:
 
 
 def _columns(ref, values, partners):
-    name, email, partner, course_id, cohort, contract, sponsorship, contract_on, sponsorship_on, status = values
+    name, email, partner, course_id, cohort, contract, sponsorship, contract_on, sponsorship_on, status = values[:OTHERS]
     return {
         "participant_id": ref, "full_name": name, "email": email, "partner_id": partners[partner],
         "course_id": course_id, "cohort": cohort, "school_contract_signed": contract,

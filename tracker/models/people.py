@@ -35,6 +35,8 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="active")
     partner: Mapped[DeliveryPartner] = relationship()
     course: Mapped[Course] = relationship()
+    other_emails: Mapped[list[OtherEmail]] = relationship(order_by=lambda: func.lower(OtherEmail.email),
+                                                          cascade="all, delete-orphan", passive_deletes=True)
 
     # IDs are kept as given and matched ignoring case, so two may not differ by case alone.
     __table_args__ = (Index("uq_participant_participant_id_lower", func.lower(participant_id), unique=True),)
@@ -42,6 +44,25 @@ class Participant(db.Model):
     @property
     def payment_agreed(self) -> bool:
         return self.school_contract_signed and self.sponsorship_agreement_signed
+
+
+class OtherEmail(db.Model):
+    """An address a participant also uses (a Teams sign-in, a webinar's registration email): matched,
+    like their email, ignoring case, so one address belongs to one participant at most (an
+    address may not be one participant's email and another's other email either: the importer
+    checks that, as it spans two tables)."""
+
+    __tablename__ = "participant_other_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+
+    __table_args__ = (Index("uq_participant_other_email_lower", func.lower(email), unique=True),)
+
+
+def email_key(address: str) -> str:
+    """How an address is matched: ignoring case (the database's lower(), for its unique index)."""
+    return address.strip().lower()
 
 
 def participant_key(ref: str) -> str:

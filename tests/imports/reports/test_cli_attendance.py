@@ -45,6 +45,13 @@ ACTIVITIES = [
 ]
 JOINT = ["--event", "NPQLT Live Webinar", "--block", 2, "--group", "NPQLT:4", "--group", "NPQLTD:4",
          "--partner", "NORTH"]
+JOINT_LINES = [
+    "read 4, created 4, updated 0, unchanged 0",
+    "not matched: Facil Itator <facil@partner.example>: 120 minutes",
+    "not matched: Person Two (Guest): 30 minutes",
+    "not matched: Name EX013 <ex013@example.org>: 100 minutes",
+    "below 60 minutes: EX034: 34 minutes",
+]
 JOINT_MARKS = [
     ("EX034", 2, "NPQLTD Live Webinar", "2023-04-17", "absent", "command line"),
     ("EX036", 2, "NPQLT Live Webinar", "2023-04-17", "attended", "command line"),
@@ -77,13 +84,7 @@ def test_a_joint_webinar_on_teams_is_one_register_for_two_courses(cli, sample, l
     path = write(sample, "NPQLT Live Webinar - Attendance report 17-04-23.csv",
                  files.teams(SUMMARY, PARTICIPANTS, ACTIVITIES, **TEAMS[layout]))
     # NORTH's group: EX036 and EX100 on NPQLT, EX034 on NPQLTD (cohort 4); EX101 is withdrawn; EX013 is SOUTH's
-    assert imported(cli, path, *JOINT) == [
-        "read 4, created 4, updated 0, unchanged 0",
-        "not matched: Facil Itator <facil@partner.example>: 120 minutes",
-        "not matched: Person Two (Guest): 30 minutes",
-        "not matched: Name EX013 <ex013@example.org>: 100 minutes",
-        "below 60 minutes: EX034: 34 minutes",
-    ]
+    assert imported(cli, path, *JOINT) == JOINT_LINES
     assert marks() == JOINT_MARKS
     batch = db.session.scalar(select(ImportBatch).where(ImportBatch.kind == "attendance"))
     assert (batch.kind, batch.filename, batch.imported_by) == ("attendance", str(path), "command line")
@@ -313,3 +314,26 @@ def test_dates_that_read_both_ways_are_day_first_unless_told(cli, sample, dates,
     path = write(sample, "report.csv", files.teams(ambiguous, [], rows))
     imported(cli, path, *JOINT, *(["--dates", dates] if dates else []))
     assert {mark[3] for mark in marks()} == {day}
+
+
+def test_a_teams_report_matches_participants_by_their_other_emails(cli, sample):
+    # EX100 signs in to Teams with the partner's account; EX102 joins as a guest from home
+    others = sample / "others.csv"
+    others.write_text("participant_id,full_name,email,delivery_partner,course,cohort,school_contract_signed,"
+                      "sponsorship_agreement_signed,other_emails\n"
+                      "EX100,Name EX100,ex100@example.org,NORTH,NPQLT,4,yes,yes,Ex100.Teams@Partner.example\n"
+                      "EX102,Ann Lee,Ann@School.example,NORTH,NPQLT,4,yes,yes,ann.lee@home.example\n", encoding="utf-8")
+    assert cli("import", "participants", others).stdout == "read 2, created 0, updated 2, unchanged 0\n"
+    teams_rows = [["Name EX100", us("7:00:00 PM"), us("8:30:00 PM"), "1h 30m", "ex100.teams@partner.example",
+                   "ex100.teams@partner.example", "Attendee"],
+                  ["Ann (Guest)", us("7:40:00 PM"), us("8:10:00 PM"), "30m", "",
+                   "ann.lee_home.example#EXT#@partner.onmicrosoft.com", "Attendee"]]
+    activities = [row[:5] + row[6:] for row in teams_rows]  # the In-Meeting Activities section has no UPN
+    path = write(sample, "report.csv", files.teams(SUMMARY, PARTICIPANTS + teams_rows, ACTIVITIES + activities))
+    assert imported(cli, path, *JOINT) == JOINT_LINES + ["below 60 minutes: EX102: 30 minutes"]
+    assert [mark[:5] for mark in marks()] == [
+        ("EX034", 2, "NPQLTD Live Webinar", "2023-04-17", "absent"),
+        ("EX036", 2, "NPQLT Live Webinar", "2023-04-17", "attended"),
+        ("EX100", 2, "NPQLT Live Webinar", "2023-04-17", "attended"),
+        ("EX102", 2, "NPQLT Live Webinar", "2023-04-17", "absent"),
+    ]

@@ -1,7 +1,7 @@
 """Who is who in a report: participants found by an e-mail address, or by their participant id.
 
 Names are never matched (INTERCHANGE.md "Who is who"): a name only proposes a match for a person
-to confirm. An address matches a participant's address ignoring case; the readers give the keys
+to confirm. An address matches a participant's email or one of their other emails ignoring case; the readers give the keys
 already folded, a Teams guest's `#EXT#` form unwrapped (reports/text.email_key).
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ class Person:
     course: str  # the course's code
     cohort: int
     active: bool  # a group's absentees are its active participants
+    other_emails: tuple[str, ...] = ()  # addresses they also use (INTERCHANGE.md "Who is who")
 
     @property
     def group(self) -> tuple[str, int]:
@@ -37,9 +38,9 @@ class Unmatched:
 
 
 def addresses(person: Person) -> tuple[str, ...]:
-    """Every address a person is known by: the one place that says which (their other e-mails,
-    once participants have them, belong here)."""
-    return (person.email,)
+    """Every address a person is known by: the one place that says which (their email, then their
+    other emails)."""
+    return (person.email, *person.other_emails)
 
 
 class People:
@@ -57,6 +58,16 @@ class People:
                     continue
                 earlier = self.by_email.get(key, person)
                 self.by_email[key] = person if earlier == person else None
+
+    def uses(self, participant_id: str, email: str) -> bool:
+        """The address is one of this participant's (who may share it with another)."""
+        person, key = self.by_id.get(participant_id.strip().lower()), email_key(email)
+        return person is not None and key is not None and key in {email_key(a) for a in addresses(person)}
+
+    def shared(self, email: str) -> bool:
+        """The address is more than one participant's, so names none of them."""
+        key = email_key(email)
+        return key is not None and key in self.by_email and self.by_email[key] is None
 
     def by_address(self, emails: Iterable[str | None]) -> Person | None:
         """The participant of the first of these addresses (strongest first) that names one."""
