@@ -65,7 +65,7 @@ test-postgres:
 	  jobs=$$(scripts/redis.sh start $(REDIS_DIR) $(REDIS_PORT)) && \
 	  TEST_DATABASE_URL=$$url TEST_JOBS_URL=$$jobs $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install assets
 	$(PY) -m bench
 
 bench-load: install assets

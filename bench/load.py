@@ -126,30 +126,40 @@ def make_users(url: str, leads: list[str], edt: int) -> list[tuple[str, str | No
     return users
 
 
+def serve_env(url: str, port: int, **extra: str) -> dict[str, str]:
+    """The environment of `make serve` (and of `make worker` beside it) on the benchmark database, on the real
+    clock: a job worker's waits must run out, which they never do under libfaketime."""
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("FAKETIME") or
+                                                       (k == "LD_PRELOAD" and "faketime" in v))}
+    env.update(DATABASE_URL=url, PORT=str(port), SECRET_KEY=secrets.token_hex(32), TRACKER_TODAY=PAGES_AS_OF,
+               WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "4"), **extra)
+    return env
+
+
 @contextlib.contextmanager
-def serving(url: str, port: int, log: Path):
-    """`make serve` (gunicorn with the production settings) on 127.0.0.1:port; stopped at the end."""
-    env = dict(os.environ, DATABASE_URL=url, PORT=str(port), SECRET_KEY=secrets.token_hex(32),
-               TRACKER_TODAY=PAGES_AS_OF, WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "4"))
-    if "serve:" in (ROOT / "Makefile").read_text():
-        command = ["make", "-s", "--no-print-directory", "serve"]
-    else:  # before `make serve` existed: the same server directly
-        command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", env["WEB_CONCURRENCY"], "-b",
-                   f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"]
+def made(target: str, env: dict[str, str], log: Path):
+    """`make TARGET` with env, its output in log, in a process group of its own; stopped at the end."""
     with open(log, "wb") as handle:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        process = subprocess.Popen(["make", "-s", "--no-print-directory", target], cwd=ROOT, env=env, stdout=handle,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for(port, server)
-        yield f"http://127.0.0.1:{port}"
+        yield process
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
+            os.killpg(process.pid, signal.SIGTERM)
         try:
-            server.wait(30)
+            process.wait(30)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def serving(url: str, port: int, log: Path, env: dict[str, str] | None = None):
+    """`make serve` (gunicorn with the production settings) on 127.0.0.1:port; stopped at the end."""
+    with made("serve", env or serve_env(url, port), log) as server:
+        _wait_for(port, server)
+        yield f"http://127.0.0.1:{port}"
 
 
 def _wait_for(port: int, server: subprocess.Popen, seconds: float = 120) -> None:

@@ -14,9 +14,11 @@
    e. the pages (bench.pages): a partner lead's dashboard and filtered list (DP001 and DP002,
       server time and SQL queries), EDT's overview, /declarations and participant list, and
       DP002's dashboard again, now at national size;
-   f. an upload of new credit rows through /uploads, its preview (with the dry-run recompute)
-      and its confirmation timed;
+   f. an upload of new credit rows through /uploads (a job, as a large file is), its preview
+      (with the dry-run recompute) and its confirmation timed, and each click to its job's page;
    g. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone;
+   h. the job runner under load (bench.jobs): `make serve` and `make worker` on the database,
+      16 report jobs at once, /health and DP002's dashboard while they run, a click to a job's page;
 3. one table of both databases (bench.table).
 
 Each import runs in a child process of its own (bench.imports). At a scale below 1 the import,
@@ -59,6 +61,7 @@ UPLOAD_SECONDS = 5.0  # confirming an upload of UPLOAD_ROWS new rows
 PREVIEW_SECONDS = 5.0  # uploading UPLOAD_ROWS new rows to their preview, with its dry-run recompute
 SCALING_RATIO = 1.2  # DP002's dashboard at national size against a fifth of it
 REPORT_RATIO = 1.3  # the report against WeasyPrint rendering its finished HTML alone
+JOB_REPORTS = 16  # partnership-report jobs asked for at once (bench.jobs, with its targets)
 
 PLAIN_READS = (
     "SELECT participant_id, activity_id, credits, completed_on FROM credit_record",
@@ -149,6 +152,7 @@ def run(
     profile: bool = False,
     reimport: bool = True,
     report_repeats: int = REPORT_REPEATS,
+    job_reports: int = JOB_REPORTS,
     out: Callable[[str], None] = print,
 ) -> dict:
     """Run the benchmark and return its figures; `out` receives the report line by line.
@@ -160,7 +164,8 @@ def run(
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="npq-bench-") as folder:
             return run(participants, seed=seed, workdir=Path(folder), databases=databases, isolate=isolate,
-                       profile=profile, reimport=reimport, report_repeats=report_repeats, out=out)
+                       profile=profile, reimport=reimport, report_repeats=report_repeats, job_reports=job_reports,
+                       out=out)
     from tracker.engagement.book import Book
 
     from . import postgres
@@ -204,8 +209,9 @@ def run(
             out(f"\n=== {name} {version} ===")
             figures["databases"][name] = run_database(
                 name, url, files, workdir, scale=scale, isolate=isolate, profile=profile, reimport=reimport,
-                report_repeats=report_repeats, out=out, xlsx=xlsx)
+                report_repeats=report_repeats, job_reports=job_reports, out=out, xlsx=xlsx)
             figures["databases"][name]["version"] = version
+            figures["databases"][name]["dfe_send"] = _dfe_send(name, url, workdir, scale, out)
 
     figures["total_seconds"] = time.perf_counter() - begun
     figures["load"] = _load()
@@ -214,9 +220,23 @@ def run(
     return figures
 
 
+def _dfe_send(name: str, url: str, workdir: Path, scale: float, out: Callable[[str], None]) -> dict:
+    """3,000 declarations (at scale 1) sent to a stand-in of DfE enforcing a scaled-down rate limit
+    (bench.dfe_send), on a database of their own beside the national one."""
+    from . import dfe_send, postgres
+
+    count = max(dfe_send.LIMIT // 2, round(dfe_send.DECLARATIONS * min(scale, 1)))
+    with contextlib.ExitStack() as stack:
+        if name == "sqlite":
+            url = "sqlite:///" + str(workdir / "dfe-send.db")
+        else:
+            url = stack.enter_context(postgres.scratch_database(url, "bench_dfe_send"))
+        return dfe_send.measure(url, count, out=out)
+
+
 def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path, *, scale: float,
                  isolate: bool, profile: bool, reimport: bool, report_repeats: int = REPORT_REPEATS,
-                 out: Callable[[str], None] = print, xlsx: Path | None = None) -> dict:
+                 job_reports: int = JOB_REPORTS, out: Callable[[str], None] = print, xlsx: Path | None = None) -> dict:
     """Every measure on one empty database."""
     from tracker.engagement.book import Book
     from tracker.engagement.recompute import recompute
@@ -319,6 +339,13 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
     with _profiled(workdir / f"profile-{name}-report.prof" if profile else None):
         figures["report"] = measure_report(app, "DP002", report_repeats)
     out(f"  done in {time.perf_counter() - started:.0f} s")
+    if figures["report"] is not None:
+        out(f"{job_reports} report jobs against make serve and make worker...")
+        started = time.perf_counter()
+        from .jobs import measure_jobs
+
+        figures["jobs"] = measure_jobs(app, url, workdir, name, job_reports)
+        out(f"  done in {time.perf_counter() - started:.0f} s")
     with app.app_context():
         db.engine.dispose()
 
@@ -350,6 +377,8 @@ def _next_steps(scale: float, workdir: Path) -> dict:
 
 
 def _details(figures: dict, out: Callable[[str], None]) -> None:
+    from .jobs import print_jobs
+
     r, e = figures["recompute"], figures["export"]
     out(f"  recompute {r['seconds']:.1f} s (CPU {r['cpu_seconds']:.1f} s) of {r['participants']:,} participants; "
         f"plain read of the same {r['evidence_rows']:,} evidence rows {r['plain_read_seconds']:.2f} s "
@@ -369,8 +398,11 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
     u = figures["upload"]
     out(f"  upload of {u['file']} ({u['bytes'] / 1e6:.1f} MB): upload and check {u['upload_seconds']:.2f} s, "
         f"to its preview {u['preview_seconds']:.2f} s (CPU {u['preview_cpu_seconds']:.2f} s; {u['meets']}), "
-        f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created")
+        f"confirm {u['seconds']:.2f} s (CPU {u['cpu_seconds']:.2f} s), {u['created']:,} credit records created; "
+        f"from the click to the job's page {u['click_seconds']:.2f} s, "
+        f"and from Confirm {u['confirm_click_seconds']:.2f} s")
     _report_results(figures["report"], out)
+    print_jobs(figures.get("jobs"), out, (figures["report"] or {}).get("report_seconds"))
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
 
 

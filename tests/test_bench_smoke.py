@@ -28,7 +28,8 @@ def databases():
 
 def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     lines = []
-    figures = run(200, workdir=tmp_path, databases=databases, isolate=False, report_repeats=1, out=lines.append)
+    figures = run(200, workdir=tmp_path, databases=databases, isolate=False, report_repeats=1, job_reports=3,
+                  out=lines.append)
 
     assert figures["participants"] == 200 and set(figures["databases"]) == set(databases)
     rows = figures["dataset"]
@@ -61,15 +62,33 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
             assert pages[page]["requests"] == 10 and pages[page]["first_ms"] > 0 and pages[page]["queries"] > 0
         assert db["dashboard_small"]["participants"] == db["dashboard_national"]["participants"] == 2
         assert db["upload"]["created"] == rows["upload_rows"]
-        assert db["upload"]["preview_seconds"] >= db["upload"]["upload_seconds"] > 0
+        assert db["upload"]["preview_seconds"] >= db["upload"]["click_seconds"] >= db["upload"]["upload_seconds"] > 0
+        assert db["upload"]["seconds"] >= db["upload"]["confirm_click_seconds"] > 0
         assert db["upload"]["meets"].startswith("As of ")
         assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
+        dfe = db["dfe_send"]  # declarations sent to a stand-in of DfE enforcing its (scaled-down) rate limit
+        assert dfe["sent"] == dfe["declarations"] > 0 and dfe["throttled"] == 0
+        assert dfe["most_in_a_window"] <= dfe["limit"]
+
+        # the job runner: make serve and make worker, report jobs at once, /health and the dashboard meanwhile
+        jobs = db["jobs"]
+        assert jobs["reports"] == 3 and jobs["failed"] == 0, jobs["errors"]
+        assert jobs["click"]["requests"] == jobs["click_redirect"]["requests"] == 3 and jobs["finish_seconds"] > 0
+        assert 1 <= jobs["send"]["requests"] == jobs["send_page"]["requests"] <= 8 and jobs["send_failed"] == 0
+        assert jobs["health"]["polls"] > 0 and jobs["health_quiet"]["polls"] >= 10
+        assert jobs["dashboard_quiet"]["requests"] == 10 and jobs["dashboard_during"]["requests"] > 0
 
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 17 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 25 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
+    assert any("declarations sent to a stand-in of DfE" in line for line in table)
+    assert any(line.startswith("| upload, and its confirm: from the click to the job's page |") for line in table)
+    assert any(line.startswith("| /health every 250 ms while 3 report jobs run: ") for line in table)
+    assert any(line.startswith("| a click to the job's page: report GETs, 3 at once: ") for line in table)
+    assert any(line.startswith("| a click to the job's page: next-step emails' Send, ") for line in table)
+    assert any(line.startswith("  3 partnership-report jobs for DP002 asked for at once") for line in lines)
     assert any("targets not met" in line or "every target met" in line for line in lines)
 
     # the child-process path `make bench` measures imports with

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from .conftest import EXAMPLES
-from .test_cli import KINDS, cli  # noqa: F401  (the cli fixture)
+from .test_cli import KINDS
 
 DATES = ("2023-03-01", "2023-11-20")
 

@@ -8,24 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker.declarations.dfe import DfeApi, retry_after
+from tracker.declarations.dfe import DfeApi
 from tracker.declarations.submit import SENT, SKIPPED, pending, submit
 from tracker.extensions import db
 from tracker.models import AuditEvent, DeclarationRecord, Participant
 
-from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
-from .dfe_stand_in import TOKEN, Served, StandIn
+from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
+from bench.dfe_stand_in import TOKEN
 
-
-@pytest.fixture()
-def dfe(monkeypatch):
-    stand_in = StandIn()
-    served = Served(stand_in)
-    monkeypatch.setenv("DFE_API_URL", stand_in.url)
-    monkeypatch.setenv("DFE_API_TOKEN", TOKEN)
-    monkeypatch.delenv("DFE_SERVER_DATE", raising=False)
-    yield stand_in
-    served.stop()
+from .stand_in import dfe  # noqa: F401  (fixture)
 
 
 def to_send(cli) -> list[tuple[str, str]]:  # noqa: F811
@@ -88,30 +79,28 @@ def test_a_422_is_shown_kept_with_the_declaration_and_it_stays_to_send(examples,
     assert dfe.posted().count((ref, kind)) == 1
 
 
-def test_a_429_is_retried_after_its_retry_after(examples, dfe):  # noqa: F811
+def test_a_429_waits_for_the_next_rate_window_then_sends(examples, dfe, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DFE_RATE_WINDOW_SECONDS", "0.2")
     first = to_send(examples)[0]
-    dfe.busy, dfe.retry_after = 3, "0"
+    dfe.busy = 3
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert [r["status"] for r in dfe.received[:4]] == [429, 429, 429, 200]
     assert state_of(*first)[0] == "submitted"
 
 
-def test_a_declaration_still_refused_429_after_three_retries_is_not_sent_and_stays_to_send(examples, dfe):  # noqa: F811
+def test_429s_through_four_windows_stop_the_run_and_what_was_not_sent_stays_to_send(examples, dfe, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DFE_RATE_WINDOW_SECONDS", "0.2")
     first, second = to_send(examples)[:2]
     dfe.busy = 4
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 1
-    assert f"{first[0]} {first[1]}: not sent: DfE asked to wait (429) more times than the tracker retries" in result.stderr
-    assert state_of(*first) is None and state_of(*second)[0] == "submitted"
-    assert first in to_send(examples)
-
-
-def test_the_waits_follow_retry_after_in_seconds_or_as_a_date():
-    assert retry_after("2") == 2.0
-    assert retry_after(None) == 1.0 and retry_after("soon") == 1.0
-    assert retry_after("100000") == 120.0
-    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert (f"{first[0]} {first[1]}: not sent: DfE answered 429 (too many requests) 4 times in a row, each after "
+            "waiting for its next rate window: nothing more was sent") in result.stderr
+    assert f"{second[0]} {second[1]}: not sent: the run stopped: DfE answered 429" in result.stderr
+    assert len(dfe.received) == 4  # nothing more was sent while DfE throttled
+    assert state_of(*first) is None and state_of(*second) is None
+    assert first in to_send(examples) and second in to_send(examples)
 
 
 def test_a_401_stops_the_run_at_once_and_stores_nothing(examples, dfe):  # noqa: F811
@@ -151,7 +140,7 @@ def test_refresh_reads_every_page_then_only_changes_since_a_little_before_the_la
     gets = [r["query"] for r in dfe.received]
     assert all("filter[updated_since]" not in q for q in gets)
     assert [q["page[page]"] for q in gets] == [str(n) for n in range(1, len(gets) + 1)]
-    assert len(gets) == -(-sent // 10) + 1  # every page, then the empty one
+    assert len(gets) == sent // 10 + 1  # every page, up to the first with fewer than 10
     assert result.stdout.strip() == f"read {sent}, changed 1, unknown 0"
     record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id))
     assert record.state == "eligible"
@@ -217,3 +206,24 @@ def test_two_submits_at_the_same_moment_never_send_one_declaration_twice(app, ex
     assert all(o.result in (SENT, SKIPPED) for found in outcomes for o in found)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(DeclarationRecord)) == len(everything)
+
+
+def test_the_nightly_refresh_starts_at_half_past_two_unless_a_dfe_job_is_under_way(examples, dfe, monkeypatch):  # noqa: F811
+    from datetime import datetime
+
+    from tracker.jobs.runner import refresh_from_dfe_nightly
+    from tracker.models import Job
+
+    assert refresh_from_dfe_nightly.task_class().validate_datetime(datetime(2026, 11, 25, 2, 30))
+    assert not refresh_from_dfe_nightly.task_class().validate_datetime(datetime(2026, 11, 25, 3, 30))
+    refresh_from_dfe_nightly.call_local()
+    job = db.session.scalar(select(Job))
+    assert (job.kind, job.started_by, job.state, job.partner_id) == ("declarations-from-dfe", "nightly refresh", "done", None)
+    db.session.execute(text("UPDATE job SET state = 'running'"))
+    db.session.commit()
+    refresh_from_dfe_nightly.call_local()
+    monkeypatch.delenv("DFE_API_URL")
+    db.session.execute(text("UPDATE job SET state = 'done'"))
+    db.session.commit()
+    refresh_from_dfe_nightly.call_local()  # not configured: nothing to start
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1

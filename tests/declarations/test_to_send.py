@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import DeclarationEvent, DeclarationRecord, Participant, WithdrawalRequest
 
-from ..test_cli import AS_OF, cli, examples  # noqa: F401  (fixtures)
+from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 
 HEADER = "participant_id,declaration_type,state,declaration_id,note"
 

@@ -161,6 +161,7 @@ def test_edt_see_when_the_scheduler_next_runs_each_of_its_tasks(app, two_partner
     try:
         assert [(n.label, n.at) for n in next_runs(now())] == [
             ("Look for jobs whose worker stopped", datetime(2026, 11, 24, 9, 31)),
+            ("Read DfE's changes to the declarations", datetime(2026, 11, 25, 2, 30)),
             ("Say hello every night", datetime(2026, 11, 25, 2, 30))]
         page = signed_in(app, "staff@edt.example").get("/jobs/").get_data(as_text=True)
         assert "Say hello every night" in page and "2026-11-25 02:30" in page

@@ -106,3 +106,31 @@ def test_a_partner_user_cannot_reach_any_of_another_partners_records(app, as_nor
             checked += 1
     assert checked > 40
     assert _south_state() == before
+
+
+def test_an_upload_job_shows_to_its_partner_with_the_preview_for_its_uploader_only_and_to_edt(
+        app, two_partners, monkeypatch):
+    """A large upload's check job: NORTH's lead (who uploaded) sees the job and the file's preview with
+    Confirm; NORTH's facilitator and EDT see the job, not the preview; SOUTH's lead sees neither."""
+    from .conftest import signed_in
+    from .test_uploads import GOOD_ROWS, csv_bytes, text_of, upload
+
+    monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
+    monkeypatch.setitem(app.config, "UPLOAD_JOB_BYTES", 100)
+    uploader = signed_in(app, "lead@north.example")
+    job_url = upload(uploader, csv_bytes(*GOOD_ROWS)).headers["Location"]
+    token = db.session.scalar(select(PendingUpload.token))
+    page = uploader.get(job_url).get_data(as_text=True)
+    assert "Would create 3" in text_of(page) and "Confirm import" in page
+    for email, status, listed in (("facilitator@north.example", 200, True), ("staff@edt.example", 200, True),
+                                  ("lead@south.example", 404, False)):
+        browser = signed_in(app, email)
+        response = browser.get(job_url)
+        body = response.get_data(as_text=True)
+        assert response.status_code == status, email
+        assert "Confirm import" not in body and token not in body and "Would create" not in body, email
+        assert ("Checking credits.csv" in browser.get("/jobs/").get_data(as_text=True)) is listed, email
+        assert browser.get(f"/uploads/{token}").status_code == 404, email
+        confirm = browser.post(f"/uploads/{token}/confirm", form_url="/uploads")
+        assert confirm.status_code == 404, email
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # nobody else started an import

@@ -237,3 +237,18 @@ def test_saving_marks_waits_for_an_import_of_the_same_partner_to_finish(app, nor
     assert saved["response"].status_code == 302
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(RegisterEntry)) == 2
+
+
+def test_saving_marks_behind_a_long_import_is_refused_within_seconds_saying_why(app, north_group, monkeypatch):
+    from .test_upload_jobs import partner_lock_held
+
+    monkeypatch.setattr("tracker.web.registers.IN_A_REQUEST", 0.3)
+    browser = signed_in(app, "facilitator@north.example")
+    url = register_url(create_register(browser))
+    with partner_lock_held(app, "NORTH"):  # a large upload of NORTH's being imported by a job
+        refused = browser.post(f"{url}/mark-all", form_url=url, follow_redirects=True)
+    assert "Another file of your partnership is being checked or imported: nothing was changed" in \
+        refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(RegisterEntry)) == 0
+    done = browser.post(f"{url}/mark-all", form_url=url, follow_redirects=True)
+    assert "2 marks saved" in done.get_data(as_text=True)

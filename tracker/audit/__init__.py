@@ -24,12 +24,25 @@ def _json(values: dict | None) -> str | None:
     return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True)
 
 
+def _values(actor: str, action: str, entity: str, entity_id, participant_id: int | None, before: dict | None,
+            after: dict | None) -> dict:
+    return {"at": now(), "actor": actor, "action": action, "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id), "participant_id": participant_id,
+            "before": _json(before), "after": _json(after)}
+
+
 def record(actor: str, action: str, entity: str, entity_id=None, *, participant_id: int | None = None,
            before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    event = AuditEvent(
-        at=now(), actor=actor, action=action, entity=entity,
-        entity_id=None if entity_id is None else str(entity_id), participant_id=participant_id,
-        before=_json(before), after=_json(after),
-    )
+    event = AuditEvent(**_values(actor, action, entity, entity_id, participant_id, before, after))
     db.session.add(event)
     return event
+
+
+def record_at_once(actor: str, action: str, entity: str, entity_id=None, *, participant_id: int | None = None,
+                   before: dict | None = None, after: dict | None = None) -> None:
+    """An event written and committed on its own connection as it happens, whatever becomes of the
+    caller's transaction (a request to DfE stays audited when the run fails or its worker is killed).
+    On SQLite the caller must hold no uncommitted writes, or this waits for them."""
+    with db.engine.begin() as connection:
+        connection.execute(AuditEvent.__table__.insert().values(
+            **_values(actor, action, entity, entity_id, participant_id, before, after)))

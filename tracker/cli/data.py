@@ -41,11 +41,11 @@ def recompute_command():
 
     It runs as a job in this process, listed on the jobs page: if this process dies, a worker finishes it.
     """
-    from ..jobs import start
     from ..jobs.kinds import RECOMPUTE
+    from ..jobs.work import run_here
     from ..models.jobs import DONE
 
-    job = start(RECOMPUTE, {"participants": None}, actor="command line", partner_id=None, here=True)
+    job, _ = run_here(RECOMPUTE, {"participants": None}, actor="command line")
     if job.state != DONE:
         raise click.ClickException(job.error or f"the recompute is {job.state} (job {job.id})")
     click.echo(f"recomputed {job.total or 0} participants")

@@ -68,6 +68,21 @@ def _api():
         raise click.ClickException(str(problem)) from None
 
 
+def _run_job(kind: str, params: dict):
+    """The job, run here to its end (the same job the page starts); a ClickException when it failed
+    or another job talking to DfE is under way."""
+    from ..jobs.work import run_here
+    from ..models.jobs import FAILED
+
+    job, ran = run_here(kind, params, actor=ACTOR)
+    if not ran:
+        raise click.ClickException(f"another job talking to DfE is under way (job {job.id}, started by "
+                                   f"{job.started_by}): run this again when it has finished")
+    if job.state == FAILED:
+        raise click.ClickException(job.error)
+    return job
+
+
 @declarations_group.command("submit")
 @as_of_option
 @partner_option
@@ -75,39 +90,43 @@ def _api():
 def submit_command(ctx, as_of, partner):
     """Send each declaration to send to DfE's API; exit 1 when DfE refused any or one could not be sent
     (one another run was sending is skipped)."""
-    from ..declarations.submit import NOT_SENT, REFUSED_BY_DFE, SENT, SKIPPED, submit
+    from ..declarations.dfe import configuration_problem
+    from ..declarations.submit import NOT_SENT, REFUSED_BY_DFE, SENT, read_outcomes, send_params, tally
+    from ..jobs.kinds import SEND_TO_DFE
 
     today = clock_today()
     as_of = _inherited(ctx, "as_of", as_of) or today
-    found = rows(as_of, today, partner=_partner(_inherited(ctx, "partner", partner)))
-    for row in failing(found):
+    partner = _partner(_inherited(ctx, "partner", partner))
+    for row in failing(rows(as_of, today, partner=partner)):
         click.echo(f"{row.declaration.participant_id} {row.declaration.declaration_type}: {row.reason}", err=True)
-    with _api() as api:
-        outcomes, stopped = submit(api, to_send(found), ACTOR)
+    if configuration_problem():
+        raise click.ClickException(configuration_problem())
+    outcomes = read_outcomes(_run_job(SEND_TO_DFE, send_params(as_of, today, partner, ACTOR)).result.decode())
     for outcome in outcomes:
         click.echo(outcome.line(), err=outcome.result not in (SENT,))
-    counted = {result: sum(o.result == result for o in outcomes) for result in (SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED)}
+    counted = tally(outcomes)
     click.echo(", ".join(f"{result} {n}" for result, n in counted.items()))
-    if stopped or counted[REFUSED_BY_DFE] or counted[NOT_SENT]:
+    if counted[REFUSED_BY_DFE] or counted[NOT_SENT]:
         raise SystemExit(1)
 
 
 @declarations_group.command("refresh")
 def refresh_command():
     """Read DfE's changes since the last refresh (all the first time) and update the stored states."""
-    from ..declarations.dfe import DfeProblem
-    from ..declarations.refresh import refresh
+    import csv
+    import io
+    import json
 
-    with _api() as api:
-        try:
-            done = refresh(api, ACTOR)
-        except DfeProblem as problem:
-            db.session.commit()  # the audit of what was asked and answered
-            raise click.ClickException(str(problem)) from None
-    db.session.commit()
-    for dfe_id in done.unknown:
-        click.echo(f"{dfe_id}: DfE's declaration is not one the tracker sent", err=True)
-    click.echo(done.summary())
+    from ..declarations.dfe import configuration_problem
+    from ..declarations.refresh import summary
+    from ..jobs.kinds import REFRESH_FROM_DFE
+
+    if configuration_problem():
+        raise click.ClickException(configuration_problem())
+    job = _run_job(REFRESH_FROM_DFE, {"actor": ACTOR})
+    for row in csv.DictReader(io.StringIO(job.result.decode().lstrip("\ufeff"))) if job.result else ():
+        click.echo(f"{row['dfe_id']}: DfE's declaration is not one the tracker sent", err=True)
+    click.echo(summary(json.loads(job.counts)))
 
 
 @declarations_group.command("void")

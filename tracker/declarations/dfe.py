@@ -2,34 +2,55 @@
 
 The token comes from DFE_API_TOKEN in the environment and goes only into the Authorization
 header: it is never printed, logged, stored or audited. Every request and its answer are
-audited (method, path, query, body, status, answer).
+audited as they happen, each on its own transaction (method, path, query, body, status, answer),
+so a run that fails or whose worker is killed keeps what it asked and what DfE answered.
+
+DfE throttles each token to DFE_RATE_LIMIT requests (1,000) in fixed windows of
+DFE_RATE_WINDOW_SECONDS (300) aligned to Unix time, and answers 429 `Retry later` with no
+Retry-After (dfe/README.md, section 6): the client paces itself under the limit (Pacer), and
+after a 429 sends nothing more until the next window begins.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
 
 import httpx
+from sqlalchemy import func, select
 
-from ..audit import record as audit
-from ..clock import now
+from ..audit import record as audit, record_at_once
+from ..extensions import db
+from ..models import AuditEvent
+from ..refusal import Refusal
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-RETRIES = 3  # after a 429
-LONGEST_WAIT = 120.0  # seconds: a Retry-After beyond this is cut to it
+THROTTLED_WINDOWS = 3  # 429s in a row a request waits out before the run gives up
 AUDITED_ANSWER = 4000  # characters of an answer kept in the audit
+AUDIT_ACTION = "dfe-api"
 
 
-class DfeProblem(Exception):
+class DfeProblem(Refusal):
     """DfE's API cannot be used now (not configured, not answering, an unexpected answer)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message)
 
 
 class DfeUnauthorized(DfeProblem):
     """401: DfE refused the token. A run stops at once."""
+
+
+class DfeThrottled(DfeProblem):
+    """DfE kept answering 429 for THROTTLED_WINDOWS windows in a row. A run stops."""
+
+
+class DfeNoAnswer(DfeProblem):
+    """The request went out but no answer came (a timeout, a dropped connection): DfE may have acted on it."""
 
 
 @dataclass(frozen=True)
@@ -48,38 +69,91 @@ class Answer:
         data = (self.body or {}).get("data")
         return data if isinstance(data, dict) else {}
 
+    @property
+    def items(self) -> list[dict]:
+        data = (self.body or {}).get("data")
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
-def retry_after(value: str | None) -> float:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); 1 when absent or unreadable."""
-    if not value:
-        return 1.0
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value).replace(tzinfo=None) - now()).total_seconds()
-        except (TypeError, ValueError):
-            return 1.0
-    return min(max(seconds, 0.0), LONGEST_WAIT)
+    @property
+    def lost(self) -> bool:
+        """A server fault or a proxy's 502/504: whether DfE acted on the request is not known."""
+        return self.status >= 500
+
+
+@dataclass(frozen=True)
+class Pacing:
+    limit: int  # requests per window
+    window: float  # seconds
+
+    @classmethod
+    def configured(cls) -> Pacing:
+        return cls(int(os.environ.get("DFE_RATE_LIMIT", "1000")), float(os.environ.get("DFE_RATE_WINDOW_SECONDS", "300")))
+
+    def index(self, seconds: float) -> int:
+        return math.floor(seconds / self.window)
+
+
+class Pacer:
+    """At most `limit` requests in each window of Unix time; after a 429, none until the next window.
+
+    `clock` (seconds since the epoch) and `sleep` are arguments so that tests need not wait minutes.
+    `used`: requests already made in the current window (by an earlier run, from the audit).
+    """
+
+    def __init__(self, pacing: Pacing, *, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep, used: int = 0):
+        self.pacing, self.clock, self.sleep = pacing, clock, sleep
+        self.window, self.used = pacing.index(clock()), used
+        self.waited = 0.0  # seconds spent waiting for a window, all told
+
+    def turn(self) -> None:
+        """Waits, if need be, until a request may go; counts it."""
+        window = self.pacing.index(self.clock())
+        if window != self.window:
+            self.window, self.used = window, 0
+        if self.used >= self.pacing.limit:
+            self.next_window()
+        self.used += 1
+
+    def throttled(self) -> None:
+        """DfE answered 429: this window is spent, whatever the count says."""
+        self.used = self.pacing.limit
+
+    def next_window(self) -> None:
+        boundary = (self.window + 1) * self.pacing.window
+        while (left := boundary - self.clock()) > 0:
+            self.sleep(left)
+            self.waited += left
+        self.window, self.used = self.pacing.index(self.clock()), 0
+
+
+def used_this_window(pacing: Pacing, seconds: float) -> int:
+    """Requests to DfE the audit holds since the current window began (an earlier run's, a killed worker's)."""
+    began = datetime.fromtimestamp(pacing.index(seconds) * pacing.window, timezone.utc).replace(tzinfo=None)
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == AUDIT_ACTION, AuditEvent.at >= began)) or 0
 
 
 class DfeApi:
     def __init__(self, base_url: str, token: str, *, actor: str, server_date: str | None = None,
-                 sleep: Callable[[float], None] = time.sleep, timeout: httpx.Timeout = TIMEOUT):
+                 pacer: Pacer | None = None, timeout: httpx.Timeout = TIMEOUT):
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if server_date:
             headers["X-With-Server-Date"] = server_date
         self.client = httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers, timeout=timeout)
-        self.actor, self.sleep = actor, sleep
+        self.actor = actor
+        if pacer is None:
+            pacing = Pacing.configured()
+            pacer = Pacer(pacing, used=used_this_window(pacing, time.time()))
+        self.pacer = pacer
 
     @classmethod
     def from_environment(cls, actor: str, **options) -> DfeApi:
-        url, token = os.environ.get("DFE_API_URL", "").strip(), os.environ.get("DFE_API_TOKEN", "").strip()
-        if not url:
-            raise DfeProblem("DFE_API_URL is not set: it names DfE's API, e.g. the sandbox's .../api/v3")
-        if not token:
-            raise DfeProblem("DFE_API_TOKEN is not set: the lead provider's API token is read from the environment")
-        return cls(url, token, actor=actor, server_date=os.environ.get("DFE_SERVER_DATE") or None, **options)
+        problem = configuration_problem()
+        if problem:
+            raise DfeProblem(problem)
+        return cls(os.environ["DFE_API_URL"].strip(), os.environ["DFE_API_TOKEN"].strip(), actor=actor,
+                   server_date=os.environ.get("DFE_SERVER_DATE") or None, **options)
 
     def close(self) -> None:
         self.client.close()
@@ -91,33 +165,59 @@ class DfeApi:
         self.close()
 
     def request(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
-                participant_pk: int | None = None) -> Answer:
-        """One request; a 429 is retried after its Retry-After, at most RETRIES times.
+                participant_pk: int | None = None, with_outcome: bool = False) -> Answer:
+        """One request, paced; a 429 waits for the next window, THROTTLED_WINDOWS times at most.
 
-        Raises DfeUnauthorized on 401 and DfeProblem when DfE does not answer.
+        Raises DfeUnauthorized on 401, DfeThrottled when DfE kept throttling, and DfeNoAnswer when
+        the request went but no answer came. A 5xx is returned (Answer.lost): the caller decides.
+        The audit of the request is committed at once on its own transaction; with_outcome: it joins
+        the caller's, which commits it at once with what it makes of the answer (one commit, not two,
+        per declaration sent; a 429's is committed at once all the same, before the wait).
         """
-        for attempt in range(RETRIES + 1):
+        for _ in range(THROTTLED_WINDOWS + 1):
+            self.pacer.turn()
             try:
                 response = self.client.request(method, path, params=params, json=body)
             except httpx.HTTPError as error:
-                self._audit(method, path, params, body, None, {"error": type(error).__name__}, participant_pk)
-                raise DfeProblem(f"DfE's API did not answer ({type(error).__name__})") from None
+                self._audit(method, path, params, body, None, {"error": type(error).__name__}, participant_pk,
+                            with_outcome)
+                raise DfeNoAnswer(f"DfE's API did not answer ({type(error).__name__})") from None
             answer = Answer(response.status_code, _json(response))
             self._audit(method, path, params, body, response.status_code,
-                        answer.body if answer.body is not None else response.text[:AUDITED_ANSWER], participant_pk)
-            if response.status_code == 429 and attempt < RETRIES:
-                self.sleep(retry_after(response.headers.get("Retry-After")))
-                continue
+                        answer.body if answer.body is not None else response.text[:AUDITED_ANSWER], participant_pk,
+                        with_outcome and response.status_code != 429)
             if response.status_code == 401:
                 raise DfeUnauthorized("DfE's API refused the token (401): nothing more was sent")
-            return answer
-        return answer
+            if response.status_code != 429:
+                return answer
+            self.pacer.throttled()
+        raise DfeThrottled(f"DfE answered 429 (too many requests) {THROTTLED_WINDOWS + 1} times in a row, each after "
+                           "waiting for its next rate window: nothing more was sent")
 
-    def _audit(self, method, path, params, body, status, answer, participant_pk) -> None:
+    def declarations_of(self, participant_id: str, participant_pk: int | None = None) -> list[dict]:
+        """DfE's declarations for a participant (filter[participant_id]); one page holds them all."""
+        answer = self.request("GET", "participant-declarations", params={"filter[participant_id]": participant_id},
+                              participant_pk=participant_pk)
+        if answer.status != 200:
+            raise DfeProblem(f"DfE answered {answer.status} to the list of {participant_id}'s declarations: "
+                             + "; ".join(answer.errors()))
+        return answer.items
+
+    def _audit(self, method, path, params, body, status, answer, participant_pk, with_outcome: bool) -> None:
         text = answer if isinstance(answer, str) else json.dumps(answer)[:AUDITED_ANSWER]
-        audit(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk,
-              after={"method": method, "path": path, "query": params or {}, "request": body, "status": status,
-                     "answer": text})
+        (audit if with_outcome else record_at_once)(
+            self.actor, AUDIT_ACTION, "dfe-request", participant_id=participant_pk,
+            after={"method": method, "path": path, "query": params or {}, "request": body, "status": status,
+                   "answer": text})
+
+
+def configuration_problem() -> str | None:
+    """Why DfE's API cannot be used from this server, or None when it is configured."""
+    if not os.environ.get("DFE_API_URL", "").strip():
+        return "DFE_API_URL is not set: it names DfE's API, e.g. the sandbox's .../api/v3"
+    if not os.environ.get("DFE_API_TOKEN", "").strip():
+        return "DFE_API_TOKEN is not set: the lead provider's API token is read from the environment"
+    return None
 
 
 def _json(response: httpx.Response) -> dict | None:

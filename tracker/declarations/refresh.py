@@ -1,10 +1,17 @@
 """Reading DfE's changes since the last refresh (all the first time) and storing the states.
 
 DfE is the truth here: a state it reports is stored whatever the tracker held (audited, with
-an event), matched by DfE's id.
+an event), matched by DfE's id. Declarations an earlier send left "being sent" are looked up
+first (lost.py).
+
+DfE's paging is countless (dfe/README.md, section 6): pages are read until one holds fewer than
+PER_PAGE items. A runaway is stopped and said in words: a page that repeats the one before it, or
+more than MOST_PAGES pages (more than DfE could hold for one lead provider). The changes of each
+page are committed as it is read, so a refresh that stops keeps what it read.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -15,11 +22,12 @@ from ..extensions import db
 from ..models import DeclarationRecord, DeclarationRefresh
 from ..rules.declaration_states import STATES
 from .dfe import DfeApi, DfeProblem
+from .lost import settle_left
 from .states import change_state
 
 OVERLAP = timedelta(minutes=10)  # "from a little before the last refresh"
-PER_PAGE = 100
-MOST_PAGES = 10_000
+PER_PAGE = 1000
+MOST_PAGES = 1000  # a million declarations
 
 
 @dataclass
@@ -30,35 +38,60 @@ class Refreshed:
     since: str | None = None
 
     def summary(self) -> str:
-        return f"read {self.read}, changed {self.changed}, unknown {len(self.unknown)}"
+        return summary(self.counts())
+
+    def counts(self) -> dict[str, int]:
+        return {"read": self.read, "changed": self.changed, "unknown": len(self.unknown)}
 
 
-def refresh(api: DfeApi, actor: str) -> Refreshed:
-    """The caller commits (each change is audited in the same transaction)."""
+def summary(counts: dict[str, int]) -> str:
+    return f"read {counts['read']}, changed {counts['changed']}, unknown {counts['unknown']}"
+
+
+def refresh(api: DfeApi, actor: str, *, job_id: int | None = None,
+            progress: Callable[[int, int | None, dict], None] = lambda done, total, counts: None) -> Refreshed:
+    """Commits page by page; raises DfeProblem (in words) when DfE's answer is not one to go on with."""
+    settle_left(api, actor, job_id)
     last = db.session.scalar(select(DeclarationRefresh).where(DeclarationRefresh.finished_at.is_not(None))
                              .order_by(DeclarationRefresh.started_at.desc()).limit(1))
     run = DeclarationRefresh(started_at=now(), read=0, changed=0)
-    done = Refreshed(since=None if last is None else (last.started_at - OVERLAP).replace(microsecond=0).isoformat() + "Z")
-    for page in range(1, MOST_PAGES + 1):
+    done = Refreshed(since=None if last is None else (last.started_at - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    previous: list[str] = []
+    for page in range(1, MOST_PAGES + 2):
+        if page > MOST_PAGES:
+            raise DfeProblem(f"DfE's list of declarations ran past {MOST_PAGES:,} pages of {PER_PAGE:,}, more than it "
+                             f"could hold: the refresh stopped there ({done.summary()})")
         params = {"page[page]": page, "page[per_page]": PER_PAGE}
         if done.since:
             params = {"filter[updated_since]": done.since, **params}
+        db.session.commit()  # the page before is kept; nothing of ours uncommitted while the request is audited
         answer = api.request("GET", "participant-declarations", params=params)
         if answer.status != 200:
             raise DfeProblem(f"DfE answered {answer.status} to page {page}: " + "; ".join(answer.errors()))
-        items = (answer.body or {}).get("data") or []
-        if not items:
-            break
+        items = answer.items
+        ids = [str(item.get("id") or "") for item in items]
+        if ids and ids == previous:
+            raise DfeProblem(f"DfE answered page {page} with the same declarations as page {page - 1}: its paging "
+                             f"does not move on, so the refresh stopped ({done.summary()})")
+        previous = ids
         for item in items:
-            done.read += 1
-            dfe_id, state = str(item.get("id") or ""), (item.get("attributes") or {}).get("state")
-            record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id)
-                                       .order_by(DeclarationRecord.current.desc(), DeclarationRecord.id.desc()).limit(1))
-            if record is None or state not in STATES:
-                done.unknown.append(dfe_id)
-                continue
-            if change_state(state, actor, record=record, from_dfe=True, note="from DfE's API") != "unchanged":
-                done.changed += 1
+            _apply(item, actor, done)
+        progress(done.read, None, done.counts())
+        if len(items) < PER_PAGE:
+            break
     run.finished_at, run.read, run.changed = now(), done.read, done.changed
     db.session.add(run)
+    db.session.commit()
     return done
+
+
+def _apply(item: dict, actor: str, done: Refreshed) -> None:
+    done.read += 1
+    dfe_id, state = str(item.get("id") or ""), (item.get("attributes") or {}).get("state")
+    record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id)
+                               .order_by(DeclarationRecord.current.desc(), DeclarationRecord.id.desc()).limit(1))
+    if record is None or state not in STATES:
+        done.unknown.append(dfe_id)
+        return
+    if change_state(state, actor, record=record, from_dfe=True, note="from DfE's API") != "unchanged":
+        done.changed += 1

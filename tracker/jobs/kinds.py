@@ -1,14 +1,16 @@
 """The one list of job kinds: what each is called, what it does, and how long it may run.
 
 A kind's `run(params, progress)` does the work in a worker process (with an app context) and
-returns its Result; `progress(done, total)` says how far it has got. A kind must be safe to run
-again from the start after a worker died in the middle (recovery.py queues it again).
+returns its Result; `progress(done, total, counts)` says how far it has got (progress.job_id is the
+job's id), and a kind's `summary(done, total, counts)` puts that in words for the job's page. A
+kind must be safe to run again from the start after a worker died in the middle (recovery.py
+queues it again).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,19 @@ class JobKind:
     # same group: while one of a group is unfinished for a partner (or for everyone, partner None),
     # starting another gives back the one under way (work.start).
     group: str | None = None
+    # How far it has got, in words ("1,240 of 3,018 declarations sent; 2 refused by DfE"); None: "N of M done"
+    summary: Callable[[int, int | None, dict], str] | None = None
 
 
 PARTNERSHIP_REPORT = "partnership-report"
 NEXT_STEP_EMAILS = "next-step-emails"
 RECOMPUTE = "recompute"
+SEND_TO_DFE = "declarations-to-dfe"
+REFRESH_FROM_DFE = "declarations-from-dfe"
+DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
+UPLOAD_CHECK = "upload-check"
+UPLOAD_IMPORT = "upload-import"
+UPLOADS = (UPLOAD_CHECK, UPLOAD_IMPORT)
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -78,10 +88,89 @@ def _recomputing(params: dict) -> str:
     return f"Recompute the outputs of {who}" + (f" after {params['why']}" if params.get("why") else "")
 
 
+def _send_to_dfe(params: dict, progress) -> Result:
+    from ..declarations.dfe import DfeApi
+    from ..declarations.submit import outcomes_csv, send
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        outcomes = send(api, date.fromisoformat(params["as_of"]), date.fromisoformat(params["today"]),
+                        params.get("partner"), params["actor"], job_id=progress.job_id, progress=progress)
+    return Result(outcomes_csv(outcomes).encode(), f"declarations-sent-to-dfe-{params['today']}.csv", "text/csv")
+
+
+def _sending(params: dict) -> str:
+    from ..formats import long_date
+
+    partner = f" of {params['partner']}" if params.get("partner") else ""
+    return f"Declarations{partner} sent to DfE, as of {long_date(date.fromisoformat(params['as_of']))}"
+
+
+def _sent(done: int, total: int | None, counts: dict) -> str:
+    words = [f"{counts.get('sent', 0):,} of {total or 0:,} declarations sent"]
+    words += [f"{counts[key]:,} {label}" for key, label in (("refused", "refused by DfE"), ("not sent", "not sent"),
+                                                             ("skipped", "skipped (another run had them)"))
+              if counts.get(key)]
+    return "; ".join(words)
+
+
+def _refresh_from_dfe(params: dict, progress) -> Result | None:
+    from ..declarations.dfe import DfeApi
+    from ..declarations.refresh import refresh
+    from ..exports.cells import csv_text
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        done = refresh(api, params["actor"], job_id=progress.job_id, progress=progress)
+    progress(done.read, done.read, done.counts())
+    if not done.unknown:
+        return None
+    return Result(csv_text(["dfe_id"], ([i] for i in done.unknown)).encode(), "dfe-declarations-not-in-the-tracker.csv",
+                  "text/csv")
+
+
+def _refreshing(params: dict) -> str:
+    return "DfE's changes to the declarations, read into the tracker"
+
+
+def _read(done: int, total: int | None, counts: dict) -> str:
+    words = f"{counts.get('read', done):,} of DfE's declarations read; {counts.get('changed', 0):,} changed"
+    unknown = counts.get("unknown", 0)
+    return words + (f"; {unknown:,} not ones the tracker sent" if unknown else "")
+
+
+def _upload_params(params: dict) -> tuple:
+    """(upload id, today, uploader, when it was asked for) of an upload's job."""
+    return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
+
+
+def _upload_check(params: dict, progress) -> None:
+    from ..registers.uploads import check_kept
+
+    check_kept(*_upload_params(params))
+
+
+def _upload_import(params: dict, progress) -> None:
+    from ..registers.uploads import import_kept
+
+    import_kept(*_upload_params(params))
+
+
+def _upload(verb: str):
+    def describe(params: dict) -> str:
+        from ..imports.kinds import get
+
+        return f"{verb} {params['file']}: {get(params['kind']).label}"
+    return describe
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
     JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
     JobKind(RECOMPUTE, "Recompute outputs", _recompute, _recomputing),
+    JobKind(SEND_TO_DFE, "Declarations sent to DfE", _send_to_dfe, _sending, group=DFE, summary=_sent),
+    JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
+    JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
+    # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
+    JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),
 )}
 
 

@@ -58,6 +58,22 @@ def recover_every_minute() -> None:
     _recover()
 
 
+@scheduled("Read DfE's changes to the declarations", crontab(hour="2", minute="30"))
+def refresh_from_dfe_nightly() -> None:
+    """DfE's changes read every night at 02:30 UTC (Huey's crontab is UTC), unless a DfE job is under way
+    (work.start gives that one back) or DfE's API is not configured."""
+    from ..declarations.dfe import configuration_problem
+    from .kinds import REFRESH_FROM_DFE
+    from .work import start
+
+    with _app_context():
+        if configuration_problem() is None:
+            start(REFRESH_FROM_DFE, {"actor": NIGHTLY}, actor=NIGHTLY, partner_id=None)
+
+
+NIGHTLY = "nightly refresh"
+
+
 @huey.on_startup()
 def recover_on_startup() -> None:
     _recover()

@@ -44,28 +44,37 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def start(kind: str, params: dict, *, actor: str, partner_id: int | None, here: bool = False) -> Job:
+def start(kind: str, params: dict, *, actor: str, partner_id: int | None) -> Job:
     """A new job, committed, then handed to the runner (at once, in a test without workers); or the
-    unfinished job it would collide with (its kind's group, for the same partner), left as it is.
-
-    here: run it in this process now (a command line that waits for its work), as a worker would:
-    if this process dies, recovery.py hands the job to a worker.
-    """
+    unfinished job it would collide with (its kind's group, for the same partner), left as it is."""
     from .runner import run_job
 
+    job, new = _new(kind, params, actor, partner_id)
+    if new:
+        run_job(job.id)
+    return job
+
+
+def run_here(kind: str, params: dict, *, actor: str, partner_id: int | None = None) -> tuple[Job, bool]:
+    """A job run to its end in this process (a command that waits for its work), and True; or the
+    unfinished job it would collide with, not run, and False. If this process dies, recovery
+    queues the job again for a worker."""
+    job, new = _new(kind, params, actor, partner_id)
+    if new:
+        execute(job.id)
+        db.session.expire_all()
+    return db.session.get(Job, job.id), new
+
+
+def _new(kind: str, params: dict, actor: str, partner_id: int | None) -> tuple[Job, bool]:
     under_way = unfinished(kinds.get(kind).group, partner_id)
     if under_way is not None:
-        return under_way
+        return under_way, False
     job = Job(kind=kind, params=json.dumps(params, sort_keys=True), partner_id=partner_id, started_by=actor,
               state=QUEUED, done=0, attempts=0, created_at=now())
     db.session.add(job)
     db.session.commit()
-    if here:
-        execute(job.id)
-        db.session.refresh(job)
-    else:
-        run_job(job.id)
-    return job
+    return job, True
 
 
 def unfinished(group: str | None, partner_id: int | None) -> Job | None:
@@ -147,13 +156,17 @@ def _finish(job_id: int, **values) -> None:
 
 
 class Progress:
-    """progress(done, total): how far the job has got, stored at once for its page."""
+    """progress(done, total, counts): how far the job has got, stored at once for its page; counts
+    are the kind's own tallies (sent, refused...), which its summary puts in words."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
 
-    def __call__(self, done: int, total: int | None = None) -> None:
-        db.session.execute(update(Job).where(Job.id == self.job_id).values(done=done, total=total, heartbeat_at=now()))
+    def __call__(self, done: int, total: int | None = None, counts: dict | None = None) -> None:
+        values = {"done": done, "total": total, "heartbeat_at": now()}
+        if counts is not None:
+            values["counts"] = json.dumps(counts, sort_keys=True)
+        db.session.execute(update(Job).where(Job.id == self.job_id).values(**values))
         db.session.commit()
 
 

@@ -29,6 +29,10 @@ class DeclarationRecord(db.Model):
     dfe_id: Mapped[str | None] = mapped_column(String(64), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     errors: Mapped[str | None] = mapped_column(Text)  # DfE's 422 details, one a line
+    # The job that sent it last (while "sending": the job that must settle it, tracker/declarations/lost.py),
+    # and the participant id its body named, which DfE's list is searched by when its answer is lost.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), index=True)
+    sent_as: Mapped[str | None] = mapped_column(String(64))
 
 
 class DeclarationEvent(db.Model):

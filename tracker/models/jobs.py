@@ -29,6 +29,7 @@ class Job(db.Model):
     state: Mapped[str] = mapped_column(String(16), index=True)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None]
+    counts: Mapped[str | None] = mapped_column(Text)  # JSON: the kind's own tallies, which its summary words
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     result_name: Mapped[str | None] = mapped_column(String(255))

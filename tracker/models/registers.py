@@ -28,8 +28,9 @@ class PendingUpload(db.Model):
 
     The check's counts, first row errors and the outputs it would newly meet (meets, JSON of
     engagement/forecast.NewlyMet) are stored with it, so the preview and errors.csv never read
-    the file again. state: waiting, importing (claimed by one confirm), imported
-    (the file dropped, the counts the import's own), expired (waited over 24 hours).
+    the file again. state: checking (a large file, whose check is a job), waiting, importing
+    (claimed by one confirm), imported (the file dropped, the counts the import's own), expired
+    (waited over 24 hours). job_id: the job checking or importing a large file, its latest.
     """
 
     __tablename__ = "pending_upload"
@@ -51,6 +52,7 @@ class PendingUpload(db.Model):
     error_count: Mapped[int] = mapped_column(server_default="0")
     errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
     meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
 
 
 class PartnershipMeeting(db.Model):

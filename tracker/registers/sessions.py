@@ -186,12 +186,13 @@ def mark_everyone_attended(session: RegisterSession, actor: str) -> int:
     return save_marks(session, {pid: ATTENDED for pid in members if pid not in stored}, actor)
 
 
-def in_turn(change: Callable[[], int], partner_id: int) -> int:
+def in_turn(change: Callable[[], int], partner_id: int, wait: float | None = None) -> int:
     """Run a change of register marks one at a time with the imports that could touch the same
     marks (imports/serial.py), and commit it: an attendance file confirmed at the same moment
-    waits, or is waited for, instead of both adding the same entry."""
+    waits, or is waited for, instead of both adding the same entry; for `wait` seconds at most, then
+    it is refused with Busy (imports/serial.py)."""
     db.session.commit()  # what the page read; the marks are read again inside the turn
-    with serialised(partner_id):
+    with serialised(partner_id, wait):
         try:
             count = change()
             db.session.commit()

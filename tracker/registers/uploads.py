@@ -7,6 +7,11 @@ the limits of UPLOAD_LIMITS, and the pending upload between the preview and the 
 A file is read and checked once, at upload: the preview and errors.csv show the stored result.
 Confirming claims the pending upload atomically (waiting -> importing), so a second click on
 Confirm finds it claimed and shows the first click's result instead of importing again.
+
+A large file (UPLOAD_JOB_BYTES) is kept unchecked ("checking") and checked by a job
+(check_kept); its import is a job too (import_kept). Both run the same check and confirm as a
+file checked in the request, and an import marks its upload imported in its own transaction, so
+a job run again after a crash, or twice, imports the file once.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -28,8 +34,9 @@ from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
 from ..imports.kinds import ImportKind
 from ..imports.reading import UPLOAD_LIMITS
-from ..imports.serial import serialised
+from ..imports.serial import Busy, serialised
 from ..models import DeliveryPartner, ImportBatch, PendingUpload
+from ..refusal import Refusal
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -39,7 +46,8 @@ SHOWN_MET = 200  # outputs newly met listed on the preview; meets.csv has them a
 WAITING_HOURS = 24
 MOST_WAITING = 5
 KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
-WAITING, IMPORTING, IMPORTED, EXPIRED = "waiting", "importing", "imported", "expired"
+CHECKING, WAITING, IMPORTING, IMPORTED, EXPIRED = "checking", "waiting", "importing", "imported", "expired"
+UNFINISHED = (CHECKING, WAITING, IMPORTING)
 STALE_CLAIM = timedelta(minutes=10)  # a claim left by a worker that died mid-import
 SECOND_CLICK_WAIT = 20.0  # seconds a second click waits for the first one's result
 
@@ -81,7 +89,7 @@ def context(today: date, partner_id: int | None, user: str) -> Context:
 def too_many_waiting(user_id: int, now: datetime) -> str | None:
     waiting_now = db.session.scalar(
         select(func.count()).select_from(PendingUpload)
-        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_((WAITING, IMPORTING)),
+        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_(UNFINISHED),
                PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS)))
     if waiting_now >= MOST_WAITING:
         return (f"You have {MOST_WAITING} files waiting for confirmation, the most one person may have: "
@@ -89,43 +97,110 @@ def too_many_waiting(user_id: int, now: datetime) -> str | None:
     return None
 
 
-BUSY_MESSAGE = "The database was too busy to check the file: nothing was kept. Upload the file again"
+BUSY_MESSAGE = ("The database was too busy to check the file, or another file of your partnership was being "
+                "imported: nothing was kept. Upload the file again in a minute")
 
 
-def check(kind: str, filename: str, content: bytes, ctx: Context) -> ImportResult | None:
+def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | None = None) -> ImportResult | None:
     """Read and check the file once, within the upload limits, and find the outputs it would
     newly meet: a good file is imported and its participants recomputed in a transaction that
     is rolled back, so nothing stays written. It runs as an import would (imports/serial.py),
     so it never waits on, or is waited on by, another import's uncommitted rows. None: the
-    database refused the dry run's writes for a reason of its own (busy)."""
+    database refused the dry run's writes for a reason of its own (busy), or another import held
+    the partner's lock for longer than `wait` seconds."""
     try:
-        with serialised(ctx.partner_id):
+        with serialised(ctx.partner_id, wait):
             try:
                 return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
                                   limits=UPLOAD_LIMITS, forecast=True)
             finally:
                 db.session.rollback()
-    except DBAPIError:
+    except (DBAPIError, Busy):
         db.session.rollback()
         return None
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,
-         result: ImportResult, now: datetime) -> PendingUpload:
+         result: ImportResult | None, now: datetime) -> PendingUpload:
+    """The upload, waiting for its uploader with the check's result; with None, kept to be checked
+    by a job (check_kept)."""
     expire(now)
     pending = PendingUpload(
-        token=secrets.token_urlsafe(32), kind=kind, filename=filename, content=content, user_id=user_id,
-        partner_id=partner_id, created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=WAITING)
-    _store(pending, result)
+        token=secrets.token_urlsafe(32), kind=kind, filename=filename, user_id=user_id, partner_id=partner_id,
+        created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=CHECKING if result is None else WAITING,
+        **({"content": content} | ({} if result is None else _checked(result))))
     db.session.add(pending)
     return pending
 
 
-def _store(pending: PendingUpload, result: ImportResult) -> None:
-    pending.rows_read, pending.created, pending.updated = result.read, result.created, result.updated
-    pending.unchanged, pending.error_count = result.unchanged, result.error_count
-    pending.errors = "\n".join(result.errors)
-    pending.meets = result.newly_met.to_text()
+def _outcome(result: ImportResult) -> dict:
+    """A check's or an import's result, as the upload stores it."""
+    return {"rows_read": result.read, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "error_count": result.error_count, "errors": "\n".join(result.errors),
+            "meets": result.newly_met.to_text()}
+
+
+def _checked(result: ImportResult) -> dict:
+    """A check's result as the upload stores it. A file with problems is not kept: it can never be
+    imported (its problems are)."""
+    return _outcome(result) | ({} if result.ok else {"content": b""})
+
+
+def _set(pending_id: int, *states: str, **values) -> bool:
+    """Change the upload if it is in one of these states (any, with none); True when it was."""
+    statement = update(PendingUpload).where(PendingUpload.id == pending_id)
+    if states:
+        statement = statement.where(PendingUpload.state.in_(states))
+    return db.session.execute(statement.values(values).execution_options(synchronize_session=False)).rowcount == 1
+
+
+def link(pending_id: int, job_id: int) -> None:
+    """The upload names the job checking or importing it (its page links there)."""
+    _set(pending_id, job_id=job_id)
+
+
+GONE_MESSAGE = "The file was cancelled or waited too long for confirmation: nothing was imported. Upload it again"
+JOB_BUSY_MESSAGE = "The database was too busy: nothing was imported. Try again"
+
+
+def _kept(pending_id: int, now: datetime) -> PendingUpload:
+    pending = db.session.get(PendingUpload, pending_id)
+    if pending is None or expired(pending, now):
+        raise Refusal(None, GONE_MESSAGE)
+    return pending
+
+
+def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
+    """A job (`now`: when it was asked for): check a large upload kept unchecked and store the
+    result, after which it waits for its uploader's confirmation like a file checked in the
+    request. A check writes nothing, so one cut short by a crash is simply run again."""
+    pending = _kept(pending_id, now)
+    if pending.state != CHECKING:
+        return
+    result = check(pending.kind, pending.filename, pending.content, context(today, pending.partner_id, user))
+    if result is None:
+        raise Refusal(None, "The database was too busy to check the file. Try again")
+    _set(pending_id, CHECKING, state=WAITING, **_checked(result))
+    db.session.commit()
+
+
+def import_kept(pending_id: int, today: date, user: str, now: datetime) -> ImportResult:
+    """A job (`now`: when it was asked for): import a large upload its uploader confirmed, once.
+    An upload already imported (by this job's earlier run, or another click's job) is left as it
+    is; one whose import a crash cut short was rolled back with it and is imported now."""
+    pending = _kept(pending_id, now)
+    if pending.state == IMPORTED:
+        return stored_result(pending)
+    if pending.state == CHECKING or (pending.state == WAITING and pending.error_count):
+        raise Refusal(None, "Nothing was imported: the file has not been checked, or has problems")
+    if pending.state == WAITING and not claim(pending, now):
+        raise Refusal(None, JOB_BUSY_MESSAGE)
+    result = confirm(pending, context(today, pending.partner_id, user))
+    if result is None:
+        raise Refusal(None, JOB_BUSY_MESSAGE)
+    if not result.ok:
+        raise Refusal(None, "Nothing was imported: the file has problems now. Fix the file and upload it again")
+    return result
 
 
 def expire(now: datetime) -> None:
@@ -156,7 +231,7 @@ def waiting(user_id: int, now: datetime) -> list[PendingUpload]:
     """The user's files waiting for confirmation; their contents are not loaded (deferred)."""
     return list(db.session.scalars(
         select(PendingUpload)
-        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_((WAITING, IMPORTING)),
+        .where(PendingUpload.user_id == user_id, PendingUpload.state.in_(UNFINISHED),
                PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS))
         .order_by(PendingUpload.created_at.desc())))
 
@@ -180,40 +255,43 @@ def claim(pending: PendingUpload, now: datetime) -> bool:
     return claimed
 
 
-def confirm(pending: PendingUpload, ctx: Context) -> ImportResult | None:
+def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None) -> ImportResult | None:
     """Import a claimed upload for real, all or nothing, and commit.
 
     Imports that could touch the same records run one at a time (imports/serial.py). On success
-    the upload is marked imported with the real counts and its file dropped; on row errors
-    nothing is written and the upload waits again, showing them. None: the database refused for
-    a reason of its own (nothing was written; the upload waits again).
+    the upload is marked imported with the real counts and its file dropped, in the import's own
+    transaction and only if it is still being imported, so that it is imported once however
+    often this runs; on row errors nothing is written and the upload waits again, showing them.
+    None: the database refused for a reason of its own, or another import held the partner's lock
+    for longer than `wait` seconds (nothing was written; the upload waits again).
     """
-    content, kind, filename = pending.content, pending.kind, pending.filename
+    content, kind, filename, pending_id = pending.content, pending.kind, pending.filename, pending.id
     try:
-        with serialised(ctx.partner_id):
+        with serialised(ctx.partner_id, wait):
             result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True)
             if result.ok:
-                db.session.execute(
-                    update(PendingUpload).where(PendingUpload.id == pending.id)
-                    .values(state=IMPORTED, content=b"", rows_read=result.read, created=result.created,
-                            updated=result.updated, unchanged=result.unchanged, error_count=0, errors="",
-                            meets=result.newly_met.to_text())
-                    .execution_options(synchronize_session=False))
+                if not _set(pending_id, IMPORTING, state=IMPORTED, content=b"", **_outcome(result)):
+                    db.session.rollback()  # imported meanwhile by another: that import stands
+                    return stored_result(db.session.get(PendingUpload, pending_id))
+                _pause_before_commit()
                 db.session.commit()
                 return result
             db.session.rollback()
-    except DBAPIError:
+    except (DBAPIError, Busy):
         db.session.rollback()
         result = None
     values = {"state": WAITING, "claimed_at": None}
     if result is not None:
-        values |= {"rows_read": result.read, "created": result.created, "updated": result.updated,
-                   "unchanged": result.unchanged, "error_count": result.error_count,
-                   "errors": "\n".join(result.errors), "meets": None}
-    db.session.execute(update(PendingUpload).where(PendingUpload.id == pending.id).values(values)
-                       .execution_options(synchronize_session=False))
+        values |= _outcome(result) | {"meets": None}
+    _set(pending_id, IMPORTING, **values)
     db.session.commit()
     return result
+
+
+def _pause_before_commit() -> None:
+    pause = current_app.config.get("UPLOAD_PAUSE_BEFORE_COMMIT_SECONDS") or 0
+    if pause:
+        time.sleep(pause)
 
 
 def outcome_of(pending_id: int, wait: float = SECOND_CLICK_WAIT) -> PendingUpload:

@@ -5,6 +5,7 @@ states are recorded through tracker/declarations/states.py.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 
@@ -19,16 +20,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..declarations.bodies import csv_file, json_lines
-from ..declarations.dfe import DfeApi, DfeProblem
+from ..declarations.dfe import DfeApi, DfeProblem, configuration_problem
 from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
 from ..declarations.produce import unsigned
-from ..declarations.refresh import refresh
-from ..declarations.submit import SENT, pending, submit
+from ..declarations.submit import pending, send_params
 from ..declarations.void import void
 from ..declarations.states import (
     change_many, change_state, current_record, history, reopen, states_csv,
 )
 from ..extensions import db
+from ..jobs import kinds, start
 from ..imports import importer_for, run_import
 from ..imports.base import Context
 from ..engagement.book import Book
@@ -244,7 +245,7 @@ def upload():
 
 
 def _api():
-    """DfE's API as configured in the environment, or None with the reason flashed."""
+    """DfE's API as configured in the environment, or None with the reason flashed (void: a single request)."""
     try:
         return DfeApi.from_environment(current_user.email)
     except DfeProblem as problem:
@@ -255,36 +256,39 @@ def _api():
 @bp.route("/submit", methods=["GET", "POST"])
 @access(ADMIN)
 def submit_to_dfe():
-    """EDT admins send the declarations to send to DfE: a confirmation naming how many, then a result each."""
+    """EDT admins send the declarations to send to DfE: a confirmation naming how many, then the
+    send job's page, which counts them as they go and lists the result of each."""
     partner = _filters()["partner"]
-    found = pending(today(), today(), partner)
-    if request.method == "GET" or not found:
-        return render_template("declarations/submit.html", title="Send declarations to DfE", count=len(found),
-                               partner=partner, configured=bool(os.environ.get("DFE_API_URL")))
-    api = _api()
-    if api is None:
+    if request.method == "GET":  # the POST does not list them again: the job does, so that it returns at once
+        return render_template("declarations/submit.html", title="Send declarations to DfE",
+                               count=len(pending(today(), today(), partner)), partner=partner,
+                               configured=bool(os.environ.get("DFE_API_URL")))
+    if not _configured():
         return redirect(url_for("declarations.submit_to_dfe", **({"partner": partner} if partner else {})))
-    with api:
-        outcomes, stopped = submit(api, found, current_user.email)
-    return render_template("declarations/submitted.html", title="Declarations sent to DfE", outcomes=outcomes,
-                           stopped=stopped, sent=sum(o.result == SENT for o in outcomes))
+    return _job_page(kinds.SEND_TO_DFE, send_params(today(), today(), partner, current_user.email))
 
 
 @bp.post("/refresh")
 @access(ADMIN)
 def refresh_from_dfe():
-    api = _api()
-    if api is not None:
-        with api:
-            try:
-                done = refresh(api, current_user.email)
-            except DfeProblem as problem:
-                db.session.commit()
-                flash(str(problem), "error")
-            else:
-                db.session.commit()
-                flash(f"DfE's changes: {done.summary()}", "success")
-    return redirect(url_for("declarations.index"))
+    if not _configured():
+        return redirect(url_for("declarations.index"))
+    return _job_page(kinds.REFRESH_FROM_DFE, {"actor": current_user.email})
+
+
+def _configured() -> bool:
+    problem = configuration_problem()
+    if problem:
+        flash(problem, "error")
+    return problem is None
+
+
+def _job_page(kind: str, params: dict):
+    """Starts the job (or finds the DfE job under way) and goes to its page."""
+    job = start(kind, params, actor=current_user.email, partner_id=None)
+    if json.loads(job.params) != params or job.kind != kind:
+        flash("Another job talking to DfE is under way: this is its page. Start yours when it has finished.", "error")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/<participant_id>/<kind>/void")

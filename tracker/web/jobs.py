@@ -15,6 +15,7 @@ from ..jobs.schedule import next_runs
 from ..models import Job
 from ..models.jobs import DONE, FAILED, QUEUED, RUNNING
 from .access import ANYONE, access, own_partner_id
+from .uploads import shown_on_job_page
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -33,6 +34,12 @@ def job_or_404(job_id: int) -> Job:
 
 def described(job: Job) -> str:
     return kinds.get(job.kind).describe(json.loads(job.params))
+
+
+def progress_words(job: Job) -> str | None:
+    """How far the job has got, in its kind's words; None for a kind without them, or before it counts."""
+    summary = kinds.get(job.kind).summary
+    return None if summary is None or job.counts is None else summary(job.done, job.total, json.loads(job.counts))
 
 
 def results_page(job: Job) -> tuple[str, str] | None:
@@ -60,7 +67,8 @@ def show(job_id: int):
     job = job_or_404(job_id)
     finished = job.state in (DONE, FAILED)
     return render_template("jobs/show.html", title=described(job), job=job, states=STATE_WORDS,
-                           refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job))
+                           refresh=None if finished else REFRESH_SECONDS, results_page=results_page(job),
+                           summary=progress_words(job), **(shown_on_job_page(job) or {}))
 
 
 @bp.get("/<int:job_id>/result")

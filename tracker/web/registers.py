@@ -16,6 +16,7 @@ from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 from ..clock import today
 from ..extensions import db
 from ..formats import long_date
+from ..imports.serial import IN_A_REQUEST, Busy
 from ..models import Cohort, DeliveryPartner, RegisterSession
 from ..registers.sessions import (
     cohorts, create_session, current_marks, event_of, group, in_turn, mark_everyone_attended, save_marks,
@@ -124,8 +125,7 @@ def show(session_id: int):
     if form.validate_on_submit():
         wanted = {p.id: form[f"p{p.id}"].data for p in members if form[f"p{p.id}"].data}
         actor = current_user.email
-        count = in_turn(lambda: save_marks(session, wanted, actor), session.partner_id)
-        flash(_saved(count), "success")
+        _in_turn(lambda: save_marks(session, wanted, actor), session.partner_id)
         return redirect(url_for("registers.show", session_id=session.id))
     rows = [(person, stored.get(person.id), form[f"p{person.id}"]) for person in members]
     event = event_of(session.activity_id)
@@ -142,6 +142,14 @@ def show(session_id: int):
 def mark_all(session_id: int):
     session = _session_or_404(session_id)
     actor = current_user.email
-    count = in_turn(lambda: mark_everyone_attended(session, actor), session.partner_id)
-    flash(_saved(count), "success")
+    _in_turn(lambda: mark_everyone_attended(session, actor), session.partner_id)
     return redirect(url_for("registers.show", session_id=session.id))
+
+
+def _in_turn(change, partner_id: int) -> None:
+    """Save marks in turn with the partner's imports, waiting a few seconds at most for one."""
+    try:
+        flash(_saved(in_turn(change, partner_id, IN_A_REQUEST)), "success")
+    except Busy as busy:
+        db.session.rollback()
+        flash(f"{busy.message}.", "error")

@@ -1,11 +1,15 @@
 """Uploads: a file is checked once and previewed, and imported only when its uploader confirms.
 
 The checks, the limits and the pending upload live in tracker/registers/uploads.py; the
-importers are the ones `flask import` uses.
+importers are the ones `flask import` uses. A file of more than UPLOAD_JOB_BYTES is checked, and
+imported, by a job (tracker/jobs): the request keeps it and goes at once to the job's page, which
+shows the same preview and Confirm button when the check is done.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,8 +22,11 @@ from ..clock import now, today
 from ..exports.cells import csv_text
 from ..exports.records import export_csv
 from ..extensions import db
-from ..models import PendingUpload
 from ..imports.reading import UPLOAD_LIMITS
+from ..imports.serial import IN_A_REQUEST
+from ..jobs import start
+from ..jobs.kinds import UPLOAD_CHECK, UPLOAD_IMPORT, UPLOADS
+from ..models import Job, PendingUpload
 from ..registers import uploads
 from ..words import newly_met_summary
 from .access import ANYONE, access, guard_partner_id, own_partner_id, partner_or_404
@@ -85,8 +92,12 @@ def index():
             problem = uploads.file_problem(filename, content)
         if problem:
             form.file.errors.append(problem)
+        elif len(content) > current_app.config["UPLOAD_JOB_BYTES"]:
+            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), None, moment)
+            db.session.commit()
+            return redirect(url_for("jobs.show", job_id=_job_for(UPLOAD_CHECK, pending).id))
         else:
-            result = uploads.check(form.kind.data, filename, content, _context())
+            result = uploads.check(form.kind.data, filename, content, _context(), IN_A_REQUEST)
             if result is None:
                 form.file.errors.append(uploads.BUSY_MESSAGE)
             else:
@@ -102,26 +113,57 @@ def index():
     )
 
 
+def _job_for(kind: str, pending: PendingUpload) -> Job:
+    """The job checking or importing this upload, started now; or, for an import, the import of
+    the partner's that is under way (one at a time), which may be another file's."""
+    pending_id = pending.id
+    params = {"upload": pending_id, "file": pending.filename, "kind": pending.kind, "today": today().isoformat(),
+              "user": current_user.email, "at": now().isoformat()}  # at: the click, which the 24 hours count to
+    job = start(kind, params, actor=current_user.email, partner_id=pending.partner_id)
+    if json.loads(job.params)["upload"] == pending_id:
+        uploads.link(pending_id, job.id)
+        db.session.commit()
+    return job
+
+
+def shown_on_job_page(job: Job) -> dict | None:
+    """The preview of the upload a job checks or imports, for the job's page: only to its uploader,
+    as the preview page itself, and once checked."""
+    if job.kind not in UPLOADS:
+        return None
+    pending = db.session.get(PendingUpload, json.loads(job.params)["upload"])
+    if pending is None or pending.user_id != current_user.id or pending.state in (uploads.CHECKING, uploads.EXPIRED):
+        return None
+    return _preview_of(pending)
+
+
+def _preview_of(pending: PendingUpload) -> dict:
+    """What the preview shows of an upload: the stored result of its check, or of its import."""
+    result = uploads.stored_result(pending)
+    return dict(
+        pending=pending, result=result, upload_states=uploads, kind_name=uploads.labels()[pending.kind],
+        problems=uploads.problems(result.errors), shown=uploads.SHOWN_ERRORS,
+        earlier=[] if pending.state == uploads.IMPORTED else uploads.earlier_imports(pending, own_partner_id()),
+        meets=newly_met_summary(result.newly_met.counts()), shown_met=uploads.SHOWN_MET,
+    )
+
+
 @bp.get("/<token>")
 @access(ANYONE)
 def preview(token: str):
     pending = _pending_or_404(token)
     if uploads.expired(pending, now()):
         return _expired(pending)
-    result = uploads.stored_result(pending)
+    if pending.state == uploads.CHECKING:
+        return redirect(url_for("jobs.show", job_id=pending.job_id))
+    shown = _preview_of(pending)
     if pending.state == uploads.IMPORTED:
         title = "File imported"
     elif pending.state == uploads.IMPORTING:
         title = "Your file is being imported"
     else:
-        title = "Check your file" if result.ok else "Your file has problems"
-    return render_template(
-        "uploads/preview.html", title=title, pending=pending, result=result, states=uploads,
-        kind_name=uploads.labels()[pending.kind], problems=uploads.problems(result.errors),
-        shown=uploads.SHOWN_ERRORS, earlier=[] if pending.state == uploads.IMPORTED else
-        uploads.earlier_imports(pending, own_partner_id()),
-        meets=newly_met_summary(result.newly_met.counts()), shown_met=uploads.SHOWN_MET,
-    )
+        title = "Check your file" if shown["result"].ok else "Your file has problems"
+    return render_template("uploads/preview.html", title=title, **shown)
 
 
 @bp.get("/<token>/errors.csv")
@@ -183,8 +225,10 @@ def confirm(token: str):
         flash("Nothing was imported: the file has problems. Fix the file and upload it again.")
         return redirect(url_for("uploads.preview", token=token))
     filename, pending_id = pending.filename, pending.id
+    if pending.job_id is not None:
+        return _confirm_by_job(pending)
     if uploads.claim(pending, moment):
-        result = uploads.confirm(pending, _context())
+        result = uploads.confirm(pending, _context(), IN_A_REQUEST)
         if result is None:
             flash("Nothing was imported: the database was busy. Confirm the import again.")
             return redirect(url_for("uploads.preview", token=token))
@@ -202,6 +246,22 @@ def confirm(token: str):
     if pending.state == uploads.IMPORTING:
         flash("This file is still being imported: look again in a minute.")
     return redirect(url_for("uploads.preview", token=token))
+
+
+def _confirm_by_job(pending: PendingUpload):
+    """A large file is imported by a job: its page shows the import under way, then what it did.
+    A second click finds that job under way, or the file imported."""
+    if pending.state == uploads.IMPORTED:
+        flash(_imported(pending.filename, uploads.stored_result(pending)), "success")
+        return redirect(url_for("uploads.index"))
+    token, filename = pending.token, pending.filename
+    job = _job_for(UPLOAD_IMPORT, pending)
+    other = json.loads(job.params)
+    if other["upload"] != pending.id:
+        flash(f"{other['file']} is being imported now, and a partnership's files are imported one at a time: "
+              f"nothing was imported from {filename} yet. Confirm it again when that import has finished.")
+        return redirect(url_for("uploads.preview", token=token))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/<token>/cancel")
