@@ -91,11 +91,14 @@ def test_an_invalid_file_exits_1_with_at_most_50_row_messages_then_a_count_of_th
     assert count(CreditRecord) == 0
 
 
-def test_a_missing_column_exits_1_naming_it(cli, tmp_path):
+def test_a_missing_column_exits_1_naming_it_and_the_headings_found(cli, tmp_path):
     path = write(tmp_path, "credits.csv", "participant_id,block,completed_on", "A1,1,2022-10-05")
     result = cli("import", "credits", path)
     assert result.exit_code == 1
-    assert result.stderr == "row 1: missing column: activity\n"
+    assert result.stderr.splitlines() == [
+        "row 1: missing column: activity", "headings found: participant_id, block, completed_on",
+        "map the file's headings with --column FIELD=HEADING, or give a field one value for every row with "
+        "--value FIELD=VALUE"]
 
 
 def test_an_xlsx_file_imports_from_the_command_line(cli, tmp_path):

@@ -137,12 +137,13 @@ def test_one_bad_row_among_good_ones_writes_nothing():
 
 def test_a_missing_column_is_refused():
     header = "participant_id,block,activity,credits,source"
-    assert refused("credits", header, "P3,1,Survey,,platform") == ["row 1: missing column: completed_on"]
+    assert refused("credits", header, "P3,1,Survey,,platform") == [
+        "row 1: missing column: completed_on", "headings found: participant_id, block, activity, credits, source"]
 
 
 def test_several_missing_columns_are_all_named():
     assert refused("credits", "participant_id,credits", "P3,1") == [
-        "row 1: missing columns: block, activity, completed_on"]
+        "row 1: missing columns: block, activity, completed_on", "headings found: participant_id, credits"]
 
 
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused():

@@ -11,7 +11,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import itemgetter
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, select, update
@@ -22,7 +21,9 @@ from ..engagement.forecast import NewlyMet, newly_met, newly_met_with, stored_me
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
-from .reading import NO_LIMITS, FileProblem, Limits, header_key, read_rows
+from .fields import DAY_FIRST
+from .mapping import NO_MAPPING, ColumnMapping, MappingProblem, Placed, headings_found, place
+from .reading import NO_LIMITS, FileProblem, Limits, read_rows
 from ..models.bulk import insert_rows
 
 MAX_SHOWN = 50
@@ -35,6 +36,14 @@ class RowError(Refusal):
     @property
     def column(self) -> str:
         return self.field
+
+
+def parsed(column: str, parse, value, *args):
+    """parse(value, *args) (a parser of imports/fields.py), its ValueError a RowError of the column."""
+    try:
+        return parse(value, *args)
+    except ValueError as error:
+        raise RowError(column, str(error)) from None
 
 
 class RowErrors(list):
@@ -88,6 +97,7 @@ class Context:
     book: Book
     partner_id: int | None = None  # a partner's upload may only name its own participants
     user: str | None = None
+    dates: str = DAY_FIRST  # how numeric dates are read: day-first or month-first (fields.a_date)
 
 
 class Importer(ABC):
@@ -206,27 +216,27 @@ def column_names(importer: Importer | type[Importer]) -> tuple[str, ...]:
                  for name in importer.required)
 
 
-def _columns(importer: Importer, header: list[object]) -> dict[str, int]:
-    names = importer.required + importer.optional + tuple(importer.stand_ins.values())
-    wanted = {header_key(name): name for name in names}
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        canonical = wanted.get(header_key(name))
-        if canonical and canonical not in positions:
-            positions[canonical] = index
+def _columns(importer: Importer, header: list[object], mapping: ColumnMapping) -> Placed:
+    """Where the kind's fields are (imports/mapping.py), a stand-in (email for participant_id) among
+    them; a file missing some, or a mapping that does not fit it, is refused showing the headings found."""
+    try:
+        placed = place(importer.kind, importer.required, importer.optional + tuple(importer.stand_ins.values()),
+                       header, mapping)
+    except MappingProblem as problem:
+        raise FileProblem(str(problem)) from None
     shown = dict(zip(importer.required, column_names(importer)))
-    missing = [shown[name] for name in importer.required
-               if name not in positions and importer.stand_ins.get(name) not in positions]
+    missing = [shown[name] for name in placed.missing if importer.stand_ins.get(name) not in placed.fields]
     if missing:
-        raise FileProblem(f"row 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    return positions
+        raise FileProblem(f"row 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}\n"
+                          f"{headings_found(header)}")
+    return placed
 
 
-def _text_limits(importer: Importer, positions: dict[str, int]) -> list[tuple[str, int]]:
+def _text_limits(importer: Importer, placed: Placed) -> list[tuple[str, int]]:
     limits = []
     for name, attribute in importer.stored_text.items():
         length = getattr(attribute.property.columns[0].type, "length", None)
-        if name in positions and length:
+        if name in placed.fields and length:
             limits.append((name, length))
     return limits
 
@@ -254,14 +264,6 @@ def file_digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _picker(indexes: list[int]):
-    """values -> a tuple of the values at these indexes."""
-    if len(indexes) == 1:
-        index = indexes[0]
-        return lambda values: (values[index],)
-    return itemgetter(*indexes)
-
-
 def _where(number: int | str) -> str:
     """A row's place in an error line: `row N` of a file; rows made from a report may name
     another place (a participant the report does not show)."""
@@ -269,7 +271,8 @@ def _where(number: int | str) -> str:
 
 
 def validate(importer: Importer, stream: BinaryIO, filename: str, result: ImportResult,
-             limits: Limits = NO_LIMITS, rows: Iterable[tuple[int | str, list]] | None = None) -> dict[tuple, tuple]:
+             limits: Limits = NO_LIMITS, rows: Iterable[tuple[int | str, list]] | None = None,
+             mapping: ColumnMapping = NO_MAPPING) -> dict[tuple, tuple]:
     records: dict[tuple, tuple] = {}
     # Most rows have one of a few value tuples (credits and source, a mark...): keep one of
     # each, not a million equal copies.
@@ -280,18 +283,14 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
         _, header = next(rows)
     except StopIteration:
         raise FileProblem("the file is empty: a header row is required") from None
-    positions = _columns(importer, header)
-    names, indexes = list(positions), list(positions.values())
-    pick, width = _picker(indexes), max(indexes) + 1
-    text_limits = _text_limits(importer, positions)
+    placed = _columns(importer, header, mapping)
+    read_row = placed.row
+    text_limits = _text_limits(importer, placed)
     # XLSX cells may be numbers, dates, booleans; so may the cells of rows made from a report
     importer.cells_are_text = not made and filename.lower().endswith(".csv")
     for number, values in rows:
         result.read += 1
-        if len(values) >= width:
-            row = dict(zip(names, pick(values)))
-        else:
-            row = {name: (values[i] if i < len(values) else "") for name, i in positions.items()}
+        row = read_row(values)
         importer.row_number = number  # for checks that can only run once the whole file is read
         try:
             if text_limits and (problem := _stored_text_problem(row, text_limits)):
@@ -324,12 +323,14 @@ def run_import(
     limits: Limits = NO_LIMITS,
     forecast: bool = False,
     rows: Iterable[tuple[int | str, list]] | None = None,
+    mapping: ColumnMapping = NO_MAPPING,
 ) -> ImportResult:
     """Validate and (unless dry_run or invalid) write one file in the caller's transaction.
 
     rows: the file's rows already turned into the kind's columns (a header first, then
     (place, values) pairs), as a report's importer makes them (imports/from_report.py); the
-    stream is then only the file as it came, whose digest records the import.
+    stream is then only the file as it came, whose digest records the import. mapping: the
+    file's own headings read as the kind's fields (imports/mapping.py).
 
     The caller commits on success; on errors nothing has been written. forecast: also find
     result.newly_met, the outputs of the participants the file touches that its recompute meets
@@ -342,10 +343,11 @@ def run_import(
 
     result = ImportResult(importer.kind)
     try:
-        records = validate(importer, stream, filename, result, limits, rows)
+        records = validate(importer, stream, filename, result, limits, rows, mapping)
     except FileProblem as problem:  # the file as a whole: its row errors so far no longer matter
         result.errors = RowErrors()
-        result.errors.append(str(problem))
+        for line in str(problem).splitlines():
+            result.errors.append(line)
         return result
     if result.errors:
         return result

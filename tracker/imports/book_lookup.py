@@ -4,15 +4,11 @@ from __future__ import annotations
 from ..engagement.book import CourseFacts, title_key
 from ..models import Activity
 from . import fields
-from .base import RowError
+from .base import RowError, parsed
 
 
 def block_number(facts: CourseFacts, row) -> int:
-    raw = fields.text(row["block"])
-    try:
-        number = fields.a_whole_number(raw)
-    except ValueError as error:
-        raise RowError("block", str(error)) from None
+    number = parsed("block", fields.a_block, row["block"])
     if number not in facts.blocks:
         raise RowError("block", f"{facts.course.code} has no block {number}")
     return number

@@ -12,7 +12,7 @@ from ..models.people import participant_key
 from ..rules.facts import (ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, REGISTER_MARKS, TRAINING_EVENT, Assessment, Credit,
                            Register, VideoView, before_start, dated_before_start, dated_in_future)
 from . import fields
-from .base import Importer, RowError
+from .base import Importer, RowError, parsed
 from .book_lookup import find_activity, find_block
 from .kinds import EDT_ONLY, EVERYONE, register
 from .proposals.matching import People
@@ -105,27 +105,13 @@ class EvidenceImporter(Importer):
         return day
 
     def _day(self, column: str, cell) -> date:
-        try:
-            day = fields.a_date(cell)
-        except ValueError as error:
-            raise RowError(column, str(error)) from None
+        day = parsed(column, fields.a_date, cell, self.context.dates)
         if dated_in_future(day, self.context.today):
             raise RowError(column, f"{day.isoformat()} is in the future")
         return day
 
     def course(self, course_id: int):
         return self.context.book.courses[course_id]
-
-
-def _register_mark(value) -> str:
-    return fields.one_of(value, REGISTER_MARKS)
-
-
-def _field(column: str, parse, value):
-    try:
-        return parse(value)
-    except ValueError as error:
-        raise RowError(column, str(error)) from None
 
 
 @register("credits", "Activity credits (platform report)", records="Credits", uploaded_by=EVERYONE,
@@ -156,7 +142,7 @@ class CreditsImporter(EvidenceImporter):
         if activity.credits is None:
             raise RowError("activity", f"the credits of '{activity.title}' are still TBC")
         raw = fields.text(row.get("credits", ""))
-        credits = activity.credits if raw == "" else _field("credits", fields.a_whole_number, raw)
+        credits = activity.credits if raw == "" else parsed("credits", fields.a_whole_number, raw)
         if not 0 <= credits <= activity.credits:
             raise RowError("credits", f"{credits} is outside 0..{activity.credits} for '{activity.title}'")
         return activity.id, credits
@@ -188,7 +174,7 @@ class AttendanceImporter(EvidenceImporter):
         pk, course_id, cohort = self.participant(row)
         activity_id = self._once(("event", course_id, row["block"], row["event"]), lambda: self.event(course_id, row))
         cell = row["attendance"]
-        mark = self._once(("attendance", cell), lambda: _field("attendance", _register_mark, cell))
+        mark = self._once(("attendance", cell), lambda: parsed("attendance", fields.one_of, cell, REGISTER_MARKS))
         session = self.on_or_before_today(row, "session_date", cohort)
         marked_by = fields.text(row.get("marked_by", "")) or None
         return (pk, activity_id, session), (mark, marked_by)
@@ -219,7 +205,7 @@ class VideoViewsImporter(EvidenceImporter):
     def parse(self, row):
         pk, course_id, cohort = self.participant(row)
         block_id = self._once(("block", course_id, row["block"]), lambda: find_block(self.course(course_id), row))
-        percent = _field("percent_watched", fields.a_percent, row["percent_watched"])
+        percent = parsed("percent_watched", fields.a_percent, row["percent_watched"])
         viewed = self.on_or_before_today(row, "viewed_on", cohort)
         return (pk, block_id, viewed), (percent,)
 
@@ -238,9 +224,9 @@ class AssessmentsImporter(EvidenceImporter):
 
     def parse(self, row):
         pk, _, cohort = self.participant(row)
-        status = _field("status", lambda v: fields.one_of(v, ASSESSMENT_STATUSES), row["status"])
+        status = parsed("status", fields.one_of, row["status"], ASSESSMENT_STATUSES)
         raw = fields.text(row.get("result", ""))
-        result = _field("result", lambda v: fields.one_of(v, ASSESSMENT_RESULTS), raw) if raw else None
+        result = parsed("result", fields.one_of, raw, ASSESSMENT_RESULTS) if raw else None
         if result and status not in ("marked", "moderated"):
             raise RowError("result", f"a result needs status marked or moderated, not {status}")
         recorded = self.on_or_before_today(row, "recorded_on", cohort)

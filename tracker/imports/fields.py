@@ -1,14 +1,42 @@
-"""Parsing single cells. Each parser raises ValueError with a message for the user."""
+"""Parsing single cells, the one home for how people write a field's value. Each parser raises
+ValueError with a message for the user; the importer names the row and column.
+
+Values are read as people write them (INTERCHANGE.md "Any other file: map its columns"), in every
+import of the tracker's own kinds:
+- a block as `3`, `Block 3` or `B3`;
+- a date as `2023-05-17`, `17/05/2023` or `17/5/23`, with or without a time after it
+  (`17/05/2023, 15:52:06`, `2023-05-17 15:52:06`, `2023-05-17T15:52:06`, `17/05/2023 3:52 PM`),
+  with the month named (`17 May 2023`, `17-May-23`, `May 17, 2023`), or as Excel keeps it: a date
+  cell, or a serial number of five digits, as a number or as text (45063 is 2023-05-17; `2023` or
+  `3` in a date column is still refused). Numeric dates are day-first unless the caller says month-first.
+The time, when there is one, is checked and dropped.
+"""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
 TRUE = {"yes", "y", "true", "1"}
 FALSE = {"no", "n", "false", "0"}
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's 1900 date system (Windows, Mac since 2011)
+SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
+
+_TIME = (r"(?:[T ]|,\s*|\s+)(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d(?:\.\d+)?)?"
+         r"(?:\s*[ap]\.?\s?m\.?|Z|[+-]\d{2}:?\d{2})?")
+ISO = re.compile(rf"(?P<year>\d{{4}})-(?P<month>\d{{1,2}})-(?P<day>\d{{1,2}})(?:{_TIME})?", re.IGNORECASE)
+NUMERIC = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>\d{{4}}|\d{{2}})(?:{_TIME})?", re.IGNORECASE)
+NAMED = re.compile(
+    rf"(?:(?P<day>\d{{1,2}})[ -](?P<month>[a-z]{{3,9}})\.?[ -](?P<year>\d{{4}}|\d{{2}})"
+    rf"|(?P<month2>[a-z]{{3,9}})\.? (?P<day2>\d{{1,2}}),? (?P<year2>\d{{4}}))(?:{_TIME})?", re.IGNORECASE)
+SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+BLOCK = re.compile(r"(?:block|blk|b)\s*[-:.#]?\s*(?P<number>\d+)", re.IGNORECASE)
 
 
 def text(value: object) -> str:
@@ -17,28 +45,75 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name or its first three (or more) letters: `May`, `Sept`, `september`."""
+    word = word.casefold()
+    if len(word) >= 3:
+        for number, name in enumerate(MONTHS, start=1):
+            if name.startswith(word):
+                return number
+    return None
+
+
+def _year(digits: str) -> int:
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+def _serial(number: float) -> date:
+    """Excel's serial number of a day, five digits (1927 to 2173): a smaller number in a date column
+    is more likely a mistake than a date of the 1900s."""
+    if not 10_000 <= number < 100_000:
+        raise ValueError
+    return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+def check_order(order: str) -> str:
+    if order not in DATE_ORDERS:
+        raise ValueError(f"dates must be {DAY_FIRST} or {MONTH_FIRST}, not {order!r}")
+    return order
+
+
 @lru_cache(maxsize=4096)
-def _date_text(value: str) -> date:
+def _date_text(value: str, order: str = DAY_FIRST) -> date:
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":  # the usual case, fast
             return date.fromisoformat(value)
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
-            day, month, year = value.split("/")
-            return date(int(year), int(month), int(day))
+        cleaned = " ".join(value.translate(SPACES).split())
+        if found := ISO.fullmatch(cleaned):
+            return date(int(found["year"]), int(found["month"]), int(found["day"]))
+        if found := NUMERIC.fullmatch(cleaned):
+            first, second = int(found["a"]), int(found["b"])
+            day, month = (first, second) if order == DAY_FIRST else (second, first)
+            return date(_year(found["year"]), month, day)
+        if found := NAMED.fullmatch(cleaned):
+            month = month_number(found["month"] or found["month2"])
+            if month is not None:
+                return date(_year(found["year"] or found["year2"]), month, int(found["day"] or found["day2"]))
+        if SERIAL.fullmatch(cleaned):
+            return _serial(float(cleaned))
     except ValueError:
         pass
-    raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    form = "DD/MM/YYYY" if order == DAY_FIRST else "MM/DD/YYYY"
+    raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD or {form})")
 
 
-def a_date(value: object) -> date:
-    if isinstance(value, datetime):
+def a_date(value: object, order: str = DAY_FIRST) -> date:
+    """A date cell (any time of day dropped), an Excel serial number, or a date as people write it;
+    numeric dates in `order` (day-first or month-first)."""
+    kind = type(value)
+    if kind is datetime:
         return value.date()
-    if isinstance(value, date):
+    if kind is date:
         return value
+    if kind in (int, float) and value == value:  # an XLSX number cell: Excel's serial number
+        try:
+            return _serial(value)
+        except ValueError:
+            pass
     value = text(value)
     if not value:
         raise ValueError("a date is required")
-    return _date_text(value)
+    return _date_text(value, check_order(order))
 
 
 def a_bool(value: object) -> bool:
@@ -104,6 +179,13 @@ def a_whole_number(value: object) -> int:
     return int(word)
 
 
+def a_block(value: object) -> int:
+    """A block's number: `3`, `Block 3` or `B3`."""
+    word = text(value)
+    found = BLOCK.fullmatch(word)
+    return int(found["number"]) if found else a_whole_number(word)
+
+
 def a_percent(value: object) -> float:
     word = text(value).rstrip("%").strip()
     try:
@@ -122,13 +204,13 @@ def one_of(value: object, choices: tuple[str, ...]) -> str:
     return word
 
 
-def signed(value: object) -> tuple[bool, date | None]:
+def signed(value: object, order: str = DAY_FIRST) -> tuple[bool, date | None]:
     """An agreement column: yes/no, or the date it was signed ((True, None): signed from the start)."""
     try:
         return a_bool(value), None
     except ValueError:
         pass
     try:
-        return True, a_date(value)
+        return True, a_date(value, order)
     except ValueError:
         raise ValueError(f"'{text(value)}' is not yes, no or the date it was signed") from None

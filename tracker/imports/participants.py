@@ -11,7 +11,7 @@ from ..models import CreditRecord, DeliveryPartner, OtherEmail, Participant, Reg
 from ..models.people import email_key, participant_id_in, participant_key
 from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
-from .base import Importer, RowError
+from .base import Importer, RowError, parsed
 from .kinds import EDT_ONLY, register
 
 PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -49,19 +49,13 @@ class ParticipantsImporter(Importer):
         facts = self.context.book.by_code.get(code)
         if facts is None:
             raise RowError("course", f"'{code}' is not one of {', '.join(sorted(self.context.book.by_code))}")
-        try:
-            cohort = fields.a_whole_number(row["cohort"])
-        except ValueError as error:
-            raise RowError("cohort", str(error)) from None
+        cohort = parsed("cohort", fields.a_whole_number, row["cohort"])
         if cohort not in facts.course.cohort_numbers:
             offered = " ".join(map(str, facts.course.cohort_numbers))
             raise RowError("cohort", f"{code} is not offered in cohort {cohort} (offered in cohorts {offered})")
         flags = []
         for column in ("school_contract_signed", "sponsorship_agreement_signed"):
-            try:
-                flags.append(fields.signed(row[column]))
-            except ValueError as error:
-                raise RowError(column, str(error)) from None
+            flags.append(parsed(column, fields.signed, row[column], self.context.dates))
             if flags[-1][1] is not None and flags[-1][1] > self.context.today:
                 raise RowError(column, f"{flags[-1][1].isoformat()} is in the future")
         # A blank status keeps an existing participant's (a deferral recorded in the browser must

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..fields import DAY_FIRST, MONTH_FIRST  # noqa: F401 (the readers' names for them)
 from ..reading import header_key
 from .presence import Interval, seconds_present, whole_minutes
-
-DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
 
 
 @dataclass(frozen=True)

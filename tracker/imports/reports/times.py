@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from ..fields import check_order, month_number
 from ..reading import FileProblem
 from .results import DAY_FIRST, MONTH_FIRST, DateOrder
 
@@ -27,8 +28,6 @@ NAMED = re.compile(
     r"(?P<month>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2}),? (?P<year>\d{4}),? "
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<half>[ap]\.?\s?m\.?)?",
     re.IGNORECASE)
-MONTHS = {name: number for number, name in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
 
 
@@ -68,9 +67,7 @@ class LocalTimes:
 
     def __init__(self, texts: Iterable[str], default: str, forced: str | None = None):
         if forced is not None:
-            if forced not in (DAY_FIRST, MONTH_FIRST):
-                raise ValueError(f"dates must be {DAY_FIRST} or {MONTH_FIRST}, not {forced!r}")
-            self.order = DateOrder(forced, "caller")
+            self.order = DateOrder(check_order(forced), "caller")
             return
         seen: dict[str, str] = {}
         for text in texts:
@@ -97,9 +94,8 @@ class LocalTimes:
                     year, month, day = _year(c), int(a), int(b)
                 return datetime(year, month, day, *_clock(found))
             found = NAMED.fullmatch(cleaned)
-            if found and found["month"].casefold() in MONTHS:
-                return datetime(int(found["year"]), MONTHS[found["month"].casefold()], int(found["day"]),
-                                *_clock(found))
+            if found and (month := month_number(found["month"])):
+                return datetime(int(found["year"]), month, int(found["day"]), *_clock(found))
         except ValueError:
             pass
         raise ValueError(f"'{text}' is not a date and time ({self.order.order})")
