@@ -92,7 +92,7 @@ def test_a_file_in_other_headings_without_a_mapping_is_refused_listing_the_headi
     result = cli("import", "credits", csv_file(tmp_path / "weekly.csv", WEEKLY, ROWS))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "row 1: missing columns: participant_id, activity, completed_on", FOUND,
+        "row 1: missing columns: participant_id or email, activity, completed_on", FOUND,
         "map the file's headings with --column FIELD=HEADING, or give a field one value for every row with "
         "--value FIELD=VALUE"]
     assert result.stdout == ""
@@ -102,11 +102,11 @@ def test_a_file_in_other_headings_without_a_mapping_is_refused_listing_the_headi
 @pytest.mark.parametrize("options, problems", [
     (["--column", "grade=Credits achieved"],
      ["'grade' is not a field of credits (its fields are participant_id, block, activity, completed_on, credits, "
-      "source)"]),
+      "source, email)"]),
     (["--column", "activity=Activity title", "--value", "week=3"],
      ["'Activity title' is not a heading of the file (for activity)",
       "'week' is not a field of credits (its fields are participant_id, block, activity, completed_on, credits, "
-      "source)"]),
+      "source, email)"]),
     (["--value", "block=2", "--column", "block=Block"], ["block is given more than one column or value"]),
 ])
 def test_a_mapping_that_does_not_fit_the_file_is_refused_naming_what_is_wrong(cli, learners, tmp_path, options,

@@ -171,7 +171,7 @@ def test_a_partners_upload_matches_only_its_participants_by_email():
 
 def test_a_file_with_neither_column_is_refused_naming_both():
     assert refused("credits", "block,activity,completed_on", f"1,{DIAGNOSTIC},2022-10-05") == [
-        "row 1: missing column: participant_id or email"]
+        "row 1: missing column: participant_id or email", "headings found: block, activity, completed_on"]
 
 
 @pytest.mark.parametrize("address", [
