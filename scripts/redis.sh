@@ -6,6 +6,12 @@
 #   scripts/redis.sh stop DIR         # stop it (no-op if not running)
 set -euo pipefail
 
+# redis-server and redis-cli hang under libfaketime (`faketime ... make test-postgres`): they keep
+# the real clock, which nothing in the tests asks of them
+if [[ ${LD_PRELOAD:-} == *faketime* ]]; then
+  exec env -u LD_PRELOAD -u FAKETIME -u FAKETIME_DONT_FAKE_MONOTONIC "$0" "$@"
+fi
+
 die() { echo "redis.sh: $*" >&2; exit 1; }
 command -v redis-server >/dev/null || die "redis-server is not installed (run scripts/system-deps.sh)"
 
