@@ -14,7 +14,10 @@ its own. DP002's partner lead, signed in through the form:
 3. while the jobs run, /health still polled (a poll with no answer within MISS_SECONDS is a miss)
    and the dashboard timed again, until every job is done or failed; the first EMAIL_CLICKS times
    round, the lead also sends next-step emails to one participant (a job each, through an SMTP
-   server on loopback that accepts everything): Send's POST to its redirect, then the batch's page.
+   server on loopback that accepts everything): Send's POST to its redirect, then the batch's page;
+   and as the reports start, EDT staff upload two large credits files (the bench's upload file, its
+   heading written two other ways so that each is a file of its own), checked by jobs beside the
+   reports, as the issue asks ("16 reports and two large uploads under way").
 
 Reported: /health p50/p99 and misses during the jobs (and quiet), the dashboard's median during
 the jobs against quiet, both kinds of click's p50/p95, and how long the reports took to all
@@ -247,7 +250,31 @@ def _warm_up(app, base: str, lead) -> None:
     _finished(app, ids, lambda: None)
 
 
-def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REPORTS) -> dict:
+def _uploads(base: str, upload: Path, workdir: Path) -> list[int]:
+    """EDT staff upload two copies of the credits file, each its own file (the heading written in capitals,
+    then with spaces): the ids of the jobs that check them."""
+    import httpx
+
+    heading, _, rows = upload.read_bytes().partition(b"\n")
+    ids = []
+    with httpx.Client(base_url=base, timeout=60) as edt:
+        sign_in(edt, "edt@bench.example")
+        for n, written in enumerate((heading.upper(), heading.replace(b"_", b" "))):
+            copy = workdir / f"large-upload-{n + 1}.csv"
+            copy.write_bytes(written + b"\n" + rows)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', edt.get("/uploads").text)
+            with copy.open("rb") as handle:
+                response = edt.post("/uploads", data={"csrf_token": token.group(1) if token else "", "kind": "credits"},
+                                    files={"file": (copy.name, handle, "text/csv")})
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or not re.fullmatch(r"/jobs/\d+", location):
+                raise JobsFailed(f"the large upload {copy.name}: {response.status_code} {location}")
+            ids.append(int(location.rsplit("/", 1)[1]))
+    return ids
+
+
+def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REPORTS,
+                 upload: Path | None = None) -> dict:
     """The measures above on the database of `url` (filled, with DP002's participants); `app` is bound to it."""
     import httpx
 
@@ -257,7 +284,8 @@ def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REP
     with contextlib.ExitStack() as stack:
         mail_port = stack.enter_context(_mail_sink())
         env = serve_env(url, port, JOBS_URL=f"sqlite:///{workdir / f'jobs-{name}.db'}", JOB_WORKERS=str(JOB_WORKERS),
-                        MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail_port), MAIL_DEFAULT_SENDER="npq@bench.example")
+                        MAIL_SERVER="127.0.0.1", MAIL_PORT=str(mail_port), MAIL_DEFAULT_SENDER="npq@bench.example",
+                        UPLOAD_JOB_BYTES="0")  # the uploads below are large whatever the scale
         base = stack.enter_context(serving(url, port, workdir / f"serve-jobs-{name}.log", env))
         stack.enter_context(made("worker", env, workdir / f"worker-{name}.log"))
         lead = stack.enter_context(httpx.Client(base_url=base, timeout=60))
@@ -276,6 +304,7 @@ def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REP
 
         clicks: list = []
         ids = _clicked(base, lead.cookies, [REPORT_MEETING - timedelta(weeks=n) for n in range(reports)], clicks)
+        uploads = _uploads(base, upload, workdir) if upload is not None else []
         during: list[float] = []
         emails = iter(_participants(app, EMAIL_CANDIDATES))
         sends: list[tuple[float, float, int]] = []
@@ -293,6 +322,7 @@ def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REP
         if not sends:
             raise JobsFailed(f"none of {PARTNER}'s first {EMAIL_CANDIDATES} participants could be emailed")
         sent = _finished(app, [job_id for _, _, job_id in sends], lambda: None)
+        checked = _finished(app, uploads, lambda: None)
 
     figures["finish_seconds"] = finished - clicked
     figures["failed"] = states.get("failed", 0)
@@ -308,6 +338,7 @@ def measure_jobs(app, url: str, workdir: Path, name: str, reports: int = JOB_REP
     figures["send_page"] = _ms([c[1] for c in sends])
     figures["send"] = _ms([c[0] + c[1] for c in sends])
     figures["send_failed"] = sent.get("failed", 0)
+    figures["uploads"], figures["uploads_failed"] = len(uploads), checked.get("failed", 0)
     figures["load_end"] = _load()
     return figures
 
@@ -338,4 +369,7 @@ def print_jobs(f: dict | None, out: Callable[[str], None], report_seconds: float
             f"{c['p95_ms']:.0f} ms (to its redirect p50 {r['median_ms']:.0f} / p95 {r['p95_ms']:.0f} ms, {page} "
             f"p50 {p['median_ms']:.0f} / p95 {p['p95_ms']:.0f} ms)")
     out(f"  the {f['send']['requests']} next-step email jobs: {f['send_failed']} failed")
+    if f.get("uploads"):
+        out(f"  {f['uploads']} large credits uploads by EDT, checked by jobs beside the reports: "
+            f"{f['uploads_failed']} failed")
     out(f"  {f['load_start']} at the start, {f['load_end']} at the end")

@@ -344,7 +344,7 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         started = time.perf_counter()
         from .jobs import measure_jobs
 
-        figures["jobs"] = measure_jobs(app, url, workdir, name, job_reports)
+        figures["jobs"] = measure_jobs(app, url, workdir, name, job_reports, files.upload)
         out(f"  done in {time.perf_counter() - started:.0f} s")
     with app.app_context():
         db.engine.dispose()

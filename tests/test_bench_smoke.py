@@ -75,6 +75,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert jobs["reports"] == 3 and jobs["failed"] == 0, jobs["errors"]
         assert jobs["click"]["requests"] == jobs["click_redirect"]["requests"] == 3 and jobs["finish_seconds"] > 0
         assert 1 <= jobs["send"]["requests"] == jobs["send_page"]["requests"] <= 8 and jobs["send_failed"] == 0
+        assert jobs["uploads"] == 2 and jobs["uploads_failed"] == 0  # two large uploads checked beside the reports
         assert jobs["health"]["polls"] > 0 and jobs["health_quiet"]["polls"] >= 10
         assert jobs["dashboard_quiet"]["requests"] == 10 and jobs["dashboard_during"]["requests"] > 0
 
