@@ -75,6 +75,17 @@ def test_a_sixth_file_waiting_is_refused_naming_the_limit(north_lead):
     preview_url(upload(north_lead, csv_bytes(*GOOD_ROWS), filename="f6.csv"))
 
 
+def test_files_refused_for_their_rows_do_not_count_against_the_five_waiting(north_lead):
+    for n in range(5):
+        assert "2 problems found in 3 rows read" in text_of(
+            upload(north_lead, csv_bytes(*BAD_ROWS), filename=f"bad{n}.csv", follow_redirects=True)
+            .get_data(as_text=True))
+    for n in range(5):
+        preview_url(upload(north_lead, csv_bytes(*GOOD_ROWS), filename=f"f{n}.csv"))
+    page = upload(north_lead, csv_bytes(*GOOD_ROWS), filename="f6.csv").get_data(as_text=True)
+    assert "You have 5 files waiting for confirmation" in page  # five that can be confirmed: the limit holds
+
+
 def test_an_upload_waits_24_hours_at_most(north_lead):
     url = preview_url(upload(north_lead, csv_bytes(*GOOD_ROWS)))
     pending = only_upload()

@@ -87,10 +87,13 @@ def context(today: date, partner_id: int | None, user: str) -> Context:
 
 
 def too_many_waiting(user_id: int, now: datetime) -> str | None:
+    """Why the user may not upload another file now, or None. A file whose check found problems is
+    not counted: it can never be confirmed, so it waits for nothing."""
     waiting_now = db.session.scalar(
         select(func.count()).select_from(PendingUpload)
         .where(PendingUpload.user_id == user_id, PendingUpload.state.in_(UNFINISHED),
-               PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS)))
+               PendingUpload.created_at > now - timedelta(hours=WAITING_HOURS),
+               or_(PendingUpload.state != WAITING, func.coalesce(PendingUpload.error_count, 0) == 0)))
     if waiting_now >= MOST_WAITING:
         return (f"You have {MOST_WAITING} files waiting for confirmation, the most one person may have: "
                 "confirm or cancel one of them first")
