@@ -133,7 +133,7 @@ class Importer(ABC):
     evidence = ""
 
     def fact(self, key: tuple, values: tuple):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is not an evidence kind: its records are no evidence fact")
 
     def apply(self, records: dict[tuple, tuple], result: ImportResult, dry_run: bool) -> None:
         """Write records (key -> values)."""
