@@ -38,6 +38,8 @@ def sample(cli):  # noqa: F811
     assert import_text("participants", PARTICIPANT_HEADER + ",other_emails",
                        "EX900,\"Lee, Ann\",ann@example.org,NORTH,NPQLT,1,2021-11-03,no,deferred,"
                        "lee.ann@School.example; A.Lee_school.example#EXT#@partner.onmicrosoft.com").ok
+    assert import_text("participants", PARTICIPANT_HEADER,  # a name a spreadsheet would run: exported as '=...
+                       "EX901,=Grace Hopper,grace@example.org,NORTH,NPQLT,1,yes,yes,active").ok
     assert import_text("credits", "participant_id,block,activity,credits,completed_on,source",
                        "EX900,1,Diagnostic Assessment for Block 1,1,2022-01-10,self-report").ok
     assert import_text("video-views", "participant_id,block,percent_watched,viewed_on", "EX900,1,89.9,2022-01-11").ok
@@ -82,6 +84,7 @@ def test_cells_are_written_as_the_importer_reads_them(sample):
     assert people["EX900"] == ["EX900", "Lee, Ann", "ann@example.org", "NORTH", "NPQLT", "1", "2021-11-03", "no",
                                "deferred", "A.Lee_school.example#EXT#@partner.onmicrosoft.com;lee.ann@School.example"]
     assert people["EX001"][-1] == ""
+    assert people["EX901"][1] == "'=Grace Hopper"  # read back as =Grace Hopper: the import changes nothing
     credits = [row for row in rows_of(sample("export", "credits").stdout) if row[0] == "EX900"]
     assert credits == [["EX900", "1", "Diagnostic Assessment for Block 1", "1", "2022-01-10", "self-report"]]
     views = [row for row in rows_of(sample("export", "video-views").stdout) if row[0] == "EX900"]

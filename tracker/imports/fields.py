@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..exports.cells import FORMULA_STARTS
+
 TRUE = {"yes", "y", "true", "1"}
 FALSE = {"no", "n", "false", "0"}
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
@@ -40,9 +42,14 @@ BLOCK = re.compile(r"(?:block|blk|b)\s*[-:.#]?\s*(?P<number>\d+)", re.IGNORECASE
 
 
 def text(value: object) -> str:
+    """A cell as text, trimmed; the `'` the tracker's exports put before a cell a spreadsheet would
+    run as a formula (`'=...`, `'-...`) is taken off, so an export imports back unchanged."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    value = str(value)
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
+    return value.strip()
 
 
 def month_number(word: str) -> int | None:
