@@ -36,6 +36,7 @@ def upgrade():
                               [sa.text('coalesce(partner_id, 0)'), 'kind', 'headings_key'], unique=True)
     with op.batch_alter_table('pending_upload', schema=None) as batch_op:
         batch_op.add_column(sa.Column('column_mapping', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('headings_key', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('saved_mapping_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_pending_upload_saved_mapping_id_saved_mapping'), 'saved_mapping',
                                     ['saved_mapping_id'], ['id'], ondelete='SET NULL')
@@ -45,6 +46,7 @@ def downgrade():
     with op.batch_alter_table('pending_upload', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_pending_upload_saved_mapping_id_saved_mapping'), type_='foreignkey')
         batch_op.drop_column('saved_mapping_id')
+        batch_op.drop_column('headings_key')
         batch_op.drop_column('column_mapping')
     with op.batch_alter_table('saved_mapping', schema=None) as batch_op:
         batch_op.drop_index('uq_saved_mapping_owner_kind_headings')

@@ -33,8 +33,9 @@ class PendingUpload(db.Model):
     (waited over 24 hours), mapping (its headings are not the kind's: waiting for its uploader to
     say which column holds each field). job_id: the job checking or importing a large file, its latest.
     column_mapping: the file's own headings read as the kind's fields (imports/mapping.py
-    ColumnMapping.as_dict(), JSON), None for a file in the kind's own columns; saved_mapping_id: the
-    remembered mapping it came from, when it did.
+    ColumnMapping.as_dict(), JSON), None for a file in the kind's own columns; headings_key: its
+    headings' (mapping.headings_key), which the mapping is remembered for once the file is imported;
+    saved_mapping_id: the remembered mapping it was read with, when it was.
     """
 
     __tablename__ = "pending_upload"
@@ -58,6 +59,7 @@ class PendingUpload(db.Model):
     meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
     column_mapping: Mapped[str | None] = mapped_column(Text)
+    headings_key: Mapped[str | None] = mapped_column(String(64))
     saved_mapping_id: Mapped[int | None] = mapped_column(ForeignKey("saved_mapping.id", ondelete="SET NULL"))
 
 
