@@ -171,7 +171,7 @@ def mapping_problem(browser, columns, values=None) -> tuple[str, PendingUpload]:
     ({"participant_id": ""}, {}, "Choose the column that holds participant_id or the one that holds email"),
     ({"activity": "Learner ID"}, {}, "The column 'Learner ID' is already chosen for participant_id: choose a "
                                      "different column for activity"),
-    ({"block": ""}, {"block": "x"}, "'x' cannot be block: "),
+    ({"block": ""}, {"block": "x"}, "block cannot be 'x' for the whole file: 'x' is not a whole number"),
     ({}, {"block": "2"}, "Choose a column for block or give one value for the whole file, not both"),
     ({"block": "No such heading"}, {}, "Choose one of the file's columns for block"),
 ])

@@ -216,7 +216,7 @@ def value_problems(kind: str, found: Head, mapping: ColumnMapping, ctx: Context,
         _, _, rest = line.partition(": ")
         name, _, message = rest.partition(": ")
         if name in given and name not in problems:
-            problems[name] = f"'{given[name]}' cannot be {name}: {message}"
+            problems[name] = f"{name} cannot be '{given[name]}' for the whole file: {message}"
     return problems
 
 
