@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..factories import gen_participant
-from ..web.conftest import make_user
+from .test_upload_journey import north_lead, upload  # noqa: F401  (north_lead: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -18,20 +17,6 @@ NEXT_WEEK = ("N001,S 1.1a The Importance of Teachers and Teaching,3,28/11/2022 1
 
 def platform_report(name: str, rows) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": ("\n".join((HEADER, *rows)) + "\n").encode()}
-
-
-@pytest.fixture()
-def north_lead(session):
-    gen_participant("N001", partner="NORTH", course="NPQLT", cohort=3)
-    gen_participant("N002", partner="NORTH", course="NPQLT", cohort=3)
-    return make_user("lead@north.example", "partner-lead", "NORTH")
-
-
-def upload(journey, file: dict) -> None:
-    page = journey.page
-    page.get_by_label("Kind of report").select_option(label="Activity credits (platform report)")
-    page.get_by_label("File", exact=True).set_input_files(file)
-    journey.press("Upload and check")
 
 
 def test_a_lead_maps_the_platform_reports_columns_once_and_next_weeks_report_is_read_without_asking(
