@@ -119,3 +119,26 @@ def test_other_emails_come_and_go_with_their_migration_keeping_participants(fres
     with pytest.raises(IntegrityError), db.engine.begin() as connection:  # one address, one participant, any case
         connection.execute(text("INSERT INTO participant_other_email (participant_id, email) "
                                 "SELECT id, 'ANN.TEAMS@example.org' FROM participant"))
+
+
+def test_saved_mappings_come_and_go_with_their_migration_one_per_owner_kind_and_headings(fresh_app):
+    from sqlalchemy.exc import IntegrityError
+
+    upgrade()
+    insert = text("INSERT INTO saved_mapping (partner_id, kind, headings_key, column_mapping, saved_by, saved_at) "
+                  "VALUES (:partner, 'credits', 'abc', '{}', 'x@example.org', '2026-12-10 10:00:00')")
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO delivery_partner (code, name) VALUES ('NORTH', 'North')"))
+        north = connection.execute(text("SELECT id FROM delivery_partner")).scalar()
+        connection.execute(insert, {"partner": north})
+        connection.execute(insert, {"partner": None})  # EDT's own, beside NORTH's
+    for partner in (north, None):  # a second for the same owner, kind and headings: EDT's too (no partner)
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(insert, {"partner": partner})
+    downgrade(revision="d2b6f0a8c4e1")
+    assert "saved_mapping" not in tables()
+    assert {"column_mapping", "headings_key", "saved_mapping_id"}.isdisjoint(
+        column["name"] for column in inspect(db.engine).get_columns("pending_upload"))
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM saved_mapping")).scalar() == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
@@ -216,16 +216,29 @@ def column_names(importer: Importer | type[Importer]) -> tuple[str, ...]:
                  for name in importer.required)
 
 
+def placed_in(importer: Importer | type[Importer], header: Sequence[object],
+              mapping: ColumnMapping = NO_MAPPING) -> Placed:
+    """The kind's fields placed in a file with this header (imports/mapping.py place), its stand-ins
+    (email for participant_id) among the fields; MappingProblem when the mapping does not fit."""
+    return place(importer.kind, importer.required, importer.optional + tuple(importer.stand_ins.values()),
+                 header, mapping)
+
+
+def missing_columns(importer: Importer | type[Importer], placed: Placed) -> list[str]:
+    """The required fields neither in a column nor given a value, as a person reads them
+    (`participant_id or email` when neither is placed)."""
+    shown = dict(zip(importer.required, column_names(importer)))
+    return [shown[name] for name in placed.missing if importer.stand_ins.get(name) not in placed.fields]
+
+
 def _columns(importer: Importer, header: list[object], mapping: ColumnMapping) -> Placed:
     """Where the kind's fields are (imports/mapping.py), a stand-in (email for participant_id) among
     them; a file missing some, or a mapping that does not fit it, is refused showing the headings found."""
     try:
-        placed = place(importer.kind, importer.required, importer.optional + tuple(importer.stand_ins.values()),
-                       header, mapping)
+        placed = placed_in(importer, header, mapping)
     except MappingProblem as problem:
         raise FileProblem(str(problem)) from None
-    shown = dict(zip(importer.required, column_names(importer)))
-    missing = [shown[name] for name in placed.missing if importer.stand_ins.get(name) not in placed.fields]
+    missing = missing_columns(importer, placed)
     if missing:
         raise FileProblem(f"row 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}\n"
                           f"{headings_found(header)}")

@@ -6,7 +6,7 @@ from .outcomes import Extension, OutputRecord  # noqa: F401
 from .accounts import SignInAttempt, SignInThrottle, User, UserSession  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F401
-from .registers import PartnershipMeeting, PendingUpload, RegisterSession  # noqa: F401
+from .registers import PartnershipMeeting, PendingUpload, RegisterSession, SavedMapping  # noqa: F401
 from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401
 from .version import DataVersion  # noqa: F401
 from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401

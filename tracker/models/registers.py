@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -30,7 +30,12 @@ class PendingUpload(db.Model):
     engagement/forecast.NewlyMet) are stored with it, so the preview and errors.csv never read
     the file again. state: checking (a large file, whose check is a job), waiting, importing
     (claimed by one confirm), imported (the file dropped, the counts the import's own), expired
-    (waited over 24 hours). job_id: the job checking or importing a large file, its latest.
+    (waited over 24 hours), mapping (its headings are not the kind's: waiting for its uploader to
+    say which column holds each field). job_id: the job checking or importing a large file, its latest.
+    column_mapping: the file's own headings read as the kind's fields (imports/mapping.py
+    ColumnMapping.as_dict(), JSON), None for a file in the kind's own columns; headings_key: its
+    headings' (mapping.headings_key), which the mapping is remembered for once the file is imported;
+    saved_mapping_id: the remembered mapping it was read with, when it was.
     """
 
     __tablename__ = "pending_upload"
@@ -53,6 +58,28 @@ class PendingUpload(db.Model):
     errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
     meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    column_mapping: Mapped[str | None] = mapped_column(Text)
+    headings_key: Mapped[str | None] = mapped_column(String(64))
+    saved_mapping_id: Mapped[int | None] = mapped_column(ForeignKey("saved_mapping.id", ondelete="SET NULL"))
+
+
+class SavedMapping(db.Model):
+    """A column mapping remembered for a partner (None: EDT's own uploads) and kind, for files with
+    these headings (imports/mapping.py headings_key): saved when a file read with it is imported,
+    and used for the next file with the same headings without asking."""
+
+    __tablename__ = "saved_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_partner.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    headings_key: Mapped[str] = mapped_column(String(64))
+    column_mapping: Mapped[str] = mapped_column(Text)  # ColumnMapping.as_dict(), JSON
+    saved_by: Mapped[str] = mapped_column(String(254))
+    saved_at: Mapped[datetime]
+
+    # One per owner, kind and headings; EDT's (no partner) counts as owner 0.
+    __table_args__ = (Index("uq_saved_mapping_owner_kind_headings", func.coalesce(partner_id, 0), kind,
+                            headings_key, unique=True),)
 
 
 class PartnershipMeeting(db.Model):

@@ -8,6 +8,10 @@ A file is read and checked once, at upload: the preview and errors.csv show the 
 Confirming claims the pending upload atomically (waiting -> importing), so a second click on
 Confirm finds it claimed and shows the first click's result instead of importing again.
 
+A file whose headings are not its kind's is kept ("mapping") until its uploader says which column
+holds each field (registers/mappings.py); the mapping is kept with the upload, so its check and
+import, in the request or by a job, read the file with it.
+
 A large file (UPLOAD_JOB_BYTES) is kept unchecked ("checking") and checked by a job
 (check_kept); its import is a job too (import_kept). Both run the same check and confirm as a
 file checked in the request, and an import marks its upload imported in its own transaction, so
@@ -33,10 +37,12 @@ from ..extensions import db
 from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
 from ..imports.kinds import ImportKind
+from ..imports.mapping import NO_MAPPING, ColumnMapping
 from ..imports.reading import UPLOAD_LIMITS
 from ..imports.serial import Busy, serialised
 from ..models import DeliveryPartner, ImportBatch, PendingUpload
 from ..refusal import Refusal
+from .mappings import OWN_COLUMNS, Reading, mapping_of, remember
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -47,7 +53,9 @@ WAITING_HOURS = 24
 MOST_WAITING = 5
 KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
 CHECKING, WAITING, IMPORTING, IMPORTED, EXPIRED = "checking", "waiting", "importing", "imported", "expired"
-UNFINISHED = (CHECKING, WAITING, IMPORTING)
+MAPPING = "mapping"  # its headings are not its kind's: waiting for its uploader's column mapping
+UNFINISHED = (MAPPING, CHECKING, WAITING, IMPORTING)
+WAITS = (MAPPING, WAITING)  # waiting for its uploader: expires after WAITING_HOURS
 STALE_CLAIM = timedelta(minutes=10)  # a claim left by a worker that died mid-import
 SECOND_CLICK_WAIT = 20.0  # seconds a second click waits for the first one's result
 
@@ -104,7 +112,8 @@ BUSY_MESSAGE = ("The database was too busy to check the file, or another file of
                 "imported: nothing was kept. Upload the file again in a minute")
 
 
-def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | None = None) -> ImportResult | None:
+def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | None = None,
+          mapping: ColumnMapping = NO_MAPPING) -> ImportResult | None:
     """Read and check the file once, within the upload limits, and find the outputs it would
     newly meet: a good file is imported and its participants recomputed in a transaction that
     is rolled back, so nothing stays written. It runs as an import would (imports/serial.py),
@@ -115,7 +124,7 @@ def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | 
         with serialised(ctx.partner_id, wait):
             try:
                 return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
-                                  limits=UPLOAD_LIMITS, forecast=True)
+                                  limits=UPLOAD_LIMITS, forecast=True, mapping=mapping)
             finally:
                 db.session.rollback()
     except (DBAPIError, Busy):
@@ -124,16 +133,27 @@ def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | 
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,
-         result: ImportResult | None, now: datetime) -> PendingUpload:
+         result: ImportResult | None, now: datetime, reading: Reading = OWN_COLUMNS) -> PendingUpload:
     """The upload, waiting for its uploader with the check's result; with None, kept to be checked
-    by a job (check_kept)."""
+    by a job (check_kept), or, when its uploader is asked for a column mapping, kept for that."""
     expire(now)
+    state = MAPPING if reading.asked else CHECKING if result is None else WAITING
     pending = PendingUpload(
         token=secrets.token_urlsafe(32), kind=kind, filename=filename, user_id=user_id, partner_id=partner_id,
-        created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=CHECKING if result is None else WAITING,
-        **({"content": content} | ({} if result is None else _checked(result))))
+        created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=state, **reading.stored(),
+        **({"content": content} | ({} if result is None else _checked(result, bool(reading.mapping)))))
     db.session.add(pending)
     return pending
+
+
+def read_with(pending: PendingUpload, reading: Reading, result: ImportResult | None) -> None:
+    """The upload read with another column mapping: waiting with its check's result, or (None) kept
+    to be checked by a job. Its earlier check no longer counts."""
+    pending.state = WAITING if result is not None else CHECKING
+    pending.job_id, pending.claimed_at = None, None
+    for name, value in (reading.stored() | ({} if result is None else _checked(result, True))).items():
+        setattr(pending, name, value)
+
 
 
 def _outcome(result: ImportResult) -> dict:
@@ -143,10 +163,11 @@ def _outcome(result: ImportResult) -> dict:
             "meets": result.newly_met.to_text()}
 
 
-def _checked(result: ImportResult) -> dict:
+def _checked(result: ImportResult, mapped: bool = False) -> dict:
     """A check's result as the upload stores it. A file with problems is not kept: it can never be
-    imported (its problems are)."""
-    return _outcome(result) | ({} if result.ok else {"content": b""})
+    imported (its problems are); unless it was read with a column mapping, which its uploader may
+    change and check the file again."""
+    return _outcome(result) | ({} if result.ok or mapped else {"content": b""})
 
 
 def _set(pending_id: int, *states: str, **values) -> bool:
@@ -180,10 +201,12 @@ def check_kept(pending_id: int, today: date, user: str, now: datetime) -> None:
     pending = _kept(pending_id, now)
     if pending.state != CHECKING:
         return
-    result = check(pending.kind, pending.filename, pending.content, context(today, pending.partner_id, user))
+    mapping = mapping_of(pending)
+    result = check(pending.kind, pending.filename, pending.content, context(today, pending.partner_id, user),
+                   mapping=mapping)
     if result is None:
         raise Refusal(None, "The database was too busy to check the file. Try again")
-    _set(pending_id, CHECKING, state=WAITING, **_checked(result))
+    _set(pending_id, CHECKING, state=WAITING, **_checked(result, bool(mapping)))
     db.session.commit()
 
 
@@ -210,14 +233,14 @@ def expire(now: datetime) -> None:
     """Uploads wait 24 hours: then their file is dropped; after a week the record goes too."""
     db.session.execute(
         update(PendingUpload)
-        .where(PendingUpload.created_at <= now - timedelta(hours=WAITING_HOURS), PendingUpload.state == WAITING)
+        .where(PendingUpload.created_at <= now - timedelta(hours=WAITING_HOURS), PendingUpload.state.in_(WAITS))
         .values(state=EXPIRED, content=b""))
     db.session.execute(delete(PendingUpload).where(PendingUpload.created_at <= now - timedelta(days=KEPT_DAYS)))
 
 
 def expired(pending: PendingUpload, now: datetime) -> bool:
     return pending.state == EXPIRED or (
-        pending.state == WAITING and pending.created_at <= now - timedelta(hours=WAITING_HOURS))
+        pending.state in WAITS and pending.created_at <= now - timedelta(hours=WAITING_HOURS))
 
 
 EXPIRED_MESSAGE = (f"This upload waited more than {WAITING_HOURS} hours, the longest a file waits for "
@@ -269,13 +292,17 @@ def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None) -> 
     for longer than `wait` seconds (nothing was written; the upload waits again).
     """
     content, kind, filename, pending_id = pending.content, pending.kind, pending.filename, pending.id
+    mapping, headings = mapping_of(pending), pending.headings_key
     try:
         with serialised(ctx.partner_id, wait):
-            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True)
+            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True,
+                                mapping=mapping)
             if result.ok:
                 if not _set(pending_id, IMPORTING, state=IMPORTED, content=b"", **_outcome(result)):
                     db.session.rollback()  # imported meanwhile by another: that import stands
                     return stored_result(db.session.get(PendingUpload, pending_id))
+                if mapping:
+                    _set(pending_id, saved_mapping_id=remember(ctx.partner_id, kind, headings, mapping, ctx.user))
                 _pause_before_commit()
                 db.session.commit()
                 return result
@@ -312,7 +339,7 @@ def outcome_of(pending_id: int, wait: float = SECOND_CLICK_WAIT) -> PendingUploa
 def cancel(pending: PendingUpload) -> bool:
     """Discard an upload nobody is importing; False when a confirm claimed it first."""
     return db.session.execute(
-        delete(PendingUpload).where(PendingUpload.id == pending.id, PendingUpload.state.in_((WAITING, EXPIRED)))
+        delete(PendingUpload).where(PendingUpload.id == pending.id, PendingUpload.state.in_((*WAITS, EXPIRED)))
         .execution_options(synchronize_session=False)).rowcount == 1
 
 

@@ -35,7 +35,7 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "actions", "overview",
+BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "mapping", "actions", "overview",
               "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs")
 
 

@@ -27,7 +27,7 @@ from ..imports.serial import IN_A_REQUEST
 from ..jobs import start
 from ..jobs.kinds import UPLOAD_CHECK, UPLOAD_IMPORT, UPLOADS
 from ..models import Job, PendingUpload
-from ..registers import uploads
+from ..registers import mappings, uploads
 from ..words import newly_met_summary
 from .access import ANYONE, access, guard_partner_id, own_partner_id, partner_or_404
 
@@ -92,17 +92,23 @@ def index():
             problem = uploads.file_problem(filename, content)
         if problem:
             form.file.errors.append(problem)
+        elif (reading := mappings.reading_for(form.kind.data, filename, content, own_partner_id())).asked:
+            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), None, moment,
+                                   reading)
+            db.session.commit()
+            return redirect(url_for("mapping.choose", token=pending.token))
         elif len(content) > current_app.config["UPLOAD_JOB_BYTES"]:
-            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), None, moment)
+            pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), None, moment,
+                                   reading)
             db.session.commit()
             return redirect(url_for("jobs.show", job_id=_job_for(UPLOAD_CHECK, pending).id))
         else:
-            result = uploads.check(form.kind.data, filename, content, _context(), IN_A_REQUEST)
+            result = uploads.check(form.kind.data, filename, content, _context(), IN_A_REQUEST, reading.mapping)
             if result is None:
                 form.file.errors.append(uploads.BUSY_MESSAGE)
             else:
                 pending = uploads.keep(form.kind.data, filename, content, current_user.id, own_partner_id(), result,
-                                       moment)
+                                       moment, reading)
                 db.session.commit()
                 return redirect(url_for("uploads.preview", token=pending.token))
     return render_template(
@@ -145,6 +151,7 @@ def _preview_of(pending: PendingUpload) -> dict:
         problems=uploads.problems(result.errors), shown=uploads.SHOWN_ERRORS,
         earlier=[] if pending.state == uploads.IMPORTED else uploads.earlier_imports(pending, own_partner_id()),
         meets=newly_met_summary(result.newly_met.counts()), shown_met=uploads.SHOWN_MET,
+        **mappings.as_previewed(pending),
     )
 
 
@@ -156,6 +163,8 @@ def preview(token: str):
         return _expired(pending)
     if pending.state == uploads.CHECKING:
         return redirect(url_for("jobs.show", job_id=pending.job_id))
+    if pending.state == uploads.MAPPING:
+        return redirect(url_for("mapping.choose", token=token))
     shown = _preview_of(pending)
     if pending.state == uploads.IMPORTED:
         title = "File imported"
