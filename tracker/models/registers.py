@@ -53,6 +53,7 @@ class PendingUpload(db.Model):
     errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
     meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    report_format: Mapped[str | None] = mapped_column(String(40))  # a partner's report (imports/reports): reviewed as one
 
 
 class PartnershipMeeting(db.Model):
