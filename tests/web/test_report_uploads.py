@@ -290,3 +290,37 @@ def test_another_partner_cannot_see_or_confirm_a_proposed_register(north, app):
     shown = text_of(choose(north, url, **{"this-is-1": "EX013"}, action="match-1").get_data(as_text=True))
     assert "Choose a participant of the group" in shown
     assert db.session.scalar(select(func.count()).select_from(OtherEmail)) == 0
+
+
+def test_an_imported_register_is_opened_from_the_registers_page_and_corrected_by_who_corrects_it(north, app):
+    url = review_url(upload(north, files.teams(SUMMARY, PARTICIPANTS, ACTIVITIES), "report.csv"))
+    assert choose(north, url, action="confirm").status_code == 302
+    lead = signed_in(app, "lead@north.example")
+    listing = lead.get("/registers").get_data(as_text=True)
+    assert "Registers imported from attendance files" in listing
+    form = re.search(r'<form method="post" action="/registers/imported".*?</form>', listing, re.S).group(0)
+    fields = dict(re.findall(r'name="(event|cohort|session_date)" value="([^"]+)"', form))
+    opened = lead.post("/registers/imported", fields, form_url="/registers")
+    assert opened.status_code == 302
+    register = opened.headers["Location"]
+    session = db.session.scalar(select(RegisterSession))
+    assert session.created_by == "lead@north.example" and session.cohort == 4
+    page = text_of(lead.get(register).get_data(as_text=True))
+    assert "Name EX036" in page and "Name EX100" in page
+    # the imported marks now belong to the register: the imported list no longer shows them
+    imported = re.search(r'<table class="govuk-table" id="imported-registers">.*?</table>',
+                         lead.get("/registers").get_data(as_text=True), re.S).group(0)
+    assert "NPQLTD – Block 2" in imported and "NPQLT – Block 2" not in imported  # NPQLTD's is a register of its own
+    ex100 = db.session.scalar(select(Participant.id).where(Participant.participant_id == "EX100"))
+    saved = lead.post(register, {f"p{ex100}": "attended"}, follow_redirects=True)
+    assert "1 mark saved" in text_of(saved.get_data(as_text=True))
+    assert ("EX100", 2, "NPQLT Live Webinar", "2023-04-17", "attended", "lead@north.example") in marks()
+    assert ("EX036", 2, "NPQLT Live Webinar", "2023-04-17", "attended", FACILITATOR) in marks()  # untouched
+    audited = db.session.scalars(select(AuditEvent).where(AuditEvent.actor == "lead@north.example")).all()
+    assert [(e.action, e.entity) for e in audited] == [("create", "register_session"), ("update", "attendance")]
+    # opened again, it is the same register
+    assert lead.post("/registers/imported", fields, form_url="/registers").headers["Location"] == register
+    # another partner cannot open it
+    south = signed_in(app, "lead@south.example")
+    assert south.post("/registers/imported", fields, form_url="/registers").status_code == 404
+    assert south.get(register).status_code == 404

@@ -52,18 +52,22 @@ FIELDS = {"event": "event", "session-date": "session_date", "minimum-minutes": "
 
 def take(kind: str, filename: str, content: bytes, moment):
     """For the upload page: a report of the kind is kept and reviewed here (a redirect); a file that
-    cannot be one of the kind's own files either is refused naming what was expected (a message);
+    is no file of the kind's own columns either is refused, naming the reports expected (a message);
     None for any other file, which the upload page checks as before."""
     if kind not in ("attendance", "credits") or not content or len(content) > uploads.MAX_BYTES:
         return None
-    text_only = filename.lower().endswith(".txt") or b"\x00" in content[:4096]
     try:
         found = report_format(content, kind)
-        if found is None and text_only:
-            identify(content)  # no CSV of the kind's columns either: say what reports are read
     except FileProblem as problem:
         return str(problem)
     if found is None:
+        problem = uploads.file_problem(filename, content)
+        if problem is None or content.startswith(uploads.XLSX_SIGNATURE):
+            return None  # the upload page checks it as a file of the kind's own columns
+        try:
+            identify(content)
+        except FileProblem as unknown:  # nor is it a report: say which reports are read
+            return f"{problem}. {unknown}"
         return None
     if not filename.lower().endswith(REPORT_EXTENSIONS):
         return "The selected file must be a CSV, XLSX or TXT file"
