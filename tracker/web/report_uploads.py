@@ -241,6 +241,9 @@ def _proposed_register(pending, found, form, events, action: str):
                 return _confirm(pending, run)
     except Refusal as refusal:
         db.session.rollback()
+        if refusal.field == "this_is":  # about one person in the report: said above the page, proposed again
+            flash(refusal.message)
+            return _register(pending, "update")
         field = form._fields.get(FIELDS.get(refusal.field or "", refusal.field or "")) or form.event
         field.errors = [*field.errors, refusal.message]
         return {}
@@ -275,13 +278,13 @@ def _match(pending, run, action: str, groups, form):
     index = action.removeprefix("match-")
     chosen = request.form.get(f"this-is-{index}", "")
     if not index.isdigit() or not chosen:
-        raise Refusal("event", "Choose who the person is, then press This is")
+        raise Refusal("this_is", "Choose who the person is from the list beside them, then press This is them")
     proposed = _dry_run(pending, run).proposed
     if int(index) >= len(proposed.unmatched):
         abort(404)
     who = proposed.unmatched[int(index)]
     if chosen not in {p.participant_id for p in people(pending.partner_id).within(groups).people}:
-        raise Refusal("event", "Choose a participant of the group")
+        raise Refusal("this_is", "Choose a participant of the group")
     person = record_other_email(chosen, who.email, pending.partner_id, current_user.email)
     db.session.commit()
     flash(f"{who.email} is now an other email of {person.full_name} ({person.participant_id}): the register is "
