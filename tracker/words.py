@@ -189,6 +189,7 @@ AUDIT_FIELD_LABELS = {
     "body": "Message",
     "problem": "Why not sent",
     "from_cohort": "From cohort",
+    "imported_marks": "Imported marks it holds",
     "to_cohort": "To cohort",
     "session_date": "Session date",
     "source": "Source",

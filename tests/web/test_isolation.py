@@ -134,3 +134,40 @@ def test_an_upload_job_shows_to_its_partner_with_the_preview_for_its_uploader_on
         confirm = browser.post(f"/uploads/{token}/confirm", form_url="/uploads")
         assert confirm.status_code == 404, email
     assert db.session.scalar(select(func.count()).select_from(Job)) == 1  # nobody else started an import
+
+
+def test_a_partner_cannot_review_confirm_or_match_on_another_partners_report_nor_open_their_imported_register(
+        app, two_partners, monkeypatch):
+    """SOUTH's proposed register (a Teams report SOUTH's lead uploaded) is a 404 to NORTH, whatever is
+    posted; NORTH's own review offers only NORTH's participants for "This is ..."; SOUTH's imported
+    register cannot be opened from NORTH."""
+    from ..imports.reports import files
+    from ..imports.reports.test_cli_attendance import ACTIVITIES, PARTICIPANTS, SUMMARY
+    from .conftest import signed_in
+    from .test_report_uploads import review_url, selected_options, upload
+
+    monkeypatch.setitem(app.config, "TODAY", "2023-05-10")
+    gen_participant("S004", partner="SOUTH", course="NPQLT", cohort=4)
+    gen_participant("N004", partner="NORTH", course="NPQLT", cohort=4)
+    report = files.teams(SUMMARY, PARTICIPANTS, ACTIVITIES)
+    south, north = signed_in(app, "lead@south.example"), signed_in(app, "lead@north.example")
+    url = review_url(upload(south, report, "south.csv"))
+    before = _south_state()
+    token = north.csrf("/uploads")
+    for action in ("update", "confirm", "match-0"):
+        response = north.client.post(url, data={"csrf_token": token, "action": action, "this-is-0": "N004"})
+        assert response.status_code == 404 and "S004" not in response.get_data(as_text=True)
+    assert north.get(url).status_code == 404
+    assert _south_state() == before
+    own = north.get(review_url(upload(north, report, "north.csv"))).get_data(as_text=True)
+    offered = selected_options(own, "this-is-0")
+    assert any("N004" in option for option in offered) and not any("S00" in option for option in offered)
+    s004 = db.session.scalar(select(Participant.id).where(Participant.participant_id == "S004"))
+    event = db.session.scalar(select(Activity.id).join(Block).join(Course).where(
+        Course.code == "NPQLT", Block.number == 2, Activity.title == "NPQLT Live Webinar"))
+    db.session.add(RegisterEntry(participant_id=s004, activity_id=event, session_date=date(2023, 4, 17),
+                                 mark="attended", marked_by="command line"))
+    db.session.commit()
+    fields = {"event": str(event), "cohort": "4", "session_date": "2023-04-17", "partner": "SOUTH"}
+    assert north.post("/registers/imported", fields, form_url="/registers").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(RegisterSession)) == 0

@@ -73,7 +73,8 @@ class Imported:
 
 
 def import_register(data: bytes, filename: str, found: ReportFormat, context: Context, *, event: str, block: int,
-                    options: Options, dates: str | None = None, dry_run: bool = False) -> Imported:
+                    options: Options, dates: str | None = None, dry_run: bool = False,
+                    forecast: bool = False) -> Imported:
     """A Teams, Zoom or Moodle attendance report imported as registers of EVENT in block N."""
     groups = tuple((course_of(context, code, cohort).course.code, cohort) for code, cohort in options.groups)
     options = Options(options.session_date, options.minimum, groups, options.excused)
@@ -88,7 +89,7 @@ def import_register(data: bytes, filename: str, found: ReportFormat, context: Co
     rows = [(mark.row if mark.row is not None else f"participant {mark.person.participant_id}",
              [mark.person.participant_id, block, titles[mark.person.course], mark.session_date, mark.mark, marked_by])
             for mark in proposed.marks]
-    return Imported(_run("attendance", data, filename, context, ATTENDANCE_COLUMNS, rows, dry_run), proposed)
+    return Imported(_run("attendance", data, filename, context, ATTENDANCE_COLUMNS, rows, dry_run, forecast), proposed)
 
 
 def course_activities(course_id: int) -> list[CourseActivity]:
@@ -99,7 +100,7 @@ def course_activities(course_id: int) -> list[CourseActivity]:
 
 
 def import_completions(data: bytes, filename: str, found: ReportFormat, context: Context, *, course: str,
-                       cohort: int, dry_run: bool = False) -> Imported:
+                       cohort: int, dry_run: bool = False, forecast: bool = False) -> Imported:
     """Moodle's activity completion report imported as credits of the course's cohort."""
     facts = course_of(context, course, cohort)
     report = found.read(data)
@@ -108,10 +109,13 @@ def import_completions(data: bytes, filename: str, found: ReportFormat, context:
     rows = [(credit.row, [credit.person.participant_id, credit.activity.block, credit.activity.title,
                           credit.on.date() if credit.on else "", "platform"])
             for credit in proposed.credits]
-    return Imported(_run("credits", data, filename, context, CREDITS_COLUMNS, rows, dry_run), proposed)
+    return Imported(_run("credits", data, filename, context, CREDITS_COLUMNS, rows, dry_run, forecast), proposed)
 
 
-def _run(kind: str, data: bytes, filename: str, context: Context, columns: list[str], rows: list, dry_run: bool):
+def _run(kind: str, data: bytes, filename: str, context: Context, columns: list[str], rows: list, dry_run: bool,
+         forecast: bool):
+    """forecast: also the outputs the import would newly meet (the browser's preview shows them)."""
     made = [(1, columns), *rows]
-    return run_import(get(kind).importer_for(context), io.BytesIO(data), filename, dry_run=dry_run, rows=made)
+    return run_import(get(kind).importer_for(context), io.BytesIO(data), filename, dry_run=dry_run, rows=made,
+                      forecast=forecast)
 

@@ -61,6 +61,7 @@ class PendingUpload(db.Model):
     column_mapping: Mapped[str | None] = mapped_column(Text)
     headings_key: Mapped[str | None] = mapped_column(String(64))
     saved_mapping_id: Mapped[int | None] = mapped_column(ForeignKey("saved_mapping.id", ondelete="SET NULL"))
+    report_format: Mapped[str | None] = mapped_column(String(40))  # a partner's report (imports/reports): reviewed as one
 
 
 class SavedMapping(db.Model):

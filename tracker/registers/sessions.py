@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 
 from ..audit import record
 from ..clock import now
@@ -250,3 +250,36 @@ def imported_in_scope(partner_id: int | None, limit: int = 200) -> list[Imported
     events = {e.activity_id: e for e in training_events()}
     return [ImportedRegister(on, code, events[activity], cohort, n, int(present or 0))
             for on, code, activity, cohort, n, present in db.session.execute(query) if activity in events]
+
+
+def open_imported(*, partner_id: int, activity_id: int, cohort: int, session_date: date,
+                  actor: str) -> RegisterSession:
+    """The register of imported marks (partner, event, cohort, date), to open and correct like one
+    taken in the browser. A mark is a RegisterEntry (participant + event + date) whoever made it, so
+    opening it is finding or making the RegisterSession of that key and giving it the imported
+    marks of its group; their marked_by stays the import's until a person changes a mark, which
+    then says who did (save_marks). The caller commits."""
+    event = event_of(activity_id)
+    if event is None:
+        raise Refusal("event", "Choose a training event from the list")
+    imported = select(RegisterEntry.id).join(Participant, RegisterEntry.participant_id == Participant.id).where(
+        RegisterEntry.activity_id == activity_id, RegisterEntry.session_date == session_date,
+        RegisterEntry.session_id.is_(None), Participant.partner_id == partner_id, Participant.cohort == cohort)
+    ids = list(db.session.scalars(imported))
+    session = db.session.scalar(select(RegisterSession).where(
+        RegisterSession.partner_id == partner_id, RegisterSession.activity_id == activity_id,
+        RegisterSession.cohort == cohort, RegisterSession.session_date == session_date))
+    if session is None:
+        if not ids:
+            raise Refusal("event", "There is no imported register of this event on this date")
+        session = RegisterSession(partner_id=partner_id, activity_id=activity_id, cohort=cohort,
+                                  session_date=session_date, created_by=actor, created_at=now())
+        db.session.add(session)
+        db.session.flush()
+        record(actor, "create", "register_session", session.id,
+               after={"event": event.label, "cohort": cohort, "session_date": session_date, "partner_id": partner_id,
+                      "imported_marks": len(ids)})
+    if ids:
+        db.session.execute(update(RegisterEntry).where(RegisterEntry.id.in_(ids)).values(session_id=session.id)
+                           .execution_options(synchronize_session=False))
+    return session

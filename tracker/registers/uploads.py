@@ -24,6 +24,7 @@ import io
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -133,14 +134,17 @@ def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | 
 
 
 def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int | None,
-         result: ImportResult | None, now: datetime, reading: Reading = OWN_COLUMNS) -> PendingUpload:
+         result: ImportResult | None, now: datetime, reading: Reading = OWN_COLUMNS,
+         report_format: str | None = None) -> PendingUpload:
     """The upload, waiting for its uploader with the check's result; with None, kept to be checked
-    by a job (check_kept), or, when its uploader is asked for a column mapping, kept for that."""
+    by a job (check_kept), or, when its uploader is asked for a column mapping, kept for that.
+    report_format: a partner's report, whose check is its review (the proposal depends on what the
+    person chooses: web/report_uploads.py)."""
     expire(now)
     state = MAPPING if reading.asked else CHECKING if result is None else WAITING
     pending = PendingUpload(
         token=secrets.token_urlsafe(32), kind=kind, filename=filename, user_id=user_id, partner_id=partner_id,
-        created_at=now, sha256=hashlib.sha256(content).hexdigest(), state=state, **reading.stored(),
+        created_at=now, report_format=report_format, sha256=hashlib.sha256(content).hexdigest(), state=state, **reading.stored(),
         **({"content": content} | ({} if result is None else _checked(result, bool(reading.mapping)))))
     db.session.add(pending)
     return pending
@@ -281,7 +285,8 @@ def claim(pending: PendingUpload, now: datetime) -> bool:
     return claimed
 
 
-def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None) -> ImportResult | None:
+def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None,
+            run: Callable[[bytes, str, Context], ImportResult] | None = None) -> ImportResult | None:
     """Import a claimed upload for real, all or nothing, and commit.
 
     Imports that could touch the same records run one at a time (imports/serial.py). On success
@@ -289,14 +294,19 @@ def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None) -> 
     transaction and only if it is still being imported, so that it is imported once however
     often this runs; on row errors nothing is written and the upload waits again, showing them.
     None: the database refused for a reason of its own, or another import held the partner's lock
-    for longer than `wait` seconds (nothing was written; the upload waits again).
+    for longer than `wait` seconds (nothing was written; the upload waits again). run: how the
+    file is imported (a report's register or credits, as the person reviewed them); by default as
+    a file of its kind.
     """
     content, kind, filename, pending_id = pending.content, pending.kind, pending.filename, pending.id
     mapping, headings = mapping_of(pending), pending.headings_key
     try:
         with serialised(ctx.partner_id, wait):
-            result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True,
-                                mapping=mapping)
+            if run is None:
+                result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True,
+                                    mapping=mapping)
+            else:
+                result = run(content, filename, ctx)
             if result.ok:
                 if not _set(pending_id, IMPORTING, state=IMPORTED, content=b"", **_outcome(result)):
                     db.session.rollback()  # imported meanwhile by another: that import stands

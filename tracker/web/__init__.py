@@ -36,7 +36,8 @@ def register_web(app: Flask) -> None:
 
 
 BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "mapping", "actions", "overview",
-              "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs")
+              "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs",
+              "report_uploads")
 
 
 def _feature_blueprints():

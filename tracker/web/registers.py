@@ -4,7 +4,9 @@ The steps (who is in the group, what a mark changes) live in tracker/registers/s
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
@@ -18,9 +20,10 @@ from ..extensions import db
 from ..formats import long_date
 from ..imports.serial import IN_A_REQUEST, Busy
 from ..models import Cohort, DeliveryPartner, RegisterSession
+from ..refusal import Refusal
 from ..registers.sessions import (
     cohorts, create_session, current_marks, event_of, group, in_turn, mark_everyone_attended, save_marks,
-    imported_in_scope, session_date_problem, sessions_in_scope, training_events,
+    imported_in_scope, open_imported, session_date_problem, sessions_in_scope, training_events,
 )
 from ..rules.facts import ABSENT, ATTENDED, CONTINGENCY
 from ..words import MARK_LABELS, NOT_MARKED
@@ -85,6 +88,32 @@ def _saved(count: int) -> str:
 def index():
     return render_template("registers/index.html", title="Registers", rows=sessions_in_scope(own_partner_id()),
                            imported=imported_in_scope(own_partner_id()), show_partner=current_user.is_edt)
+
+
+@bp.post("/imported")
+@access(ANYONE)
+def open_imported_register():
+    """Open a register imported from an attendance file, to correct it like one taken here."""
+    form = request.form
+    try:
+        activity_id, cohort = int(form.get("event", "")), int(form.get("cohort", ""))
+        session_date = date.fromisoformat(form.get("session_date", ""))
+    except ValueError:
+        abort(404)
+    partner_id = own_partner_id()
+    if partner_id is None:
+        partner = db.session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == form.get("partner", "")))
+        if partner is None:
+            abort(404)
+        partner_id = partner.id
+    try:
+        session = open_imported(partner_id=partner_id, activity_id=activity_id, cohort=cohort,
+                                session_date=session_date, actor=current_user.email)
+    except Refusal:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("registers.show", session_id=session.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

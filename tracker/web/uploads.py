@@ -89,7 +89,11 @@ def index():
         problem = uploads.too_many_waiting(current_user.id, moment)
         if problem is None:
             content = form.file.data.read(uploads.MAX_BYTES + 1)
-            problem = uploads.file_problem(filename, content)
+            from .report_uploads import take  # it uses this module's helpers
+            report = take(form.kind.data, filename, content, moment)  # a Teams, Zoom or Moodle report
+            if report is not None and not isinstance(report, str):
+                return report
+            problem = report or uploads.file_problem(filename, content)
         if problem:
             form.file.errors.append(problem)
         elif (reading := mappings.reading_for(form.kind.data, filename, content, own_partner_id())).asked:
@@ -161,6 +165,8 @@ def preview(token: str):
     pending = _pending_or_404(token)
     if uploads.expired(pending, now()):
         return _expired(pending)
+    if pending.report_format and pending.state == uploads.WAITING:
+        return redirect(url_for("report_uploads.review", token=token))
     if pending.state == uploads.CHECKING:
         return redirect(url_for("jobs.show", job_id=pending.job_id))
     if pending.state == uploads.MAPPING:
@@ -230,6 +236,8 @@ def confirm(token: str):
     moment = now()
     if uploads.expired(pending, moment):
         return _expired(pending)
+    if pending.report_format and pending.state == uploads.WAITING:
+        return redirect(url_for("report_uploads.review", token=token))  # confirmed from its review
     if pending.state == uploads.WAITING and pending.error_count:
         flash("Nothing was imported: the file has problems. Fix the file and upload it again.")
         return redirect(url_for("uploads.preview", token=token))
