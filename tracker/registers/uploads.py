@@ -32,6 +32,7 @@ from ..engagement.forecast import NewlyMet
 from ..extensions import db
 from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
+from ..imports.changes import Changes, described
 from ..imports.kinds import ImportKind
 from ..imports.reading import UPLOAD_LIMITS
 from ..imports.serial import Busy, serialised
@@ -114,8 +115,9 @@ def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | 
     try:
         with serialised(ctx.partner_id, wait):
             try:
-                return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
-                                  limits=UPLOAD_LIMITS, forecast=True)
+                result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
+                                    limits=UPLOAD_LIMITS, forecast=True)
+                return _described(result)
             finally:
                 db.session.rollback()
     except (DBAPIError, Busy):
@@ -136,11 +138,21 @@ def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int
     return pending
 
 
+def _described(result: ImportResult) -> ImportResult:
+    """The result with its first changes in words (imports/changes.py), read before the check's
+    rollback or the import's commit."""
+    if result.ok:
+        result.described = described(result.changes)
+    return result
+
+
 def _outcome(result: ImportResult) -> dict:
-    """A check's or an import's result, as the upload stores it."""
+    """A check's or an import's result, as the upload stores it: the first row errors naming their
+    participants, and the first changes (bounded, with their count)."""
     return {"rows_read": result.read, "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "error_count": result.error_count, "errors": "\n".join(result.errors),
-            "meets": result.newly_met.to_text()}
+            "unchanged": result.unchanged, "error_count": result.error_count,
+            "errors": "\n".join(result.errors.named()), "meets": result.newly_met.to_text(),
+            "changes": result.described.to_text()}
 
 
 def _checked(result: ImportResult) -> dict:
@@ -273,6 +285,7 @@ def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None) -> 
         with serialised(ctx.partner_id, wait):
             result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, forecast=True)
             if result.ok:
+                _described(result)
                 if not _set(pending_id, IMPORTING, state=IMPORTED, content=b"", **_outcome(result)):
                     db.session.rollback()  # imported meanwhile by another: that import stands
                     return stored_result(db.session.get(PendingUpload, pending_id))
@@ -323,6 +336,7 @@ def stored_result(pending: PendingUpload) -> ImportResult:
         result.errors.append(line)
     result.errors.count = max(pending.error_count, len(result.errors))
     result.newly_met = NewlyMet.from_text(pending.meets)
+    result.described = Changes.from_text(pending.changes)
     return result
 
 
@@ -331,21 +345,22 @@ class RowProblem:
     row: str
     column: str
     message: str
+    participant: str = ""
 
 
 def row_problem(line: str) -> RowProblem:
-    """Split an importer's "row N: column: message" line for a table; file-wide problems keep
-    their whole text as the message."""
-    match = re.fullmatch(r"row (\d+): (.*)", line, re.S)
+    """Split an importer's "row N (participant): column: message" line (imports/base.named_line)
+    for a table; file-wide problems keep their whole text as the message."""
+    match = re.fullmatch(r"row (\d+)(?: \((.*?)\))?: (.*)", line, re.S)
     if match is None:
         return RowProblem("", "", line)
-    where, rest = match.groups()
+    where, who, rest = match.groups()
     column, _, message = rest.partition(": ")
     if column.startswith("missing column"):
         return RowProblem(where, message, "is missing from the header row")
     if not message:
-        return RowProblem(where, "", rest)
-    return RowProblem(where, column, message)
+        return RowProblem(where, "", rest, who or "")
+    return RowProblem(where, column, message, who or "")
 
 
 def problems(errors: str | list[str]) -> list[RowProblem]:
