@@ -66,7 +66,7 @@ def described(changes: list[tuple], most: int = KEPT) -> Changes:
         return Changes(len(changes))
     names = _names(pk for _, pk, _, _ in first)
     known = {"activities": _activities(after["activity_id"] for _, _, _, after in first if "activity_id" in after),
-             "courses": dict(db.session.execute(select(Course.id, Course.code)))}
+             "courses": dict(db.session.execute(select(Course.id, Course.code)).all())}
     marks = _browser_marks([(pk, after) for kind, pk, _, after in first if kind == "attendance"])
     lines = []
     for kind, pk, before, after in first:

@@ -44,6 +44,7 @@ EXTENSIONS = (".csv", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
 SHOWN_ERRORS = 50
 SHOWN_MET = 200  # outputs newly met listed on the preview; meets.csv has them all
+SHOWN_CHANGES = 200  # records changed listed on the preview; changes.csv has all the check kept (changes.KEPT)
 WAITING_HOURS = 24
 MOST_WAITING = 5
 KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
