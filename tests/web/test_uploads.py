@@ -184,6 +184,7 @@ def test_another_users_upload_is_not_found(app, north_lead):
         other = signed_in(app, email)
         assert other.get(url).status_code == 404
         assert other.get(f"{url}/errors.csv").status_code == 404
+        assert other.get(f"{url}/changes.csv").status_code == 404
         token = other.csrf("/uploads")
         assert other.client.post(f"{url}/confirm", data={"csrf_token": token}).status_code == 404
         assert other.client.post(f"{url}/cancel", data={"csrf_token": token}).status_code == 404

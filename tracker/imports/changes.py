@@ -59,9 +59,9 @@ class Changes:
         return cls(data["count"], tuple(Change(*row) for row in data["changes"]))
 
 
-def described(changes: list[tuple], most: int = KEPT) -> Changes:
-    """The first `most` of an import's changes (ImportResult.changes) in words, and their count."""
-    first = changes[:most]
+def described(changes: list[tuple], most: int | None = None) -> Changes:
+    """The first `most` (KEPT) of an import's changes (ImportResult.changes) in words, and their count."""
+    first = changes[:KEPT if most is None else most]
     if not first:
         return Changes(len(changes))
     names = _names(pk for _, pk, _, _ in first)
@@ -71,6 +71,7 @@ def described(changes: list[tuple], most: int = KEPT) -> Changes:
     lines = []
     for kind, pk, before, after in first:
         ref, name = names.get(pk, ("", ""))
+        name = before.get("full_name", name)  # a participants file's check has written the new name
         record, old, new = _DESCRIBE.get(kind, _values)(before, after, known)
         set_by = _marked(before, marks.get(_mark_key(pk, after))) if kind == "attendance" else ""
         lines.append(Change(ref, name, record, old, new, set_by))
