@@ -19,6 +19,8 @@
    g. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone;
    h. the job runner under load (bench.jobs): `make serve` and `make worker` on the database,
       16 report jobs at once, /health and DP002's dashboard while they run, a click to a job's page;
+   i. partners' reports as they come (bench.reports): a Teams report of 300 attendees and a Moodle
+      completion report of 2,000 learners by 150 activities, each read, matched and previewed;
 3. one table of both databases (bench.table).
 
 Each import runs in a child process of its own (bench.imports). At a scale below 1 the import,
@@ -347,6 +349,9 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         figures["jobs"] = measure_jobs(app, url, workdir, name, job_reports, files.upload)
         out(f"  done in {time.perf_counter() - started:.0f} s")
     with app.app_context():
+        from .reports import measure as measure_reports
+
+        figures["reports"] = measure_reports()
         db.engine.dispose()
 
     figures["seconds"] = time.perf_counter() - begun
@@ -402,6 +407,10 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
         f"from the click to the job's page {u['click_seconds']:.2f} s, "
         f"and from Confirm {u['confirm_click_seconds']:.2f} s")
     _report_results(figures["report"], out)
+    from .reports import describe as describe_reports
+
+    for line in describe_reports(figures["reports"]):
+        out(f"  {line}")
     print_jobs(figures.get("jobs"), out, (figures["report"] or {}).get("report_seconds"))
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
 
