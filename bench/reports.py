@@ -19,9 +19,6 @@ imported into a fresh database, then both reports, on each database.
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
-import statistics
 import sys
 import tempfile
 import time
@@ -227,39 +224,23 @@ def describe(figures: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import dataset, postgres
-    from .imports import import_in_child
-    from .run import DATABASES, _fresh_app, _load
+    from .run import _load, alone_arguments, alone_dataset, with_participants
 
-    parser = argparse.ArgumentParser(prog="python -m bench.reports", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--participants", type=int, default=30_000)
-    parser.add_argument("--only", choices=DATABASES)
-    parser.add_argument("--seed", type=int, default=2025)
-    args = parser.parse_args(argv)
+    args = alone_arguments("python -m bench.reports", __doc__, 30_000, argv)
     failed = False
     with tempfile.TemporaryDirectory(prefix="npq-bench-reports-") as folder:
         work = Path(folder)
-        app = _fresh_app("sqlite:///" + str(work / "reference.db"))
-        with app.app_context():
-            from tracker.engagement.book import Book
-
-            files = dataset.generate(work / "data", Book(), args.participants, args.seed, dataset.CREDITS_PER_FILE)
+        files = alone_dataset(work, args.participants, args.seed)
         print(f"{args.participants:,} participants; {_load()}")
-        for name in (args.only,) if args.only else DATABASES:
-            with contextlib.ExitStack() as stack:
-                url = "sqlite:///" + str(work / "bench.db") if name == "sqlite" else stack.enter_context(
-                    postgres.started())
-                app = _fresh_app(url)
-                for stage in files.stages:
-                    import_in_child(url, "participants", stage.participants)
-                with app.app_context():
-                    figures = measure()
-                for line in describe(figures):
-                    print(f"{name}: {line}; {_load()}")
-                for report in figures.values():
-                    if report["errors"]:
-                        print("\n".join(report["errors"]))
-                    failed |= bool(report["errors"]) or report["seconds"] > report["target_seconds"]
+        for name, _, app in with_participants(work, files, args.only):
+            with app.app_context():
+                figures = measure()
+            for line in describe(figures):
+                print(f"{name}: {line}; {_load()}")
+            for report in figures.values():
+                if report["errors"]:
+                    print("\n".join(report["errors"]))
+                failed |= bool(report["errors"]) or report["seconds"] > report["target_seconds"]
     return 1 if failed else 0
 
 

@@ -144,6 +144,39 @@ def _profiled(path: Path | None):
 DATABASES = ("sqlite", "postgresql")
 
 
+def alone_arguments(prog: str, doc: str, participants: int, argv: list[str] | None):
+    """The options of a measure run alone (`python -m bench.xlsx`, `python -m bench.reports`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=participants)
+    parser.add_argument("--only", choices=DATABASES)
+    parser.add_argument("--seed", type=int, default=2025)
+    return parser.parse_args(argv)
+
+
+def alone_dataset(work: Path, participants: int, seed: int) -> dataset.DatasetFiles:
+    app = _fresh_app("sqlite:///" + str(work / "reference.db"))
+    with app.app_context():
+        from tracker.engagement.book import Book
+
+        return dataset.generate(work / "data", Book(), participants, seed, dataset.CREDITS_PER_FILE)
+
+
+def with_participants(work: Path, files: dataset.DatasetFiles, only: str | None):
+    """For a measure run alone: each database (or `only` one), fresh, holding the dataset's
+    participants; yields (name, url, app) and stops its PostgreSQL after."""
+    from . import postgres
+
+    for name in (only,) if only else DATABASES:
+        with contextlib.ExitStack() as stack:
+            url = "sqlite:///" + str(work / "bench.db") if name == "sqlite" else stack.enter_context(postgres.started())
+            app = _fresh_app(url)
+            for stage in files.stages:
+                import_in_child(url, "participants", stage.participants)
+            yield name, url, app
+
+
 def run(
     participants: int = dataset.FULL_PARTICIPANTS,
     *,
