@@ -19,6 +19,8 @@
    g. the partnership-meeting report for DP002 beside WeasyPrint rendering its HTML alone;
    h. the job runner under load (bench.jobs): `make serve` and `make worker` on the database,
       16 report jobs at once, /health and DP002's dashboard while they run, a click to a job's page;
+   i. partners' reports as they come (bench.reports): a Teams report of 300 attendees and a Moodle
+      completion report of 2,000 learners by 150 activities, each read, matched and previewed;
 3. one table of both databases (bench.table).
 
 Each import runs in a child process of its own (bench.imports). At a scale below 1 the import,
@@ -140,6 +142,39 @@ def _profiled(path: Path | None):
 
 
 DATABASES = ("sqlite", "postgresql")
+
+
+def alone_arguments(prog: str, doc: str, participants: int, argv: list[str] | None):
+    """The options of a measure run alone (`python -m bench.xlsx`, `python -m bench.reports`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=participants)
+    parser.add_argument("--only", choices=DATABASES)
+    parser.add_argument("--seed", type=int, default=2025)
+    return parser.parse_args(argv)
+
+
+def alone_dataset(work: Path, participants: int, seed: int) -> dataset.DatasetFiles:
+    app = _fresh_app("sqlite:///" + str(work / "reference.db"))
+    with app.app_context():
+        from tracker.engagement.book import Book
+
+        return dataset.generate(work / "data", Book(), participants, seed, dataset.CREDITS_PER_FILE)
+
+
+def with_participants(work: Path, files: dataset.DatasetFiles, only: str | None):
+    """For a measure run alone: each database (or `only` one), fresh, holding the dataset's
+    participants; yields (name, url, app) and stops its PostgreSQL after."""
+    from . import postgres
+
+    for name in (only,) if only else DATABASES:
+        with contextlib.ExitStack() as stack:
+            url = "sqlite:///" + str(work / "bench.db") if name == "sqlite" else stack.enter_context(postgres.started())
+            app = _fresh_app(url)
+            for stage in files.stages:
+                import_in_child(url, "participants", stage.participants)
+            yield name, url, app
 
 
 def run(
@@ -347,6 +382,9 @@ def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path
         figures["jobs"] = measure_jobs(app, url, workdir, name, job_reports, files.upload)
         out(f"  done in {time.perf_counter() - started:.0f} s")
     with app.app_context():
+        from .reports import measure as measure_reports
+
+        figures["reports"] = measure_reports()
         db.engine.dispose()
 
     figures["seconds"] = time.perf_counter() - begun
@@ -402,6 +440,10 @@ def _details(figures: dict, out: Callable[[str], None]) -> None:
         f"from the click to the job's page {u['click_seconds']:.2f} s, "
         f"and from Confirm {u['confirm_click_seconds']:.2f} s")
     _report_results(figures["report"], out)
+    from .reports import describe as describe_reports
+
+    for line in describe_reports(figures["reports"]):
+        out(f"  {line}")
     print_jobs(figures.get("jobs"), out, (figures["report"] or {}).get("report_seconds"))
     out(f"  {figures['seconds']:.0f} s on this database; {figures['load_end']}")
 

@@ -85,6 +85,15 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
         _limit(u["preview_target_seconds"]), lambda f: (
             _seconds(f["upload"]["preview_seconds"]),
             f["upload"]["preview_seconds"] / f["upload"]["preview_target_seconds"]))
+    reports = any_db.get("reports") or {}
+    for key, label in (("teams", lambda r: f"Teams report of {r.get('attendees', 0):,} attendees"),
+                       ("moodle", lambda r: f"Moodle completion report of {r.get('learners', 0):,} learners by "
+                                            f"{r.get('activities', 0)} activities")):
+        report = reports.get(key) or {}
+        add(f"{label(report)}: read, matched and previewed", _limit(report.get("target_seconds", 0)),
+            lambda f, key=key: (_seconds(f["reports"][key]["seconds"]),
+                                9.99 if f["reports"][key]["errors"]
+                                else f["reports"][key]["seconds"] / f["reports"][key]["target_seconds"]))
     add(f"upload confirm, {u['created']:,} new credit rows", _limit(u["target_seconds"]), lambda f: (
         _seconds(f["upload"]["seconds"]), f["upload"]["seconds"] / f["upload"]["target_seconds"]))
     d = any_db.get("dfe_send") or {}

@@ -12,8 +12,6 @@ participants files imported into a fresh database, then the check, on each datab
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
 import csv
 import sys
 import tempfile
@@ -129,38 +127,22 @@ def describe(figure: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import dataset, postgres
-    from .run import DATABASES, _fresh_app, _load
-    from .imports import import_in_child
+    from .run import _load, alone_arguments, alone_dataset, with_participants
 
-    parser = argparse.ArgumentParser(prog="python -m bench.xlsx", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--participants", type=int, default=10_000)
-    parser.add_argument("--only", choices=DATABASES)
-    parser.add_argument("--seed", type=int, default=2025)
-    args = parser.parse_args(argv)
+    args = alone_arguments("python -m bench.xlsx", __doc__, 10_000, argv)
     failed = False
     with tempfile.TemporaryDirectory(prefix="npq-bench-xlsx-") as folder:
         work = Path(folder)
-        app = _fresh_app("sqlite:///" + str(work / "reference.db"))
-        with app.app_context():
-            from tracker.engagement.book import Book
-
-            files = dataset.generate(work / "data", Book(), args.participants, args.seed, dataset.CREDITS_PER_FILE)
+        files = alone_dataset(work, args.participants, args.seed)
         path = work / "credits.xlsx"
         rows = write_credits_xlsx(files.credits, path)
         print(f"{rows:,} credit rows of {args.participants:,} participants written as {path.name}; {_load()}")
-        for name in (args.only,) if args.only else DATABASES:
-            with contextlib.ExitStack() as stack:
-                url = "sqlite:///" + str(work / "bench.db") if name == "sqlite" else stack.enter_context(
-                    postgres.started())
-                _fresh_app(url)
-                for stage in files.stages:
-                    import_in_child(url, "participants", stage.participants)
-                figure = measure_xlsx_check(url, path)
-                print(f"{name}: {describe(figure)}; {_load()}")
-                if figure["errors"]:
-                    print("\n".join(figure["errors"]))
-                failed |= bool(figure["errors"]) or figure["seconds"] > figure["target_seconds"]
+        for name, url, _ in with_participants(work, files, args.only):
+            figure = measure_xlsx_check(url, path)
+            print(f"{name}: {describe(figure)}; {_load()}")
+            if figure["errors"]:
+                print("\n".join(figure["errors"]))
+            failed |= bool(figure["errors"]) or figure["seconds"] > figure["target_seconds"]
     return 1 if failed else 0
 
 

@@ -66,6 +66,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         assert db["upload"]["seconds"] >= db["upload"]["confirm_click_seconds"] > 0
         assert db["upload"]["meets"].startswith("As of ")
         assert db["report"]["participants"] == 2 and db["report"]["render_only_seconds"] > 0
+        teams, moodle = db["reports"]["teams"], db["reports"]["moodle"]  # partners' reports as they come
+        assert teams["attendees"] > 0 and not teams["errors"] and teams["marks"] >= teams["attendees"]
+        assert teams["unmatched"] == 6 and teams["seconds"] > 0
+        assert moodle["learners"] > 0 and moodle["activities"] == 150 and not moodle["errors"] and moodle["credits"] > 0
         dfe = db["dfe_send"]  # declarations sent to a stand-in of DfE enforcing its (scaled-down) rate limit
         assert dfe["sent"] == dfe["declarations"] > 0 and dfe["throttled"] == 0
         assert dfe["most_in_a_window"] <= dfe["limit"]
@@ -82,8 +86,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 25 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 27 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
+    assert any(line.startswith("| Teams report of ") and "read, matched and previewed | " in line for line in table)
+    assert any(line.startswith("| Moodle completion report of ") and "by 150 activities" in line for line in table)
     assert any("declarations sent to a stand-in of DfE" in line for line in table)
     assert any(line.startswith("| upload, and its confirm: from the click to the job's page |") for line in table)
     assert any(line.startswith("| /health every 250 ms while 3 report jobs run: ") for line in table)

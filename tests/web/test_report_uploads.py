@@ -324,3 +324,14 @@ def test_an_imported_register_is_opened_from_the_registers_page_and_corrected_by
     south = signed_in(app, "lead@south.example")
     assert south.post("/registers/imported", fields, form_url="/registers").status_code == 404
     assert south.get(register).status_code == 404
+
+
+def test_the_review_lists_a_mark_the_register_would_change_with_who_set_it(north):
+    assert import_text("attendance", "participant_id,block,event,session_date,attendance,marked_by",
+                       "EX036,2,NPQLT Live Webinar,2023-04-17,absent,lead@north.example").ok
+    url = review_url(upload(north, files.teams(SUMMARY, PARTICIPANTS, ACTIVITIES, **TEAMS[next(iter(TEAMS))]),
+                            "NPQLT Live Webinar - Attendance report 17-04-23.csv"))
+    shown = text_of(choose(north, url).get_data(as_text=True))
+    assert "Records it would change" in shown
+    assert re.search(r"EX036 .*NPQLT Block 2 NPQLT Live Webinar, 17 April 2023 absent \(marked by "
+                     r"lead@north\.example\) attended", shown), shown[shown.find("Records it would change"):][:600]

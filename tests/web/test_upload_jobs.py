@@ -117,8 +117,8 @@ def test_bad_rows_in_a_large_file_are_named_on_the_job_page_and_nothing_is_impor
     job_url = job_page(upload(north_lead, csv_bytes(*BAD_ROWS)))
     page = north_lead.get(job_url).get_data(as_text=True)
     words = text_of(page)
-    assert "3 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
-    assert "4 completed_on 2023-04-01 is in the future" in words
+    assert "3 N001 Name N001 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
+    assert "4 N001 Name N001 completed_on 2023-04-01 is in the future" in words
     assert "Confirm import" not in page and "Fix the file and upload it again" in words
     pending = only_upload()
     assert pending.content == b"" and pending.error_count == 2  # the file is not kept, its problems are

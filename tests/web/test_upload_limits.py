@@ -42,10 +42,10 @@ def test_the_preview_and_errors_csv_show_the_check_made_at_upload_without_readin
     db.session.commit()
     words = text_of(north_lead.get(url).get_data(as_text=True))
     assert "2 problems found in 3 rows read" in words
-    assert "3 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
+    assert "3 N001 Name N001 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
     rows = list(csv.reader(io.StringIO(north_lead.get(f"{url}/errors.csv").get_data(as_text=True))))
-    assert rows[1:] == [["3", "credits", "9 is outside 0..1 for 'Video Introduction to Block 1'"],
-                        ["4", "completed_on", "2023-04-01 is in the future"]]
+    assert rows[1:] == [["3", "N001 Name N001", "credits", "9 is outside 0..1 for 'Video Introduction to Block 1'"],
+                        ["4", "N001 Name N001", "completed_on", "2023-04-01 is in the future"]]
 
 
 def test_the_uploads_page_does_not_load_the_files_waiting(app, north_lead):
@@ -114,14 +114,14 @@ def test_only_the_first_50_problems_are_kept_with_their_count(north_lead):
     assert len(only_upload().errors.splitlines()) == 50 and only_upload().error_count == 120
     lines = list(csv.reader(io.StringIO(north_lead.get(f"{url}/errors.csv").get_data(as_text=True))))
     assert len(lines) == 1 + 50 + 1
-    assert lines[-1] == ["", "", "... and 70 more problems: fix these and upload the file again to see the rest"]
+    assert lines[-1] == ["", "", "", "... and 70 more problems: fix these and upload the file again to see the rest"]
 
 
 def test_a_value_longer_than_its_column_is_a_problem_in_the_preview(north_lead):
     row = "N001,1,NPQLT Live Webinar,2022-11-20,attended," + "m" * 121
     url = preview_url(upload(north_lead, csv_bytes(row, header=ATTENDANCE), filename="register.csv", kind="attendance"))
     page = north_lead.get(url).get_data(as_text=True)
-    assert "2 marked_by at most 120 characters" in text_of(page) and "Confirm import" not in page
+    assert "2 N001 Name N001 marked_by at most 120 characters" in text_of(page) and "Confirm import" not in page
     north_lead.post(f"{url}/confirm", form_url=url)
     assert count(RegisterEntry) == 0
 

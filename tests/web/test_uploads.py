@@ -71,8 +71,8 @@ def test_a_file_with_two_bad_rows_shows_both_problems_and_imports_nothing(north_
     words = text_of(page)
 
     assert "Your file has problems" in words
-    assert "3 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
-    assert "4 completed_on 2023-04-01 is in the future" in words
+    assert "3 N001 Name N001 credits 9 is outside 0..1 for 'Video Introduction to Block 1'" in words
+    assert "4 N001 Name N001 completed_on 2023-04-01 is in the future" in words
     assert "Confirm import" not in page
     assert "Fix the file and upload it again" in words
     assert count(CreditRecord) == 0 and credit_batches() == []
@@ -85,9 +85,9 @@ def test_the_problems_can_be_downloaded_as_a_csv_file(north_lead):
     assert "credits-errors.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows == [
-        ["row", "column", "message"],
-        ["3", "credits", "9 is outside 0..1 for 'Video Introduction to Block 1'"],
-        ["4", "completed_on", "2023-04-01 is in the future"],
+        ["row", "participant", "column", "message"],
+        ["3", "N001 Name N001", "credits", "9 is outside 0..1 for 'Video Introduction to Block 1'"],
+        ["4", "N001 Name N001", "completed_on", "2023-04-01 is in the future"],
     ]
 
 
@@ -154,7 +154,7 @@ def test_choosing_no_file_or_no_kind_names_the_field(north_lead):
 def test_a_partner_cannot_import_rows_for_another_partners_participant(north_lead):
     url = preview_url(upload(north_lead, csv_bytes("S001,1,Diagnostic Assessment for Block 1,,2022-11-20")))
     words = text_of(north_lead.get(url).get_data(as_text=True))
-    assert "2 participant_id 'S001' is not a known participant" in words
+    assert "2 S001 participant_id 'S001' is not a known participant" in words
     assert north_lead.client.post(f"{url}/confirm", data={"csrf_token": north_lead.csrf(url)}).status_code == 302
     assert count(CreditRecord) == 0
 
@@ -184,6 +184,7 @@ def test_another_users_upload_is_not_found(app, north_lead):
         other = signed_in(app, email)
         assert other.get(url).status_code == 404
         assert other.get(f"{url}/errors.csv").status_code == 404
+        assert other.get(f"{url}/changes.csv").status_code == 404
         token = other.csrf("/uploads")
         assert other.client.post(f"{url}/confirm", data={"csrf_token": token}).status_code == 404
         assert other.client.post(f"{url}/cancel", data={"csrf_token": token}).status_code == 404

@@ -142,6 +142,7 @@ class StatesImporter(EvidenceImporter):
     stand_ins = {}  # not an evidence file: named by the tracker's or DfE's participant id only
     key_columns = ("participant_id", "declaration_type")
     value_columns = ("state", "declaration_id", "note")
+    audit_changes = False  # change_state audits each
 
     def __init__(self, context):
         super().__init__(context)
@@ -195,6 +196,12 @@ class StatesImporter(EvidenceImporter):
                 result.created += 1
             else:
                 result.updated += 1
+                stored_values = {"state": row.record.state, "declaration_id": row.record.dfe_id or "",
+                                 "note": row.record.note or ""}
+                result.changes.append((self.kind, row.declaration.key[0], stored_values,
+                                       {"declaration_type": row.declaration.key[1], "state": state,
+                                        "declaration_id": dfe_id or stored_values["declaration_id"],
+                                        "note": note or stored_values["note"]}))
         if dry_run:
             return
         actor = self.context.user or "unknown"

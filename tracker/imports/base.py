@@ -21,6 +21,7 @@ from ..engagement.forecast import NewlyMet, newly_met, newly_met_with, stored_me
 from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
+from .changes import Changes
 from .fields import DAY_FIRST
 from .mapping import NO_MAPPING, ColumnMapping, MappingProblem, Placed, headings_found, place
 from .reading import NO_LIMITS, FileProblem, Limits, read_rows
@@ -48,16 +49,36 @@ def parsed(column: str, parse, value, *args):
 
 class RowErrors(list):
     """Row errors as they are found: the first MAX_SHOWN are kept, the rest only counted, so a
-    file of a million bad rows costs no more than one of fifty."""
+    file of a million bad rows costs no more than one of fifty. Each kept line may name the
+    participant its row names (`who`), for the browser: the command line prints the lines as the
+    contract has them."""
 
     def __init__(self):
         super().__init__()
         self.count = 0
+        self.who: list[str] = []
 
-    def append(self, line: str) -> None:
+    def append(self, line: str, who: str = "") -> None:
         self.count += 1
         if len(self) < MAX_SHOWN:
             super().append(line)
+            self.who.append(who)
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= MAX_SHOWN
+
+    def named(self) -> list[str]:
+        """The lines with their participants: `row 14 (EX004 Ada Lovelace): column: message`."""
+        return [named_line(line, who) for line, who in zip(self, self.who + [""] * (len(self) - len(self.who)))]
+
+
+def named_line(line: str, who: str) -> str:
+    """An error line with the participant its row names after the row; other lines as they are."""
+    where, sep, rest = line.partition(": ")
+    if not who or not sep or not where.startswith("row "):
+        return line
+    return f"{where} ({who}): {rest}"
 
 
 @dataclass
@@ -72,6 +93,7 @@ class ImportResult:
     touched: set[int] = field(default_factory=set)
     changes: list[tuple[str, int | str, dict | None, dict]] = field(default_factory=list)
     newly_met: NewlyMet = field(default_factory=NewlyMet)  # with forecast: the outputs it meets by today
+    described: Changes = field(default_factory=Changes)  # the first changes in words (imports/changes.py)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +148,15 @@ class Importer(ABC):
 
     def participant_of(self, key: tuple) -> int:
         return key[0]
+
+    def named(self, row: dict[str, object]) -> str:
+        """The participant a row names, for its errors in the browser: "EX004 Ada Lovelace" when the
+        tracker knows them, else as the row gives them."""
+        return _cell(row.get("participant_id"))
+
+    # Whether run_import audits each change of ImportResult.changes; an importer that writes through
+    # a service auditing each change itself (declaration states) says no.
+    audit_changes = True
 
     # Writing: evidence tables share one shape; participants override apply().
     # An evidence kind names the Evidence field its records are (rules/facts.py) and turns one
@@ -268,6 +299,10 @@ def _stored_text_problem(row: dict[str, object], limits: list[tuple[str, int]]) 
     return None
 
 
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
 def file_digest(stream: BinaryIO) -> str:
     digest = hashlib.sha256()
     stream.seek(0)
@@ -310,7 +345,8 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
                 raise problem
             key, parsed = importer.parse(row)
         except RowError as error:
-            result.errors.append(f"{_where(number)}: {error.column}: {error.message}")
+            result.errors.append(f"{_where(number)}: {error.column}: {error.message}",
+                                 "" if result.errors.full else importer.named(row))
             continue
         parsed = shared.setdefault(parsed, parsed)
         earlier = records.get(key)
@@ -321,7 +357,8 @@ def validate(importer: Importer, stream: BinaryIO, filename: str, result: Import
         else:
             result.errors.append(
                 f"{_where(number)}: {importer.value_columns[0]}: an earlier row has the same "
-                f"{', '.join(importer.key_columns)} with different values"
+                f"{', '.join(importer.key_columns)} with different values",
+                "" if result.errors.full else importer.named(row)
             )
     return records
 
@@ -414,7 +451,7 @@ def _audit(importer: Importer, filename: str, result: ImportResult) -> None:
 
     actor = importer.context.user or "unknown"
     changed = set()
-    for kind, participant, before, after in result.changes:
+    for kind, participant, before, after in result.changes if importer.audit_changes else ():
         pk = participant if isinstance(participant, int) else None
         changed.add(pk)
         record(actor, "update", kind, participant_id=pk, before=before,

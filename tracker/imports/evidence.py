@@ -68,6 +68,21 @@ class EvidenceImporter(Importer):
             ref = self._once(("email", address), lambda: self.owner(address))
         return self.participants[participant_key(ref)]
 
+    def named(self, row) -> str:
+        """"EX004 Ada Lovelace" for a row naming a participant the file may name (by participant_id
+        or email), else what the row gives."""
+        ref = fields.text(row.get("participant_id", ""))
+        address = fields.text(row.get("email", ""))
+        if not ref and address:
+            person = self.known().by_address([address])
+            ref = person.participant_id if person is not None else ""
+        found = self.participants.get(participant_key(ref)) if ref else None
+        if found is None:
+            return ref or address
+        ref, name = db.session.execute(select(Participant.participant_id, Participant.full_name)
+                                       .where(Participant.id == found[0])).one()
+        return f"{ref} {name}"
+
     def known(self) -> People:
         if self._people is None:
             self._people = people(self.context.partner_id)

@@ -81,6 +81,9 @@ class ParticipantsImporter(Importer):
     def participant_of(self, key):
         return key[0]
 
+    def named(self, row) -> str:
+        return " ".join(part for part in (fields.text(row.get("participant_id") or ""), fields.text(row.get("full_name") or "")) if part)
+
     def apply(self, records, result, dry_run):
         refs = [key[0] for key in records]
         first_of: dict[str, str] = {}

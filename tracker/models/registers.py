@@ -26,9 +26,10 @@ class RegisterSession(db.Model):
 class PendingUpload(db.Model):
     """A file checked once at upload, waiting for its uploader to confirm the import.
 
-    The check's counts, first row errors and the outputs it would newly meet (meets, JSON of
-    engagement/forecast.NewlyMet) are stored with it, so the preview and errors.csv never read
-    the file again. state: checking (a large file, whose check is a job), waiting, importing
+    The check's counts, first row errors (each naming its participant) and the outputs it would
+    newly meet (meets, JSON of engagement/forecast.NewlyMet) and the first records it would change
+    with their count (changes, JSON of imports/changes.Changes) are stored with it, so the preview,
+    errors.csv and changes.csv never read the file again. state: checking (a large file, whose check is a job), waiting, importing
     (claimed by one confirm), imported (the file dropped, the counts the import's own), expired
     (waited over 24 hours), mapping (its headings are not the kind's: waiting for its uploader to
     say which column holds each field). job_id: the job checking or importing a large file, its latest.
@@ -57,6 +58,7 @@ class PendingUpload(db.Model):
     error_count: Mapped[int] = mapped_column(server_default="0")
     errors: Mapped[str] = mapped_column(Text, default="", deferred=True)  # the first 50 row errors, one per line
     meets: Mapped[str | None] = mapped_column(Text, deferred=True)  # engagement/forecast.py; None: not known
+    changes: Mapped[str | None] = mapped_column(Text, deferred=True)  # imports/changes.py: the first changes
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
     column_mapping: Mapped[str | None] = mapped_column(Text)
     headings_key: Mapped[str | None] = mapped_column(String(64))

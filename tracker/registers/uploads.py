@@ -37,6 +37,7 @@ from ..engagement.forecast import NewlyMet
 from ..extensions import db
 from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
+from ..imports.changes import Changes, described
 from ..imports.kinds import ImportKind
 from ..imports.mapping import NO_MAPPING, ColumnMapping
 from ..imports.reading import UPLOAD_LIMITS
@@ -50,6 +51,7 @@ EXTENSIONS = (".csv", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
 SHOWN_ERRORS = 50
 SHOWN_MET = 200  # outputs newly met listed on the preview; meets.csv has them all
+SHOWN_CHANGES = 200  # records changed listed on the preview; changes.csv has all the check kept (changes.KEPT)
 WAITING_HOURS = 24
 MOST_WAITING = 5
 KEPT_DAYS = 7  # expired and imported uploads are kept (without their file) to explain themselves
@@ -124,8 +126,9 @@ def check(kind: str, filename: str, content: bytes, ctx: Context, wait: float | 
     try:
         with serialised(ctx.partner_id, wait):
             try:
-                return run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
-                                  limits=UPLOAD_LIMITS, forecast=True, mapping=mapping)
+                result = run_import(kinds.get(kind).importer_for(ctx), io.BytesIO(content), filename, dry_run=True,
+                                    limits=UPLOAD_LIMITS, forecast=True, mapping=mapping)
+                return with_changes_described(result)
             finally:
                 db.session.rollback()
     except (DBAPIError, Busy):
@@ -159,12 +162,21 @@ def read_with(pending: PendingUpload, reading: Reading, result: ImportResult | N
         setattr(pending, name, value)
 
 
+def with_changes_described(result: ImportResult) -> ImportResult:
+    """The result with its first changes in words (imports/changes.py), read before the check's
+    rollback or the import's commit."""
+    if result.ok:
+        result.described = described(result.changes)
+    return result
+
 
 def _outcome(result: ImportResult) -> dict:
-    """A check's or an import's result, as the upload stores it."""
+    """A check's or an import's result, as the upload stores it: the first row errors naming their
+    participants, and the first changes (bounded, with their count)."""
     return {"rows_read": result.read, "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "error_count": result.error_count, "errors": "\n".join(result.errors),
-            "meets": result.newly_met.to_text()}
+            "unchanged": result.unchanged, "error_count": result.error_count,
+            "errors": "\n".join(result.errors.named()), "meets": result.newly_met.to_text(),
+            "changes": result.described.to_text()}
 
 
 def _checked(result: ImportResult, mapped: bool = False) -> dict:
@@ -308,6 +320,7 @@ def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None,
             else:
                 result = run(content, filename, ctx)
             if result.ok:
+                with_changes_described(result)
                 if not _set(pending_id, IMPORTING, state=IMPORTED, content=b"", **_outcome(result)):
                     db.session.rollback()  # imported meanwhile by another: that import stands
                     return stored_result(db.session.get(PendingUpload, pending_id))
@@ -360,6 +373,7 @@ def stored_result(pending: PendingUpload) -> ImportResult:
         result.errors.append(line)
     result.errors.count = max(pending.error_count, len(result.errors))
     result.newly_met = NewlyMet.from_text(pending.meets)
+    result.described = Changes.from_text(pending.changes)
     return result
 
 
@@ -368,21 +382,22 @@ class RowProblem:
     row: str
     column: str
     message: str
+    participant: str = ""
 
 
 def row_problem(line: str) -> RowProblem:
-    """Split an importer's "row N: column: message" line for a table; file-wide problems keep
-    their whole text as the message."""
-    match = re.fullmatch(r"row (\d+): (.*)", line, re.S)
+    """Split an importer's "row N (participant): column: message" line (imports/base.named_line)
+    for a table; file-wide problems keep their whole text as the message."""
+    match = re.fullmatch(r"row (\d+)(?: \((.*?)\))?: (.*)", line, re.S)
     if match is None:
         return RowProblem("", "", line)
-    where, rest = match.groups()
+    where, who, rest = match.groups()
     column, _, message = rest.partition(": ")
     if column.startswith("missing column"):
         return RowProblem(where, message, "is missing from the header row")
     if not message:
-        return RowProblem(where, "", rest)
-    return RowProblem(where, column, message)
+        return RowProblem(where, "", rest, who or "")
+    return RowProblem(where, column, message, who or "")
 
 
 def problems(errors: str | list[str]) -> list[RowProblem]:

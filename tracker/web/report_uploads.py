@@ -121,7 +121,9 @@ def _dry_run(pending: PendingUpload, run):
     try:
         with serialised(pending.partner_id, IN_A_REQUEST):
             try:
-                return run(dry_run=True)
+                imported = run(dry_run=True)
+                uploads.with_changes_described(imported.result)  # read before the rollback
+                return imported
             finally:
                 db.session.rollback()
     except Busy:
@@ -263,9 +265,10 @@ def _proposed_register(pending, found, form, events, action: str):
 
 
 def _preview(result: ImportResult) -> dict:
-    """What the usual preview shows of a check: its problems and the outputs it would meet."""
+    """What the usual preview shows of a check: its problems, the records it would change and the
+    outputs it would meet."""
     return dict(problems=uploads.problems(result.errors), meets=newly_met_summary(result.newly_met.counts()),
-                shown_met=uploads.SHOWN_MET)
+                shown_met=uploads.SHOWN_MET, shown_changes=uploads.SHOWN_CHANGES)
 
 
 def _order(mark):

@@ -156,6 +156,7 @@ def _preview_of(pending: PendingUpload) -> dict:
         earlier=[] if pending.state == uploads.IMPORTED else uploads.earlier_imports(pending, own_partner_id()),
         meets=newly_met_summary(result.newly_met.counts()), shown_met=uploads.SHOWN_MET,
         **mappings.as_previewed(pending),
+        shown_changes=uploads.SHOWN_CHANGES,
     )
 
 
@@ -186,12 +187,12 @@ def preview(token: str):
 def errors_csv(token: str):
     pending = _pending_or_404(token)
     result = uploads.stored_result(pending)
-    rows = [[p.row, p.column, p.message] for p in uploads.problems(result.errors)]
+    rows = [[p.row, p.participant, p.column, p.message] for p in uploads.problems(result.errors)]
     if result.error_count > len(result.errors):
-        rows.append(["", "", f"... and {result.error_count - len(result.errors)} more problems: fix these and "
-                             "upload the file again to see the rest"])
+        rows.append(["", "", "", f"... and {result.error_count - len(result.errors)} more problems: fix these and "
+                                 "upload the file again to see the rest"])
     stem = pending.filename.rpartition(".")[0] or pending.filename
-    return Response(csv_text(["row", "column", "message"], rows), mimetype="text/csv",
+    return Response(csv_text(["row", "participant", "column", "message"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-errors.csv"'})
 
 
@@ -205,6 +206,21 @@ def meets_csv(token: str):
     stem = pending.filename.rpartition(".")[0] or pending.filename
     return Response(csv_text(["participant_id", "full_name", "output", "met_on"], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-meets.csv"'})
+
+
+@bp.get("/<token>/changes.csv")
+@access(ANYONE)
+def changes_csv(token: str):
+    """The records the file would change (or, once imported, changed), as many as its check kept."""
+    pending = _pending_or_404(token)
+    changes = uploads.stored_result(pending).described
+    rows = [[c.participant_id, c.full_name, c.record, c.before, c.after, c.set_by] for c in changes.listed]
+    if changes.count > len(rows):
+        rows.append(["", "", f"... and {changes.count - len(rows):,} more changes", "", "", ""])
+    stem = pending.filename.rpartition(".")[0] or pending.filename
+    return Response(csv_text(["participant_id", "full_name", "record", "before", "after", "set_by"], rows),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_safe_name(stem)}-changes.csv"'})
 
 
 @bp.get("/export/<kind>.csv")
