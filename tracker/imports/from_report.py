@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..engagement.book import CourseFacts
+from ..engagement.collection import collector_paused
 from ..extensions import db
 from ..models import Activity, Block
 from ..refusal import Refusal
@@ -72,6 +73,7 @@ class Imported:
     proposed: ProposedRegister | ProposedCredits
 
 
+@collector_paused()  # a bulk read: see engagement/collection.py
 def import_register(data: bytes, filename: str, found: ReportFormat, context: Context, *, event: str, block: int,
                     options: Options, dates: str | None = None, dry_run: bool = False,
                     forecast: bool = False) -> Imported:
@@ -83,7 +85,7 @@ def import_register(data: bytes, filename: str, found: ReportFormat, context: Co
         if event_title(context.book.by_code[code], block, event, codes) is None:
             raise Refusal("event", f"'{event}' is not a training event of {code} block {block}")
     report = found.read(data, dates=dates)
-    proposed = register_proposal.propose(report, people(context.partner_id), options)
+    proposed = register_proposal.propose(report, people(context.partner_id, options.groups), options)
     titles = {code: event_title(facts, block, event, codes) or event for code, facts in context.book.by_code.items()}
     marked_by = context.user
     rows = [(mark.row if mark.row is not None else f"participant {mark.person.participant_id}",
@@ -99,13 +101,14 @@ def course_activities(course_id: int) -> list[CourseActivity]:
     return [CourseActivity(number, title) for number, title in db.session.execute(query)]
 
 
+@collector_paused()
 def import_completions(data: bytes, filename: str, found: ReportFormat, context: Context, *, course: str,
                        cohort: int, dry_run: bool = False, forecast: bool = False) -> Imported:
     """Moodle's activity completion report imported as credits of the course's cohort."""
     facts = course_of(context, course, cohort)
     report = found.read(data)
     proposed = credits_proposal.propose(report, course_activities(facts.course.id),
-                                        people(context.partner_id).within([(facts.course.code, cohort)]))
+                                        people(context.partner_id, [(facts.course.code, cohort)]))
     rows = [(credit.row, [credit.person.participant_id, credit.activity.block, credit.activity.title,
                           credit.on.date() if credit.on else "", "platform"])
             for credit in proposed.credits]

@@ -254,7 +254,7 @@ def _proposed_register(pending, found, form, events, action: str):
         form.minimum.data = proposed.minimum
     in_report = [m for m in proposed.marks if m.row is not None]
     not_in_report = [m for m in proposed.marks if m.row is None]
-    offered = sorted(people(pending.partner_id).within(groups).people, key=lambda p: p.participant_id) \
+    offered = sorted(people(pending.partner_id, groups).people, key=lambda p: p.participant_id) \
         if groups or pending.partner_id is not None else []
     names = _names([m.person.participant_id for m in proposed.marks] + [p.participant_id for p in offered])
     items = [{"value": p.participant_id, "text": f"{names.get(p.participant_id, '')} ({p.participant_id})"}
@@ -286,7 +286,7 @@ def _match(pending, run, action: str, groups, form):
     if int(index) >= len(proposed.unmatched):
         abort(404)
     who = proposed.unmatched[int(index)]
-    if chosen not in {p.participant_id for p in people(pending.partner_id).within(groups).people}:
+    if chosen not in {p.participant_id for p in people(pending.partner_id, groups).people}:
         raise Refusal("this_is", "Choose a participant of the group")
     person = record_other_email(chosen, who.email, pending.partner_id, current_user.email)
     db.session.commit()
