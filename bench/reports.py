@@ -7,7 +7,8 @@ benchmark's dataset by their email, with a few guests who match nobody. Each is 
 path the command line's `import ... --dry-run` and the browser's preview take: recognise the
 report, read it, match its people and propose the register or the credits, check them through the
 kind's importer without writing (imports/from_report.py), and describe what they would change
-(imports/changes.py). Median of REPEATS, each with a fresh Book as a request makes.
+(imports/changes.py), and the outputs it would newly meet, as the browser's review shows them.
+Median of REPEATS, each with a fresh Book as a request makes.
 
 Call inside an app context on a database holding the dataset's participants:
 
@@ -180,7 +181,7 @@ def _preview(kind: str, data: bytes, filename: str, **options):
     context = Context(today=TODAY, book=Book(), user="bench")
     found = report_format(data, kind)
     run = import_register if kind == "attendance" else import_completions
-    imported = run(data, filename, found, context, dry_run=True, **options)
+    imported = run(data, filename, found, context, dry_run=True, forecast=True, **options)
     imported.result.described = described(imported.result.changes)
     db.session.rollback()
     return imported
