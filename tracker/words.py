@@ -146,6 +146,7 @@ AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "course": "Course",
     "schedule_output": "Output review date",
     "partnership_meeting": "Partnership meeting",
+    "saved_mapping": "Column mapping of an upload",
 }
 AUDIT_FIELD_LABELS = {
     "activity_id": "Activity",

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import (AssessmentRecord, CreditRecord, Participant, PendingUpload, RegisterEntry, SavedMapping,
+from tracker.models import (AssessmentRecord, AuditEvent, CreditRecord, Participant, PendingUpload, RegisterEntry, SavedMapping,
                             VideoViewRecord)
 
 from .conftest import signed_in
@@ -222,6 +222,11 @@ def test_changing_a_saved_mapping_saves_the_new_one_when_imported(app, today):
     browser.post(f"/uploads/{token}/confirm", form_url=f"/uploads/{token}")
     [saved] = only(SavedMapping)
     assert "credits" not in saved.column_mapping.split('"values"')[0].replace('"columns"', "")
+    first, second = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "saved_mapping")
+                                       .order_by(AuditEvent.id))  # who saved which mapping, in words
+    assert (first.action, second.action, second.actor) == ("create", "update", "lead@north.example")
+    assert "credits: the column 'Credits achieved'" in first.after
+    assert "credits: the column" not in second.after and "credits: the column" in second.before
 
 
 def test_a_large_mapped_file_is_checked_and_imported_by_jobs_with_its_mapping(app, today, monkeypatch):

@@ -18,6 +18,8 @@ from itertools import islice
 
 from sqlalchemy import select
 
+from ..audit import record
+
 from ..clock import now
 from ..extensions import db
 from ..imports import ImportResult, kinds
@@ -116,6 +118,7 @@ def remember(partner_id: int | None, kind: str, key: str, mapping: ColumnMapping
     The caller holds the partner's import lock (imports/serial.py), so two saves never race."""
     stored = json.dumps(mapping.as_dict())
     saved = saved_for(partner_id, kind, key)
+    before = None if saved is None else {"kind": kind, "mapping": _in_words(json.loads(saved.column_mapping))}
     if saved is None:
         saved = SavedMapping(partner_id=partner_id, kind=kind, headings_key=key)
         db.session.add(saved)
@@ -123,6 +126,8 @@ def remember(partner_id: int | None, kind: str, key: str, mapping: ColumnMapping
         return saved.id  # used again as it was: still the one saved then, by them
     saved.column_mapping, saved.saved_by, saved.saved_at = stored, user or "unknown", now()
     db.session.flush()
+    record(user or "unknown", "create" if before is None else "update", "saved_mapping", saved.id,
+           before=before, after={"kind": kind, "mapping": _in_words(mapping.as_dict())})
     return saved.id
 
 
@@ -224,6 +229,11 @@ def described(mapping: ColumnMapping) -> list[tuple[str, str]]:
     """(field, where it is read from) for the preview."""
     return ([(name, f"the column '{heading}'") for name, heading in mapping.columns]
             + [(name, f"{value} on every row") for name, value in mapping.values])
+
+
+def _in_words(stored: dict) -> str:
+    """A mapping as the audit trail says it: "participant_id: the column 'Learner ID'; ..."."""
+    return "; ".join(f"{name}: {source}" for name, source in described(ColumnMapping.from_dict(stored)))
 
 
 def mapping_of(pending: PendingUpload) -> ColumnMapping:
