@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import (AssessmentRecord, AuditEvent, CreditRecord, Participant, PendingUpload, RegisterEntry, SavedMapping,
-                            VideoViewRecord)
+from tracker.models import (AssessmentRecord, AuditEvent, CreditRecord, Participant, PendingUpload, RegisterEntry,
+                            SavedMapping, VideoViewRecord)
 
 from .conftest import signed_in
 from .test_uploads import count, text_of

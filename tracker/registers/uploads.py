@@ -82,7 +82,8 @@ def file_problem(filename: str, content: bytes) -> str | None:
     if len(content) > MAX_BYTES:
         return "The selected file must be smaller than 10 MB"
     if extension == "xlsx" and not content.startswith(XLSX_SIGNATURE):
-        return "The selected file is not an Excel workbook, although its name ends .xlsx: save it as .xlsx or .csv again"
+        return ("The selected file is not an Excel workbook, although its name ends .xlsx: save it as .xlsx or .csv "
+                "again")
     if extension == "csv" and b"\x00" in content:
         return "The selected file is not a text CSV file, although its name ends .csv: save it as CSV again"
     return None
@@ -147,7 +148,8 @@ def keep(kind: str, filename: str, content: bytes, user_id: int, partner_id: int
     state = MAPPING if reading.asked else CHECKING if result is None else WAITING
     pending = PendingUpload(
         token=secrets.token_urlsafe(32), kind=kind, filename=filename, user_id=user_id, partner_id=partner_id,
-        created_at=now, report_format=report_format, sha256=hashlib.sha256(content).hexdigest(), state=state, **reading.stored(),
+        created_at=now, report_format=report_format, sha256=hashlib.sha256(content).hexdigest(), state=state,
+        **reading.stored(),
         **({"content": content} | ({} if result is None else _checked(result, bool(reading.mapping)))))
     db.session.add(pending)
     return pending

@@ -89,7 +89,8 @@ class RegisterForm(FlaskForm):
                            validators=[Optional(), NumberRange(0, 24 * 60, "Enter minutes from 0 to 1440")],
                            description="Present at least this long is attended; less is absent")
     excused = RadioField("Moodle's E (excused) is", widget=GovRadioInput(), default=ABSENT,
-                         choices=[SelectChoice(ABSENT, MARK_LABELS[ABSENT]), SelectChoice(CONTINGENCY, MARK_LABELS[CONTINGENCY])])
+                         choices=[SelectChoice(ABSENT, MARK_LABELS[ABSENT]),
+                                  SelectChoice(CONTINGENCY, MARK_LABELS[CONTINGENCY])])
 
 
 class CreditsForm(FlaskForm):
