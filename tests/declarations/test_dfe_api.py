@@ -177,7 +177,7 @@ def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
     examples("declarations", "refresh")
     assert examples("declarations", "void", ref2, kind2).stdout.strip() == f"{ref2} {kind2}: awaiting-clawback"
     again = examples("declarations", "void", ref, kind)
-    assert again.exit_code == 1 and "DfE refused to void it (422): The declaration has already been voided" in again.stderr
+    assert again.exit_code == 1 and "DfE refused to void it (422): This declaration has already been voided." in again.stderr
 
 
 def test_void_of_a_declaration_without_a_dfe_id_is_refused(examples, dfe, tmp_path):  # noqa: F811
