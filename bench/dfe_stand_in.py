@@ -42,6 +42,8 @@ ALREADY_SUBMITTED = "A declaration has already been submitted that will be, or h
 BILLABLE = ("submitted", "eligible", "payable", "paid")
 BAD_REQUEST = {"errors": [{"title": "Bad request",
                            "detail": "correct json data structure required. See API docs for reference"}]}
+VOIDED_ALREADY = "This declaration has already been voided."
+REFUNDED = "The declaration will or has been be refunded."  # sic: DfE's words
 TYPES = ("started", "retained-1", "retained-2", "completed")
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?")
 TEXTS = {  # DfE's own words (dfe/README.md, section 3), by rule
@@ -221,9 +223,9 @@ class StandIn:
             return 404, {"error": "Resource not found"}, {}
         state = self.declarations[dfe_id]["attributes"]["state"]
         if state == "voided":
-            return 422, {"errors": [{"title": "declaration", "detail": "This declaration has already been voided."}]}, {}
+            return 422, {"errors": [{"title": "declaration", "detail": VOIDED_ALREADY}]}, {}
         if state in ("awaiting-clawback", "clawed-back"):
-            return 422, {"errors": [{"title": "declaration", "detail": "The declaration will or has been be refunded."}]}, {}
+            return 422, {"errors": [{"title": "declaration", "detail": REFUNDED}]}, {}
         self.set_state(dfe_id, "awaiting-clawback" if state == "paid" else "voided")
         return 200, self.one(dfe_id), {}
 

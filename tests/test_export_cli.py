@@ -35,7 +35,8 @@ def sample(cli):  # noqa: F811
     for kind in SAMPLE:
         result = cli("import", kind, EXAMPLES / f"{kind}.csv")
         assert result.exit_code == 0, result.output
-    assert import_text("participants", PARTICIPANT_HEADER + ",other_emails,dfe_participant_id,schedule_identifier,dfe_cohort",
+    assert import_text("participants",
+                       PARTICIPANT_HEADER + ",other_emails,dfe_participant_id,schedule_identifier,dfe_cohort",
                        "EX900,\"Lee, Ann\",ann@example.org,NORTH,NPQLT,1,2021-11-03,no,deferred,"
                        "lee.ann@School.example; A.Lee_school.example#EXT#@partner.onmicrosoft.com,"
                        "0F6C3A52-9B1D-4E7A-8C2F-5D4B3A2E1F90,npq-specialist-autumn,2021").ok

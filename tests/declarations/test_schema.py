@@ -27,7 +27,8 @@ def test_a_body_dfe_accepts_has_no_problem():
     ({"declaration_type": "retained-3"}, "#/data/attributes/declaration_type: \"retained-3\" is not one of started, "
                                          "retained-1, retained-2, completed"),
     ({"declaration_date": "2024-10-02"}, "#/data/attributes/declaration_date: '2024-10-02' does not match"),
-    ({"course_identifier": "NPQH"}, "#/data/attributes/course_identifier: \"NPQH\" is not one of npq-senior-leadership"),
+    ({"course_identifier": "NPQH"},
+     "#/data/attributes/course_identifier: \"NPQH\" is not one of npq-senior-leadership"),
     ({"has_passed": "true"}, "#/data/attributes/has_passed: \"true\" is not of type boolean"),
     ({"evidence_held": "other"}, "#/data/attributes: 'evidence_held' is not allowed"),
     ({"delivery_partner_id": None, "secondary_delivery_partner_id": "0f6c3a52-9b1d-4e7a-8c2f-5d4b3a2e1f91"},

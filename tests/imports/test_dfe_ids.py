@@ -19,7 +19,8 @@ DFE_ID = "7e5bcd9e-2a4f-4b8e-9f1c-0d3b6a2e8c41"
 
 def row(ref: str, dfe_id: str = "", schedule: str = "", dfe_cohort: str = "", *, course: str = "NPQLT",
         cohort: int = 3) -> str:
-    return f"{ref},Name {ref},{ref.lower()}@example.org,NORTH,{course},{cohort},yes,yes,active,{dfe_id},{schedule},{dfe_cohort}"
+    return (f"{ref},Name {ref},{ref.lower()}@example.org,NORTH,{course},{cohort},yes,yes,active,"
+            f"{dfe_id},{schedule},{dfe_cohort}")
 
 
 def at_dfe(ref: str) -> tuple:
@@ -103,4 +104,5 @@ def test_the_export_writes_them_and_imports_back_unchanged():
     assert header.endswith(",other_emails,dfe_participant_id,schedule_identifier,dfe_cohort")
     assert [r for r in rows if r.startswith("P3,")][0].endswith(f",{DFE_ID},npq-specialist-autumn,2022")
     assert [r for r in rows if r.startswith("P1,")][0].endswith(",,,")
-    assert again("participants", written.encode()).summary() == f"read {len(rows)}, created 0, updated 0, unchanged {len(rows)}"
+    assert again("participants", written.encode()).summary() == (
+        f"read {len(rows)}, created 0, updated 0, unchanged {len(rows)}")
