@@ -11,11 +11,13 @@ was sent.
 """
 from __future__ import annotations
 
+
 import argparse
 import contextlib
 import math
 import os
 import sys
+import uuid
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,12 +47,14 @@ def _participants(count: int) -> list:
     db.session.execute(insert(Participant), [
         {"participant_id": f"B{n:05d}", "full_name": f"Bench {n}", "email": f"b{n}@bench.example",
          "partner_id": partner.id, "course_id": course.id, "cohort": cohort, "school_contract_signed": True,
-         "sponsorship_agreement_signed": True, "status": "active"} for n in range(count)])
+         "sponsorship_agreement_signed": True, "status": "active",
+         "dfe_participant_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench/B{n:05d}"))} for n in range(count)])
     db.session.commit()
-    people = db.session.execute(select(Participant.id, Participant.participant_id)
+    people = db.session.execute(select(Participant.id, Participant.participant_id, Participant.dfe_participant_id)
                                 .where(Participant.partner_id == partner.id).order_by(Participant.id)).all()
     return [Row(Declaration(pk, ref, partner.code, course.code, "specialist", cohort, 1, "started",
-                            date(2024, 2, 1), "npq-leading-teaching", None, False), TO_SEND) for pk, ref in people]
+                            date(2024, 2, 1), "npq-leading-teaching", None, False, dfe_id), TO_SEND)
+            for pk, ref, dfe_id in people]
 
 
 def measure(url: str, count: int = DECLARATIONS, limit: int = LIMIT, window: float = WINDOW,

@@ -8,11 +8,22 @@ Rack::Attack, `rate_limit` requests per fixed window of `rate_window` seconds of
 (DfE: 1,000 per 300 s; scaled down to keep a run short), answering 429 `Retry later` with no
 Retry-After. A test can also make it refuse (422), throttle the next requests, answer 401, answer a
 POST late (`delay`), lose the answer of a POST it stored (502), or page without end.
+
+Every POST body is checked against the tracker's own JSON Schema of DfE's request
+(tracker/declarations/schemas/): what breaks it is kept with the request (`received[...]["problems"]`,
+`invalid()`), as DfE would never say so itself. It then answers as DfE's code does (dfe/README.md,
+sections 2 and 3): 400 with DfE's body when `data` or its attributes are missing, and 422 with
+DfE's own texts, one error per message, `title` the attribute, for the checks it can make. When it
+is told its participants (`participants`: DfE id -> {course identifier: (schedule, cohort year)}),
+it also refuses an id it does not know (3), a course the participant is not enrolled on (5), a date
+before the schedule starts (7), a type the schedule lacks (11), and, from the 2024 cohort, a missing
+delivery partner (18); without them, anyone is recognised on any course.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 import uuid
@@ -23,9 +34,35 @@ from datetime import datetime, timezone
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tracker.declarations.schema import DECLARATION_REQUEST, problems, schema
+from tracker.rules.dfe_schedules import COURSE_GROUP, allowed_types, starts
+
 TOKEN = "stand-in-secret-token-5d1f"
 ALREADY_SUBMITTED = "A declaration has already been submitted that will be, or has been, paid for this event"
 BILLABLE = ("submitted", "eligible", "payable", "paid")
+BAD_REQUEST = {"errors": [{"title": "Bad request",
+                           "detail": "correct json data structure required. See API docs for reference"}]}
+VOIDED_ALREADY = "This declaration has already been voided."
+REFUNDED = "The declaration will or has been be refunded."  # sic: DfE's words
+TYPES = ("started", "retained-1", "retained-2", "completed")
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?")
+TEXTS = {  # DfE's own words (dfe/README.md, section 3), by rule
+    1: ("participant_id", "The property '#/participant_id' must be present"),
+    3: ("participant_id", "Your update cannot be made as the '#/participant_id' is not recognised. Check participant "
+                          "details and try again."),
+    5: ("course_identifier", "The entered '#/course_identifier' is not recognised for the given participant. Check "
+                             "details and try again."),
+    6: ("declaration_date", "Enter a valid RFC3339 '#/declaration_date'."),
+    7: ("declaration_date", "Enter a '#/declaration_date' that's on or after the schedule start."),
+    8: ("declaration_date", "Enter a '#/declaration_date'."),
+    9: ("declaration_type", "Enter a '#/declaration_type'."),
+    11: ("declaration_type", "The property '#/declaration_type' does not exist for this schedule."),
+    14: ("has_passed", "Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this participant has "
+                       "passed or failed their course."),
+    15: ("base", ALREADY_SUBMITTED),
+    17: ("declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."),
+    18: ("delivery_partner_id", "The property '#/delivery_partner_id' must be present"),
+}
 
 
 @dataclass
@@ -43,6 +80,7 @@ class StandIn:
     in_flight: int = 0  # requests being answered now
     lose: int = 0  # the next N POSTs are stored, then answered 502 as a proxy would
     endless: bool = False  # the list never ends: every page is full of declarations never seen before
+    participants: dict[str, dict[str, tuple[str, int]]] | None = None  # DfE id -> course -> (schedule, cohort)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def posted(self) -> list[tuple[str, str]]:
@@ -57,6 +95,10 @@ class StandIn:
         """Declarations DfE holds of each (participant, type)."""
         return Counter((d["attributes"]["participant_id"], d["attributes"]["declaration_type"])
                        for d in self.declarations.values())
+
+    def invalid(self) -> list[tuple[dict, list[str]]]:
+        """Each request whose body broke the schema, with how."""
+        return [(r["body"], r["problems"]) for r in self.received if r.get("problems")]
 
     def throttled(self) -> int:
         return sum(r["status"] == 429 for r in self.received)
@@ -74,11 +116,13 @@ class StandIn:
         if self.delay:
             time.sleep(self.delay)
         status, payload, headers = self.answer(request, body)
+        broken = problems(body, schema(DECLARATION_REQUEST)) if request.method == "POST" else []
         with self.lock:
             self.in_flight -= 1
             self.received.append({"method": request.method, "path": request.path, "query": dict(request.args),
                                   "body": body, "authorization": request.headers.get("Authorization"),
-                                  "server_date": request.headers.get("X-With-Server-Date"), "status": status})
+                                  "server_date": request.headers.get("X-With-Server-Date"), "status": status,
+                                  "problems": broken})
         if isinstance(payload, str):
             return Response(payload, status=status, headers=headers, mimetype="text/plain")(environ, start_response)
         return Response(json.dumps(payload), status=status, headers=headers, mimetype="application/json")(
@@ -95,22 +139,25 @@ class StandIn:
             return 401, {"error": "HTTP Token: Access denied"}, {}
         path = request.path.removeprefix("/api/v3/")
         if request.method == "POST" and path == "participant-declarations":
-            return self.create(body)
+            return self.create(body, request.headers.get("X-With-Server-Date"))
         if request.method == "GET" and path == "participant-declarations":
             return self.listed(request.args)
         if request.method == "PUT" and path.startswith("participant-declarations/") and path.endswith("/void"):
             return self.void(path.split("/")[1])
         return 404, {"error": "Resource not found"}, {}
 
-    def create(self, body):
-        attributes = body["data"]["attributes"]
+    def create(self, body, server_date: str | None = None):
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict) or not data["attributes"]:
+            return 400, BAD_REQUEST, {}
+        attributes = data["attributes"]
         key = _key(body)
         if key in self.refuse:
             return 422, {"errors": [{"title": "base", "detail": d} for d in self.refuse[key]]}, {}
         with self.lock:
-            if any(_key({"data": d}) == key and d["attributes"]["course_identifier"] == attributes["course_identifier"]
-                   and d["attributes"]["state"] in BILLABLE for d in self.declarations.values()):
-                return 422, {"errors": [{"title": "base", "detail": ALREADY_SUBMITTED}]}, {}
+            refused = self.checks(attributes, _server_now(server_date))
+            if refused:
+                return 422, {"errors": [{"title": TEXTS[n][0], "detail": TEXTS[n][1]} for n in refused]}, {}
             dfe_id = str(uuid.uuid4())
             self.declarations[dfe_id] = {"attributes": {**attributes, "state": "submitted"},
                                          "updated_at": datetime.now(timezone.utc), "order": len(self.declarations)}
@@ -118,6 +165,46 @@ class StandIn:
                 self.lose -= 1
                 return 502, "<html>Bad gateway</html>", {}
         return 200, self.one(dfe_id), {}
+
+    def checks(self, attributes: dict, now: datetime) -> list[int]:
+        """DfE's rules (section 3) this declaration breaks, in DfE's order: most stop at the first,
+        those DfE checks always are added."""
+        found: list[int] = []
+        person, course = attributes.get("participant_id"), attributes.get("course_identifier")
+        kind, passed = attributes.get("declaration_type"), attributes.get("has_passed")
+        on = _when(attributes.get("declaration_date"))
+        enrolled = None
+        if not person:
+            found.append(1)
+        elif self.participants is not None and person not in self.participants:
+            found.append(3)
+        elif self.participants is not None and course not in self.participants[person]:
+            found.append(5)
+        else:
+            enrolled = (self.participants or {}).get(person, {}).get(course)
+            if attributes.get("declaration_date") and on is None:
+                found.append(6)
+            elif on is not None and enrolled and on.date() < starts(*enrolled):
+                found.append(7)
+        if on is None and not found:
+            found.append(8)
+        if kind not in TYPES:
+            found.append(9)
+        elif not found and enrolled and kind not in allowed_types(enrolled[0]):
+            found.append(11)
+        if kind == "completed" and COURSE_GROUP.get(course) in ("leadership", "specialist") and passed not in (
+                True, False, "true", "false"):
+            found.append(14)
+        if not found and any(_key({"data": d}) == (person, kind) and d["attributes"]["course_identifier"] == course
+                             and d["attributes"]["state"] in BILLABLE for d in self.declarations.values()):
+            found.append(15)
+        if found:
+            return found
+        if on is not None and on > now:
+            return [17]
+        if enrolled and enrolled[1] >= 2024 and not attributes.get("delivery_partner_id"):
+            return [18]
+        return []
 
     def listed(self, args):
         since = args.get("filter[updated_since]")
@@ -136,7 +223,9 @@ class StandIn:
             return 404, {"error": "Resource not found"}, {}
         state = self.declarations[dfe_id]["attributes"]["state"]
         if state == "voided":
-            return 422, {"errors": [{"title": "state", "detail": "The declaration has already been voided"}]}, {}
+            return 422, {"errors": [{"title": "declaration", "detail": VOIDED_ALREADY}]}, {}
+        if state in ("awaiting-clawback", "clawed-back"):
+            return 422, {"errors": [{"title": "declaration", "detail": REFUNDED}]}, {}
         self.set_state(dfe_id, "awaiting-clawback" if state == "paid" else "voided")
         return 200, self.one(dfe_id), {}
 
@@ -154,7 +243,23 @@ def _made_up(page: int, n: int) -> dict:
 
 def _key(body: dict) -> tuple[str, str]:
     attributes = body["data"]["attributes"]
-    return attributes["participant_id"], attributes["declaration_type"]
+    return attributes.get("participant_id"), attributes.get("declaration_type")
+
+
+def _server_now(server_date: str | None) -> datetime:
+    """DfE's clock: the sandbox runs a request at X-With-Server-Date when it is sent (read as UTC)."""
+    if server_date:
+        found = datetime.fromisoformat(server_date.replace("Z", "+00:00"))
+        return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def _when(value) -> datetime | None:
+    """An RFC 3339 date-time as DfE reads it (no offset: UTC), or None."""
+    if not isinstance(value, str) or not RFC3339.fullmatch(value):
+        return None
+    found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
 
 
 class Served:

@@ -16,7 +16,7 @@ from tracker.imports.kinds import sample_kinds
 from tracker.models import CreditRecord, Participant
 
 from .conftest import EXAMPLES
-from .factories import PARTICIPANT_HEADER, gen_participant
+from .factories import PARTICIPANT_HEADER, dfe_id, gen_participant, give_dfe_ids, ref_of
 
 KINDS = tuple(kind.name for kind in sample_kinds())
 AS_OF = "2024-08-20"
@@ -132,9 +132,11 @@ def test_a_missing_file_is_a_usage_error(cli, tmp_path):
 
 @pytest.fixture()
 def examples(cli):
+    """The sample dataset, each participant with their DfE participant id (factories.dfe_id)."""
     for kind in KINDS:
         result = cli("import", kind, EXAMPLES / f"{kind}.csv")
         assert result.exit_code == 0, result.output
+    give_dfe_ids()
     return cli
 
 
@@ -213,8 +215,8 @@ def test_declarations_are_the_met_outputs_that_are_not_blocked(examples):
         courses[row["participant_id"]] = row["course"]
         if row["status"] in ("met", "met-late"):
             kind = DECLARATION_TYPES[GROUP[row["course"]]][int(row["output"])]
-            expected.add((row["participant_id"], kind, row["met_on"] + "T00:00:00Z", IDENTIFIER[row["course"]]))
-    blocked = {row["participant_id"] for row in expected_rows() if row["status"] == "blocked"}
+            expected.add((dfe_id(row["participant_id"]), kind, row["met_on"] + "T00:00:00Z", IDENTIFIER[row["course"]]))
+    blocked = {dfe_id(row["participant_id"]) for row in expected_rows() if row["status"] == "blocked"}
     bodies = declarations(examples)
     found = [
         (a["participant_id"], a["declaration_type"], a["declaration_date"], a["course_identifier"])
@@ -259,9 +261,10 @@ def test_completed_declarations_carry_has_passed_from_the_moderated_result(cli, 
                        ("assessments", "assessments")]:
         result = cli("import", kind, tmp_path / f"{name}.csv")
         assert result.exit_code == 0, result.output
+    give_dfe_ids()
     attributes = [body["data"]["attributes"] for body in declarations(cli)]
     assert all(("has_passed" in a) == (a["declaration_type"] == "completed") for a in attributes)
-    found = {(a["participant_id"], a["declaration_type"]): (a["declaration_date"], a.get("has_passed"))
+    found = {(ref_of(a["participant_id"]), a["declaration_type"]): (a["declaration_date"], a.get("has_passed"))
              for a in attributes}
     assert found == {
         ("C1", "started"): ("2022-10-05T00:00:00Z", None),
@@ -274,7 +277,7 @@ def test_completed_declarations_carry_has_passed_from_the_moderated_result(cli, 
 
 
 def test_declarations_for_one_partner(examples):
-    north = {row["participant_id"] for row in expected_rows() if row["delivery_partner"] == "NORTH"}
+    north = {dfe_id(row["participant_id"]) for row in expected_rows() if row["delivery_partner"] == "NORTH"}
     everyone = declarations(examples)
     mine = declarations(examples, "--partner", "NORTH")
     assert mine and {b["data"]["attributes"]["participant_id"] for b in mine} <= north
@@ -284,15 +287,50 @@ def test_declarations_for_one_partner(examples):
 def test_declarations_carry_the_partner_dfe_identifier_when_recorded(examples):
     from tracker.models import DeliveryPartner
 
-    db.session.execute(db.update(DeliveryPartner).where(DeliveryPartner.code == "NORTH").values(dfe_id="dp-north-1"))
+    north_id = "5b0e9d3c-1f2a-4c6b-8e7d-9a0b1c2d3e4f"
+    db.session.execute(db.update(DeliveryPartner).where(DeliveryPartner.code == "NORTH").values(dfe_id=north_id))
     db.session.commit()
-    north = {row["participant_id"] for row in expected_rows() if row["delivery_partner"] == "NORTH"}
+    north = {dfe_id(row["participant_id"]) for row in expected_rows() if row["delivery_partner"] == "NORTH"}
     for body in declarations(examples):
         attributes = body["data"]["attributes"]
         if attributes["participant_id"] in north:
-            assert attributes["delivery_partner_id"] == "dp-north-1"
+            assert attributes["delivery_partner_id"] == north_id
         else:
             assert "delivery_partner_id" not in attributes
+
+
+def test_a_participant_with_no_dfe_id_has_no_declaration_and_is_named_on_stderr(examples):
+    from tracker.models import Participant
+
+    everyone = declarations(examples)
+    db.session.execute(db.update(Participant).where(Participant.participant_id == "EX001")
+                       .values(dfe_participant_id=None))
+    db.session.commit()
+    result = examples("declarations", "--as-of", AS_OF)
+    assert result.exit_code == 0
+    left = [b for b in everyone if b["data"]["attributes"]["participant_id"] == dfe_id("EX001")]
+    assert left and [json.loads(line) for line in result.stdout.splitlines()] == [b for b in everyone if b not in left]
+    assert [line for line in result.stderr.splitlines() if line.startswith("EX001 ")] == [
+        f"EX001 {b['data']['attributes']['declaration_type']}: no DfE participant id" for b in left]
+
+
+def test_the_sample_datasets_bodies_given_dfe_ids_are_valid_against_dfes_request_schema(examples):
+    from tracker.declarations.schema import DECLARATION_REQUEST, problems, schema
+
+    bodies = declarations(examples)
+    assert bodies
+    for body in bodies:
+        assert problems(body, schema(DECLARATION_REQUEST)) == []
+
+
+def test_without_dfe_ids_the_sample_dataset_has_nothing_to_send(cli):
+    for kind in KINDS:
+        assert cli("import", kind, EXAMPLES / f"{kind}.csv").exit_code == 0
+    result = cli("declarations", "--as-of", AS_OF)
+    assert result.exit_code == 0 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines and all(re.fullmatch(r"EX\d+ (started|retained-1|retained-2|completed): no DfE participant id", line)
+                         for line in lines)
 
 
 # exports escape formulas

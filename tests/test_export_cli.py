@@ -18,7 +18,7 @@ SAMPLE = tuple(kind.name for kind in kinds.sample_kinds())
 EXPORTED = ("participants", "credits", "attendance", "video-views", "assessments")
 COLUMNS = {  # INTERCHANGE.md, "Files in"
     "participants": "participant_id,full_name,email,delivery_partner,course,cohort,school_contract_signed,"
-                    "sponsorship_agreement_signed,status,other_emails",
+                    "sponsorship_agreement_signed,status,other_emails,dfe_participant_id,schedule_identifier,dfe_cohort",
     "credits": "participant_id,block,activity,credits,completed_on,source",
     "attendance": "participant_id,block,event,session_date,attendance,marked_by",
     "video-views": "participant_id,block,percent_watched,viewed_on",
@@ -35,9 +35,11 @@ def sample(cli):  # noqa: F811
     for kind in SAMPLE:
         result = cli("import", kind, EXAMPLES / f"{kind}.csv")
         assert result.exit_code == 0, result.output
-    assert import_text("participants", PARTICIPANT_HEADER + ",other_emails",
+    assert import_text("participants",
+                       PARTICIPANT_HEADER + ",other_emails,dfe_participant_id,schedule_identifier,dfe_cohort",
                        "EX900,\"Lee, Ann\",ann@example.org,NORTH,NPQLT,1,2021-11-03,no,deferred,"
-                       "lee.ann@School.example; A.Lee_school.example#EXT#@partner.onmicrosoft.com").ok
+                       "lee.ann@School.example; A.Lee_school.example#EXT#@partner.onmicrosoft.com,"
+                       "0F6C3A52-9B1D-4E7A-8C2F-5D4B3A2E1F90,npq-specialist-autumn,2021").ok
     assert import_text("participants", PARTICIPANT_HEADER,  # a name a spreadsheet would run: exported as '=...
                        "EX901,=Grace Hopper,grace@example.org,NORTH,NPQLT,1,yes,yes,active").ok
     assert import_text("credits", "participant_id,block,activity,credits,completed_on,source",
@@ -82,8 +84,9 @@ def test_an_export_imports_back_changing_nothing(sample, kind, tmp_path):
 def test_cells_are_written_as_the_importer_reads_them(sample):
     people = {row[0]: row for row in rows_of(sample("export", "participants").stdout)}
     assert people["EX900"] == ["EX900", "Lee, Ann", "ann@example.org", "NORTH", "NPQLT", "1", "2021-11-03", "no",
-                               "deferred", "A.Lee_school.example#EXT#@partner.onmicrosoft.com;lee.ann@School.example"]
-    assert people["EX001"][-1] == ""
+                               "deferred", "A.Lee_school.example#EXT#@partner.onmicrosoft.com;lee.ann@School.example",
+                               "0f6c3a52-9b1d-4e7a-8c2f-5d4b3a2e1f90", "npq-specialist-autumn", "2021"]
+    assert people["EX001"][-4:] == ["", "", "", ""]
     assert people["EX901"][1] == "'=Grace Hopper"  # read back as =Grace Hopper: the import changes nothing
     credits = [row for row in rows_of(sample("export", "credits").stdout) if row[0] == "EX900"]
     assert credits == [["EX900", "1", "Diagnostic Assessment for Block 1", "1", "2022-01-10", "self-report"]]

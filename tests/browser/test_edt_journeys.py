@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker.escalation.withdrawals import propose_withdrawal
 from tracker.models import Participant
 
+from ..factories import dfe_id, give_dfe_ids
 from ..web.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def edt_staff(example_dataset):
+    give_dfe_ids()  # the sample dataset's participants as DfE knows them
     return make_user("staff@edt.example", "edt-staff")
 
 
@@ -144,7 +146,7 @@ def test_edt_staff_download_the_declarations_for_dfe_as_json_lines(journey, edt_
     # Then each line is a DfE participant declaration, one per met output that is not blocked
     assert lines, "no declarations in the download"
     assert {line["data"]["type"] for line in lines} == {"participant-declaration"}
-    started = [line["data"]["attributes"] for line in lines if line["data"]["attributes"]["participant_id"] == "EX000"]
+    started = [line["data"]["attributes"] for line in lines if line["data"]["attributes"]["participant_id"] == dfe_id("EX000")]
     assert {a["declaration_type"] for a in started} == {"started", "retained-1"}
     assert all(a["course_identifier"] == "npq-leading-teaching-development" for a in started)
     assert started[0]["declaration_date"].endswith("T00:00:00Z")

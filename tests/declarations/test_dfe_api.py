@@ -16,20 +16,29 @@ from tracker.models import AuditEvent, DeclarationRecord, Participant
 from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from bench.dfe_stand_in import TOKEN
 
+from ..factories import dfe_id as dfe_id_of, ref_of
 from .stand_in import dfe  # noqa: F401  (fixture)
 
 
 def to_send(cli) -> list[tuple[str, str]]:  # noqa: F811
+    """(the tracker's participant_id, type) of each declaration to send."""
     result = cli("declarations", "--as-of", AS_OF)
-    return [(a["participant_id"], a["declaration_type"])
+    return [(ref_of(a["participant_id"]), a["declaration_type"])
             for a in (json.loads(line)["data"]["attributes"] for line in result.stdout.splitlines())]
 
 
+def posted(dfe) -> list[tuple[str, str]]:  # noqa: F811
+    """(the tracker's participant_id, type) of each POST DfE stored."""
+    return [(ref_of(p), kind) for p, kind in dfe.posted()]
+
+
 def state_of(ref: str, kind: str):
+    """The current record of the declaration; `ref` the tracker's participant_id or the DfE participant id."""
     return db.session.execute(
         select(DeclarationRecord.state, DeclarationRecord.dfe_id, DeclarationRecord.errors)
         .join(Participant, Participant.id == DeclarationRecord.participant_id)
-        .where(Participant.participant_id == ref, DeclarationRecord.declaration_type == kind,
+        .where((Participant.participant_id == ref) | (Participant.dfe_participant_id == ref),
+               DeclarationRecord.declaration_type == kind,
                DeclarationRecord.current.is_(True))).first()
 
 
@@ -47,17 +56,17 @@ def test_submit_sends_each_declaration_to_send_once_and_stores_dfes_id_and_state
     expected = examples("declarations", "--as-of", AS_OF).stdout
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    posted = [r for r in dfe.received if r["method"] == "POST"]
-    assert "".join(json.dumps(r["body"], separators=(", ", ": ")) + "\n" for r in posted) == expected
-    assert {r["authorization"] for r in posted} == {f"Bearer {TOKEN}"}
-    ref, kind = dfe.posted()[0]
+    posts = [r for r in dfe.received if r["method"] == "POST"]
+    assert "".join(json.dumps(r["body"], separators=(", ", ": ")) + "\n" for r in posts) == expected
+    assert {r["authorization"] for r in posts} == {f"Bearer {TOKEN}"}
+    ref, kind = posted(dfe)[0]
     state, dfe_id, _ = state_of(ref, kind)
-    assert state == "submitted" and dfe.declarations[dfe_id]["attributes"]["participant_id"] == ref
+    assert state == "submitted" and dfe.declarations[dfe_id]["attributes"]["participant_id"] == dfe_id_of(ref)
     assert f"{ref} {kind}: sent: submitted, DfE id {dfe_id}" in result.stdout
-    assert result.stdout.strip().endswith(f"sent {len(posted)}, refused 0, not sent 0, skipped 0")
+    assert result.stdout.strip().endswith(f"sent {len(posts)}, refused 0, not sent 0, skipped 0")
     assert to_send(examples) == []
     again = examples("declarations", "submit", "--as-of", AS_OF)
-    assert again.exit_code == 0 and len([r for r in dfe.received if r["method"] == "POST"]) == len(posted)
+    assert again.exit_code == 0 and len([r for r in dfe.received if r["method"] == "POST"]) == len(posts)
     audited = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "dfe-api"))
     assert audited == len(dfe.received)
     nothing_holds_the_token(result.output, again.output)
@@ -65,18 +74,18 @@ def test_submit_sends_each_declaration_to_send_once_and_stores_dfes_id_and_state
 
 def test_a_422_is_shown_kept_with_the_declaration_and_it_stays_to_send(examples, dfe):  # noqa: F811
     ref, kind = to_send(examples)[0]
-    dfe.refuse[(ref, kind)] = ["The property '#/participant_id' must be a valid Participant ID"]
+    dfe.refuse[(dfe_id_of(ref), kind)] = ["The property '#/participant_id' must be a valid Participant ID"]
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 1
     assert f"{ref} {kind}: refused: The property '#/participant_id' must be a valid Participant ID" in result.stderr
     assert state_of(ref, kind)[0] == "refused"
     assert "must be a valid Participant ID" in state_of(ref, kind)[2]
     assert to_send(examples) == [(ref, kind)]
-    del dfe.refuse[(ref, kind)]
+    del dfe.refuse[(dfe_id_of(ref), kind)]
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert state_of(ref, kind)[0] == "submitted" and state_of(ref, kind)[2] is None
-    assert dfe.posted().count((ref, kind)) == 1
+    assert posted(dfe).count((ref, kind)) == 1
 
 
 def test_a_429_waits_for_the_next_rate_window_then_sends(examples, dfe, monkeypatch):  # noqa: F811
@@ -158,7 +167,7 @@ def test_refresh_reads_every_page_then_only_changes_since_a_little_before_the_la
 
 def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
     examples("declarations", "submit", "--as-of", AS_OF, "--partner", "NORTH")
-    (ref, kind), (ref2, kind2) = dfe.posted()[:2]
+    (ref, kind), (ref2, kind2) = posted(dfe)[:2]
     result = examples("declarations", "void", ref, kind)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"{ref} {kind}: voided"
@@ -168,7 +177,7 @@ def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
     examples("declarations", "refresh")
     assert examples("declarations", "void", ref2, kind2).stdout.strip() == f"{ref2} {kind2}: awaiting-clawback"
     again = examples("declarations", "void", ref, kind)
-    assert again.exit_code == 1 and "DfE refused to void it (422): The declaration has already been voided" in again.stderr
+    assert again.exit_code == 1 and "DfE refused to void it (422): This declaration has already been voided." in again.stderr
 
 
 def test_void_of_a_declaration_without_a_dfe_id_is_refused(examples, dfe, tmp_path):  # noqa: F811
@@ -199,8 +208,7 @@ def test_two_submits_at_the_same_moment_never_send_one_declaration_twice(app, ex
         thread.start()
     for thread in runs:
         thread.join()
-    posted = dfe.posted()
-    assert sorted(posted) == sorted(everything), "a declaration was sent twice, or not at all"
+    assert sorted(posted(dfe)) == sorted(everything), "a declaration was sent twice, or not at all"
     first, second = ({(o.participant_id, o.declaration_type) for o in found if o.result == SENT} for found in outcomes)
     assert not first & second and first | second == set(everything)
     assert all(o.result in (SENT, SKIPPED) for found in outcomes for o in found)

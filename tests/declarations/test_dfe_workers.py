@@ -17,6 +17,7 @@ from tracker.jobs.kinds import REFRESH_FROM_DFE, SEND_TO_DFE
 from tracker.models import AuditEvent, DeclarationRecord
 
 from ..jobs.test_workers import kill, queued, wait_for, worker  # noqa: F401  (fixture)
+from ..factories import dfe_id
 from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from .stand_in import dfe  # noqa: F401  (fixture)
 from .test_dfe_api import to_send
@@ -54,7 +55,8 @@ def test_a_worker_killed_while_dfe_holds_a_post_unanswered_is_settled_by_the_nex
     assert job.state == "done", job.error
     assert job.attempts == 2
     assert dfe.posts() and set(dfe.posts().values()) == {1}, "a declaration was POSTed twice"
-    assert sorted(dfe.held()) == sorted(everything) and set(dfe.held().values()) == {1}
+    assert sorted(dfe.held()) == sorted((dfe_id(ref), kind) for ref, kind in everything)
+    assert set(dfe.held().values()) == {1}
     assert sending() == 0
     outcomes = read_outcomes(job.result.decode())
     assert {o.result for o in outcomes} == {"sent"}

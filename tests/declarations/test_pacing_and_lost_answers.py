@@ -17,6 +17,7 @@ from tracker.models import AuditEvent, DeclarationEvent, DeclarationRecord, Job
 
 from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 from .stand_in import dfe  # noqa: F401  (fixture)
+from ..factories import dfe_id, ref_of
 from .test_dfe_api import state_of, to_send
 
 
@@ -84,10 +85,10 @@ def test_a_post_whose_answer_is_lost_is_looked_up_and_dfes_record_adopted(exampl
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     lookup = dfe.received[1]
-    assert (lookup["method"], lookup["query"]) == ("GET", {"filter[participant_id]": first[0]})
-    state, dfe_id, _ = state_of(*first)
-    assert state == "submitted" and dfe.declarations[dfe_id]["attributes"]["participant_id"] == first[0]
-    assert f"{first[0]} {first[1]}: sent: submitted, DfE id {dfe_id} (found at DfE after its answer was lost)" in result.stdout
+    assert (lookup["method"], lookup["query"]) == ("GET", {"filter[participant_id]": dfe_id(first[0])})
+    state, held, _ = state_of(*first)
+    assert state == "submitted" and dfe.declarations[held]["attributes"]["participant_id"] == dfe_id(first[0])
+    assert f"{first[0]} {first[1]}: sent: submitted, DfE id {held} (found at DfE after its answer was lost)" in result.stdout
     assert set(dfe.posts().values()) == {1}
 
 
@@ -113,7 +114,7 @@ def test_a_declaration_left_being_sent_is_looked_up_before_anything_is_sent_agai
     assert dfe.posted() == [(gone, kind2)]
     assert state_of(held, kind)[0] == "submitted" and state_of(held, kind)[1] in dfe.declarations
     assert state_of(gone, kind2)[0] == "submitted"
-    assert f"{held} {kind}: sent: submitted" in result.stdout and "found at DfE" in result.stdout
+    assert f"{ref_of(held)} {kind}: sent: submitted" in result.stdout and "found at DfE" in result.stdout
 
 
 def test_dfes_already_submitted_is_looked_up_and_adopted(examples, dfe):  # noqa: F811

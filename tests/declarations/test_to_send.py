@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import DeclarationEvent, DeclarationRecord, Participant, WithdrawalRequest
 
+from ..factories import dfe_id, ref_of
 from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
 
 HEADER = "participant_id,declaration_type,state,declaration_id,note"
@@ -18,7 +19,7 @@ HEADER = "participant_id,declaration_type,state,declaration_id,note"
 def sent(cli) -> list[tuple[str, str]]:  # noqa: F811
     result = cli("declarations", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    return [(a["participant_id"], a["declaration_type"])
+    return [(ref_of(a["participant_id"]), a["declaration_type"])
             for a in (json.loads(line)["data"]["attributes"] for line in result.stdout.splitlines())]
 
 
@@ -113,15 +114,22 @@ def test_declarations_dfe_would_refuse_are_reported_on_stderr_and_not_written(ex
     pk = db.session.scalar(select(Participant.id).where(Participant.participant_id == ref))
     started_on = next(json.loads(line)["data"]["attributes"]["declaration_date"][:10]
                       for line in examples("declarations", "--as-of", AS_OF).stdout.splitlines()
-                      if f'"{ref}"' in line and '"started"' in line)
+                      if f'"{dfe_id(ref)}"' in line and '"started"' in line)
     db.session.add(WithdrawalRequest(participant_id=pk, proposed_on=date.fromisoformat(started_on), reason="other",
                                      proposed_by="lead@north.example", state="confirmed"))
     db.session.commit()
     result = examples("declarations", "--as-of", AS_OF)
     assert result.exit_code == 0
     assert (ref, kind) not in sent(examples) and (ref, "started") in sent(examples)
-    assert f"{ref} retained-1: declaration date " in result.stderr
+    assert f"{ref} retained-1: the declaration date " in result.stderr
     assert f"is after the withdrawal on {started_on}" in result.stderr
+
+
+def test_a_declaration_states_file_may_name_the_participant_by_dfes_participant_id(examples, tmp_path):  # noqa: F811
+    (ref, kind), = sent(examples)[:1]
+    result = examples("import", "declaration-states", states_file(tmp_path, f"{dfe_id(ref).upper()},{kind},paid,,"))
+    assert result.exit_code == 0, result.output
+    assert (ref, kind) not in sent(examples)
 
 
 def test_the_group_takes_its_options_before_a_subcommand_too(examples, tmp_path):  # noqa: F811

@@ -15,6 +15,7 @@ from tracker.models import DeclarationRecord, Job
 from bench.dfe_stand_in import TOKEN
 
 from ..declarations.stand_in import dfe  # noqa: F401  (fixture)
+from ..factories import give_dfe_ids, ref_of
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
 
 AS_OF = "2023-03-01"
@@ -23,6 +24,7 @@ AS_OF = "2023-03-01"
 @pytest.fixture()
 def admin(app, example_dataset, two_partners, monkeypatch):  # noqa: F811
     monkeypatch.setitem(app.config, "TODAY", AS_OF)
+    give_dfe_ids()
     from .conftest import signed_in
 
     return signed_in(app, "admin@edt.example")
@@ -39,9 +41,9 @@ def test_an_admin_confirms_how_many_are_sent_then_the_send_jobs_page_counts_them
     assert f"{count} declarations will be sent to DfE for NORTH" in confirm
     assert dfe.received == []
     first = json.loads(admin.get("/declarations/declarations.jsonl?partner=NORTH").get_data(as_text=True).splitlines()[0])
-    ref = first["data"]["attributes"]["participant_id"]
+    ref = ref_of(first["data"]["attributes"]["participant_id"])
     kind = first["data"]["attributes"]["declaration_type"]
-    dfe.refuse[(ref, kind)] = ["The participant is not eligible"]
+    dfe.refuse[(first["data"]["attributes"]["participant_id"], kind)] = ["The participant is not eligible"]
     result = admin.post("/declarations/submit?partner=NORTH", {}, form_url="/declarations/submit?partner=NORTH")
     assert result.status_code == 302 and result.headers["Location"].startswith("/jobs/")
     job = db.session.scalar(select(Job))
@@ -68,7 +70,7 @@ def test_an_admin_fetches_dfes_changes_through_a_job_and_voids_a_declaration(adm
     assert f"{len(dfe.declarations)} of DfE&#39;s declarations read; 1 changed." in page
     record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id))
     assert record.state == "paid"
-    ref = dfe.declarations[dfe_id]["attributes"]["participant_id"]
+    ref = ref_of(dfe.declarations[dfe_id]["attributes"]["participant_id"])
     kind = dfe.declarations[dfe_id]["attributes"]["declaration_type"]
     url = f"/declarations/{ref}/{kind}"
     assert "Void this declaration at DfE" in admin.get(url).get_data(as_text=True)

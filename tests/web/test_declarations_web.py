@@ -12,6 +12,7 @@ from tracker.declarations.listing import BLOCKED, rows
 from tracker.extensions import db
 from tracker.models import AuditEvent, DeclarationEvent, DeclarationRecord
 
+from ..factories import give_dfe_ids, ref_of
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
 
 AS_OF = "2023-03-01"
@@ -20,6 +21,7 @@ AS_OF = "2023-03-01"
 @pytest.fixture()
 def declarations_page(app, example_dataset, two_partners, monkeypatch):  # noqa: F811
     monkeypatch.setitem(app.config, "TODAY", AS_OF)
+    give_dfe_ids()
     from .conftest import signed_in
 
     return signed_in(app, "staff@edt.example")
@@ -65,7 +67,7 @@ def test_filtering_by_cohort_and_output_narrows_the_downloads(declarations_page)
     bodies = [json.loads(line) for line in lines.splitlines()]
     assert bodies and {b["data"]["attributes"]["declaration_type"] for b in bodies} == {"retained-1"}
     page = declarations_page.get("/declarations?cohort=1&output=2").get_data(as_text=True)
-    assert all(b["data"]["attributes"]["participant_id"] in page for b in bodies)
+    assert all(ref_of(b["data"]["attributes"]["participant_id"]) in page for b in bodies)
 
 
 def test_the_csv_download_lists_the_declarations_to_send(declarations_page):
@@ -80,7 +82,7 @@ def test_the_csv_download_lists_the_declarations_to_send(declarations_page):
 def first_declaration(browser) -> tuple[str, str]:
     line = browser.get("/declarations/declarations.jsonl").get_data(as_text=True).splitlines()[0]
     attributes = json.loads(line)["data"]["attributes"]
-    return attributes["participant_id"], attributes["declaration_type"]
+    return ref_of(attributes["participant_id"]), attributes["declaration_type"]
 
 
 def test_staff_record_a_declarations_state_by_hand_and_see_its_history(declarations_page):
@@ -141,7 +143,7 @@ def test_an_upload_with_a_bad_row_records_nothing_and_names_row_and_column(decla
 
 def test_an_upload_records_every_state_and_a_second_upload_changes_nothing(declarations_page):
     lines = declarations_page.get("/declarations/declarations.jsonl").get_data(as_text=True).splitlines()[:3]
-    keys = [(json.loads(line)["data"]["attributes"]["participant_id"], json.loads(line)["data"]["attributes"]["declaration_type"]) for line in lines]
+    keys = [(ref_of(json.loads(line)["data"]["attributes"]["participant_id"]), json.loads(line)["data"]["attributes"]["declaration_type"]) for line in lines]
     text = "participant_id,declaration_type,state\n" + "".join(f"{r},{k},eligible\n" for r, k in keys)
     response = upload(declarations_page, text)
     assert response.status_code == 302
@@ -201,7 +203,7 @@ def test_the_count_and_downloads_leave_out_what_dfe_already_holds(declarations_p
 
 def test_staff_change_the_state_of_many_at_once_from_a_selection(declarations_page):
     lines = declarations_page.get("/declarations/declarations.jsonl").get_data(as_text=True).splitlines()[:3]
-    keys = [(a["participant_id"], a["declaration_type"]) for a in (json.loads(x)["data"]["attributes"] for x in lines)]
+    keys = [(ref_of(a["participant_id"]), a["declaration_type"]) for a in (json.loads(x)["data"]["attributes"] for x in lines)]
     response = declarations_page.post("/declarations", {"selected": [f"{r}/{k}" for r, k in keys],
                                                         "new_state": "submitted", "new_note": "batch 1"})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from tracker.models import CreditRecord, Participant
 
 from ..factories import PARTICIPANT_HEADER, import_text
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
+from ..factories import ref_of
 from .test_declarations_web import declarations_page, state_of, upload  # noqa: F401  (fixture)
 
 
@@ -70,7 +71,7 @@ def test_two_rows_whose_ids_differ_only_by_case_are_one_participant_and_refused(
 def test_a_declaration_states_file_names_participants_in_any_case(declarations_page):
     line = declarations_page.get("/declarations/declarations.jsonl").get_data(as_text=True).splitlines()[0]
     attributes = json.loads(line)["data"]["attributes"]
-    ref, kind = attributes["participant_id"], attributes["declaration_type"]
+    ref, kind = ref_of(attributes["participant_id"]), attributes["declaration_type"]
     response = upload(declarations_page, f"participant_id,declaration_type,state\n{ref.lower()},{kind},eligible\n")
     assert response.status_code == 302
     assert state_of(ref, kind) == "eligible"

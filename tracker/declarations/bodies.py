@@ -17,7 +17,7 @@ CSV_HEADER = [
 
 def request_body(declaration: Declaration, partner_dfe_id: str | None) -> dict:
     attributes = {
-        "participant_id": declaration.participant_id,
+        "participant_id": declaration.dfe_participant_id,
         "declaration_type": declaration.declaration_type,
         "declaration_date": f"{declaration.declaration_date.isoformat()}T00:00:00Z",
         "course_identifier": declaration.course_identifier,

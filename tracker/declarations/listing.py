@@ -95,17 +95,17 @@ def listing(as_of: date, today: date, *, partner: str | None = None, cohort: int
     book = book or Book()
     made = produce(as_of, partner=partner, cohort=cohort, output=output, pks=pks, book=book)
     records = stored(pks)
-    checks = Checks(today)
+    checks = Checks(today, made.dfe)
     entries = []
     for row in made.rows:
-        pk, _, _, _, cohort_of, _, on, (kind, group, _, _), blocked, passed = row
+        pk, _, partner_id, _, cohort_of, _, on, (kind, group, _, _), blocked, passed = row
         record = records.pop((pk, kind), None) if records else None
         if record is not None and record.state != REFUSED:
             entries.append((record.state, row, record, "", True))
         elif blocked:
             entries.append((BLOCKED, row, record, "", True))
         else:
-            reason = checks.refusal(pk, kind, on, group, cohort_of, passed)
+            reason = checks.refusal(pk, kind, on, group, cohort_of, passed, partner_id)
             entries.append((FAILING, row, record, reason, True) if reason else (TO_SEND, row, record, "", True))
     if records:
         entries += [(r.standing, r.declaration, r.record, "", False)

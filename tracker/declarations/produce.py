@@ -15,7 +15,8 @@ from ..engagement.queries import assessments_by_participant
 from ..extensions import db
 from ..models import Cohort, Course, DeliveryPartner, OutputRecord, Participant, WithdrawalRequest
 from ..models.escalation import CONFIRMED
-from ..rules.declarations import Proposed, declaration_type, dfe_refusal
+from ..rules.declarations import declaration_type
+from ..rules.dfe_checks import Proposed, refusal
 from ..rules.facts import FINAL, OutputMet
 from ..rules.outputs import assessment_result
 from ..rules.status import BLOCKED, MET, MET_LATE, output_status, signed_by
@@ -38,6 +39,7 @@ class Declaration:
     course_identifier: str
     has_passed: bool | None
     blocked: bool
+    dfe_participant_id: str | None = None  # who the participant is at DfE: the body's participant_id
 
     @property
     def key(self) -> tuple[int, str]:
@@ -75,20 +77,46 @@ def people_query(partner: str | None = None, cohort: int | None = None):
     return query
 
 
+@dataclass(frozen=True, slots=True)
+class AtDfe:
+    """Who a participant is at DfE and the enrolment DfE holds, as far as the tracker knows (None: not known)."""
+
+    participant_id: str | None
+    course_identifier: str | None
+    schedule: str | None
+    cohort: int | None
+    training_status: str | None  # set only by what DfE itself listed
+
+
+def at_dfe(pks: list[int] | None = None) -> dict[int, AtDfe]:
+    """What the tracker knows of each participant at DfE, for those it knows anything of."""
+    people = Participant.__table__.c
+    query = select(people.id, people.dfe_participant_id, people.dfe_course_identifier, people.dfe_schedule_identifier,
+                   people.dfe_cohort, people.dfe_training_status).where(
+        people.dfe_participant_id.is_not(None) | people.dfe_schedule_identifier.is_not(None)
+        | people.dfe_cohort.is_not(None))
+    queries = [query] if pks is None else [query.where(people.id.in_(c)) for c in _chunks(sorted(set(pks)))]
+    return {row[0]: AtDfe(*row[1:]) for q in queries for row in db.session.execute(q)}
+
+
 class Produced:
     """Declarations as compact rows, built into Declarations only where they are shown or sent.
 
     A row: (pk, participant_id, partner id, course id, cohort, output, declaration date,
     (type, course group, course identifier, is final), blocked, has_passed).
+    `dfe`: what the tracker knows of the participants at DfE (at_dfe()).
     """
 
-    def __init__(self, rows: list[tuple], partners: dict[int, str], courses: dict[int, str]):
-        self.rows, self.partners, self.courses = rows, partners, courses
+    def __init__(self, rows: list[tuple], partners: dict[int, str], courses: dict[int, str],
+                 dfe: dict[int, AtDfe] | None = None):
+        self.rows, self.partners, self.courses, self.dfe = rows, partners, courses, dfe or {}
 
     def declaration(self, row: tuple) -> Declaration:
         pk, ref, partner_id, course_id, cohort, number, met_on, (kind, group, identifier, _), blocked, passed = row
+        known = self.dfe.get(pk)
         return Declaration(pk, ref, self.partners[partner_id], self.courses[course_id], group, cohort, number, kind,
-                           met_on, identifier, passed, blocked)
+                           met_on, (known and known.course_identifier) or identifier, passed, blocked,
+                           known.participant_id if known else None)
 
 
 def produced(as_of: date, **narrowed) -> list[Declaration]:
@@ -141,7 +169,7 @@ def produce(as_of: date, *, partner: str | None = None, cohort: int | None = Non
         for i in finals:
             row = found[i]
             found[i] = row[:9] + (assessment_result(assessments.get(row[0], []), row[6]),)
-    return Produced(found, *_codes())
+    return Produced(found, *_codes(), at_dfe(None if pks is None else sorted({row[0] for row in found})))
 
 
 def _shape(book: Book, course_id: int, cohort: int, number: int, as_of: date):
@@ -159,21 +187,32 @@ def _shape(book: Book, course_id: int, cohort: int, number: int, as_of: date):
 
 
 class Checks:
-    """DfE's own checks (rules/declarations.py) for many declarations, one verdict per set of facts."""
+    """DfE's checks the tracker can know (rules/dfe_checks.py) for many declarations."""
 
-    def __init__(self, today: date):
-        self.today = today
-        self.starts = dict(db.session.execute(select(Cohort.number, Cohort.start_date)).all())
+    def __init__(self, today: date, dfe: dict[int, AtDfe]):
+        self.today, self.dfe = today, dfe
+        self.cohorts = {number: (start, {"specialist": specialist, "leadership": leadership})
+                        for number, start, specialist, leadership in db.session.execute(
+                            select(Cohort.number, Cohort.start_date, Cohort.specialist_schedule,
+                                   Cohort.leadership_schedule))}
+        self.partners = {pk: (dfe_id, _years(cohorts)) for pk, dfe_id, cohorts in db.session.execute(
+            select(DeliveryPartner.id, DeliveryPartner.dfe_id, DeliveryPartner.dfe_cohorts))}
         self.withdrawn = withdrawal_dates()
-        self.verdicts: dict[tuple, str | None] = {}
 
-    def refusal(self, pk: int, kind: str, on: date, group: str, cohort: int, has_passed: bool | None) -> str | None:
-        facts = (kind, on, group, cohort, has_passed, self.withdrawn.get(pk))
-        reason = self.verdicts.get(facts, False)
-        if reason is False:
-            reason = self.verdicts[facts] = dfe_refusal(
-                Proposed(kind, on, group, cohort, self.starts[cohort], has_passed, facts[5]), self.today)
-        return reason
+    def refusal(self, pk: int, kind: str, on: date, group: str, cohort: int, has_passed: bool | None,
+                partner_id: int) -> str | None:
+        start, schedules = self.cohorts[cohort]
+        known = self.dfe.get(pk) or AtDfe(None, None, None, None, None)
+        partner_dfe_id, partner_cohorts = self.partners.get(partner_id, (None, None))
+        return refusal(Proposed(
+            kind, on, group, cohort, start, has_passed, self.withdrawn.get(pk), known.participant_id, known.schedule,
+            schedules.get(group), known.cohort, known.training_status is not None, None, partner_dfe_id,
+            partner_cohorts), self.today)
+
+
+def _years(cohorts: str | None) -> frozenset[int] | None:
+    """A partner's DfE cohorts as stored ("2024,2025"); None: not known."""
+    return None if cohorts is None else frozenset(int(y) for y in cohorts.split(",") if y.strip())
 
 
 def withdrawal_dates() -> dict[int, date]:

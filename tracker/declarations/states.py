@@ -15,6 +15,7 @@ from ..imports.evidence import EvidenceImporter
 from ..exports.cells import csv_text
 from ..imports.kinds import EDT_ONLY, register
 from ..models import DeclarationEvent, DeclarationRecord, Participant
+from ..models.people import participant_key
 from ..refusal import Refusal
 from ..rules.declaration_states import STATES, VOIDED, transition_problem
 from ..rules.declarations import DECLARATION_TYPES
@@ -148,6 +149,16 @@ class StatesImporter(EvidenceImporter):
         super().__init__(context)
         self.rows_of: dict[tuple[int, str], int] = {}
         self.refs: dict[int, str] = {}
+        # a row may name the participant by DfE's participant id (one that names one participant)
+        query = select(Participant.dfe_participant_id, Participant.id, Participant.course_id, Participant.cohort).where(
+            Participant.dfe_participant_id.is_not(None))
+        if context.partner_id is not None:
+            query = query.where(Participant.partner_id == context.partner_id)
+        at_dfe: dict[str, list[tuple]] = {}
+        for dfe_id, *known in db.session.execute(query):
+            at_dfe.setdefault(participant_key(dfe_id), []).append(tuple(known))
+        self.participants.update({key: found[0] for key, found in at_dfe.items()
+                                  if len(found) == 1 and key not in self.participants})
 
     def parse(self, row):
         pk, _, _ = self.participant(row)

@@ -5,6 +5,8 @@ those cohorts (make run sets TRACKER_TODAY=2023-03-01).
 """
 from __future__ import annotations
 
+import uuid
+
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,6 +45,10 @@ def load_demo(today: date) -> list[str]:
     partners = {p.code: p for p in db.session.scalars(select(DeliveryPartner))}
     partners["NORTH"].name, partners["SOUTH"].name = "North Teaching School Hub", "South Coast Learning Trust"
     partners["NORTH"].dfe_id = "9e6b1a4c-0d3f-4c52-9a57-2b7d1f0e8a11"
+    for participant in db.session.scalars(select(Participant).where(Participant.dfe_participant_id.is_(None))):
+        # as `dfe sync` would give them: the same made-up DfE participant id every time
+        made_up = uuid.uuid5(uuid.NAMESPACE_URL, f"demo/dfe-participant/{participant.participant_id}")
+        participant.dfe_participant_id = str(made_up)
     now = clock_now()
     for email, name, role, code in USERS:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:

@@ -63,7 +63,10 @@ def _participants() -> Select:
                    Participant.sponsorship_agreement_signed, Participant.sponsorship_agreement_signed_on,
                    Participant.status.label("status"),
                    select(func.aggregate_strings(OtherEmail.email, ";"))
-                   .where(OtherEmail.participant_id == Participant.id).scalar_subquery().label("other_emails"))
+                   .where(OtherEmail.participant_id == Participant.id).scalar_subquery().label("other_emails"),
+                   Participant.dfe_participant_id.label("dfe_participant_id"),
+                   Participant.dfe_schedule_identifier.label("schedule_identifier"),
+                   Participant.dfe_cohort.label("dfe_cohort"))
             .join(DeliveryPartner, Participant.partner_id == DeliveryPartner.id)
             .join(Course, Participant.course_id == Course.id)
             .order_by(Participant.participant_id))
@@ -111,7 +114,8 @@ def _assessments() -> Select:
 
 
 PARTICIPANTS = Export(("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
-                       "school_contract_signed", "sponsorship_agreement_signed", "status", "other_emails"),
+                       "school_contract_signed", "sponsorship_agreement_signed", "status", "other_emails",
+                       "dfe_participant_id", "schedule_identifier", "dfe_cohort"),
                       _participants, _participant)
 CREDITS = Export(("participant_id", "block", "activity", "credits", "completed_on", "source"), _credits)
 ATTENDANCE = Export(("participant_id", "block", "event", "session_date", "attendance", "marked_by"), _attendance)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlalchemy import delete, insert, select, update
 
@@ -9,6 +10,7 @@ from ..exports import records as exports
 from ..extensions import db
 from ..models import CreditRecord, DeliveryPartner, OtherEmail, Participant, RegisterEntry, VideoViewRecord
 from ..models.people import email_key, participant_id_in, participant_key
+from ..rules.dfe_schedules import FIRST_COHORT, cohort_of_start, schedule_problem
 from ..rules.facts import ACTIVE, PARTICIPANT_STATUSES
 from . import fields
 from .base import Importer, RowError, parsed
@@ -16,8 +18,11 @@ from .kinds import EDT_ONLY, register
 
 PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 VALUES = ("full_name", "email", "partner", "course_id", "cohort", "school_contract_signed",
-          "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status", "other_emails")
+          "sponsorship_agreement_signed", "school_contract_signed_on", "sponsorship_agreement_signed_on", "status", "other_emails",
+          "dfe_participant_id", "schedule_identifier", "dfe_cohort")
 EMAIL, STATUS, OTHERS = (VALUES.index(name) for name in ("email", "status", "other_emails"))
+DFE = VALUES.index("dfe_participant_id")  # DfE's participant id, schedule and cohort: the last three
+COURSE = VALUES.index("course_id")
 CHUNK = 5000
 
 
@@ -25,7 +30,7 @@ CHUNK = 5000
 class ParticipantsImporter(Importer):
     required = ("participant_id", "full_name", "email", "delivery_partner", "course", "cohort",
                 "school_contract_signed", "sponsorship_agreement_signed")
-    optional = ("status", "other_emails")
+    optional = ("status", "other_emails", "dfe_participant_id", "schedule_identifier", "dfe_cohort")
     key_columns = ("participant_id",)
     value_columns = VALUES
     stored_text = {"participant_id": Participant.participant_id, "full_name": Participant.full_name,
@@ -72,7 +77,31 @@ class ParticipantsImporter(Importer):
                 raise RowError("other_emails", str(error)) from None
         self.rows[ref] = self.row_number
         return (ref,), (name, email, partner, facts.course.id, cohort, flags[0][0], flags[1][0], flags[0][1], flags[1][1],
-                        status, others)
+                        status, others, *self.at_dfe(row, facts.course.course_group, cohort))
+
+    def at_dfe(self, row, group: str, cohort: int) -> tuple:
+        """DfE's participant id, schedule and cohort year; each None when blank (blank keeps what is recorded)."""
+        dfe_id = fields.text(row.get("dfe_participant_id", "")) or None
+        if dfe_id is not None:
+            try:
+                dfe_id = str(uuid.UUID(dfe_id))
+            except ValueError:
+                raise RowError("dfe_participant_id", f"'{dfe_id}' is not a DfE participant id (a UUID, such as "
+                                                     "7e5bcd9e-2a4f-4b8e-9f1c-0d3b6a2e8c41)") from None
+        dfe_cohort = None
+        if fields.text(row.get("dfe_cohort", "")):
+            dfe_cohort = parsed("dfe_cohort", fields.a_whole_number, row["dfe_cohort"])
+            latest = self.context.today.year + 1
+            if not FIRST_COHORT <= dfe_cohort <= latest:
+                raise RowError("dfe_cohort", f"{dfe_cohort} is not a DfE cohort year ({FIRST_COHORT} to {latest})")
+        schedule = fields.text(row.get("schedule_identifier", "")).lower() or None
+        if schedule is not None:
+            start = self.context.book.cohort_starts.get(cohort)
+            in_cohort = dfe_cohort if dfe_cohort is not None else (cohort_of_start(start) if start else None)
+            problem = schedule_problem(schedule, in_cohort, group)
+            if problem:
+                raise RowError("schedule_identifier", problem)
+        return dfe_id, schedule, dfe_cohort
 
     def __init__(self, context):
         super().__init__(context)
@@ -103,12 +132,14 @@ class ParticipantsImporter(Importer):
                 Participant.partner_id, Participant.course_id, Participant.cohort,
                 Participant.school_contract_signed, Participant.sponsorship_agreement_signed,
                 Participant.school_contract_signed_on, Participant.sponsorship_agreement_signed_on, Participant.status,
+                Participant.dfe_participant_id, Participant.dfe_schedule_identifier, Participant.dfe_cohort,
             ).where(participant_id_in(refs[start : start + 5000]))
             for row in db.session.execute(query):
-                by_key[participant_key(row[0])] = (row[0], (row[1], (row[2], row[3], codes[row[4]], *row[5:])))
+                by_key[participant_key(row[0])] = (row[0], (row[1], (row[2], row[3], codes[row[4]], *row[5:12])
+                                                                     + (tuple(row[12:]),)))
         others = _stored_others([pk for _, (pk, _) in by_key.values()])
-        for key, (ref, (pk, values)) in by_key.items():
-            by_key[key] = (ref, (pk, values + (_others(values[EMAIL], others.get(pk, ())),)))
+        for key, (ref, (pk, values)) in by_key.items():  # other emails in their place, before DfE's three
+            by_key[key] = (ref, (pk, values[:OTHERS] + (_others(values[EMAIL], others.get(pk, ())),) + values[OTHERS]))
         stored_ids = {}  # a row for a stored participant updates it under its stored ID, whatever the case in the file
         for ref in refs:
             if participant_key(ref) in by_key:
@@ -122,6 +153,7 @@ class ParticipantsImporter(Importer):
         if result.errors:
             return
         final = {ref: _completed(values, stored[ref][1] if ref in stored else None) for (ref,), values in records.items()}
+        self.refuse_shared_dfe_ids(final, result)
         self.refuse_shared_addresses(final, result)
         if result.errors:
             return
@@ -162,6 +194,29 @@ class ParticipantsImporter(Importer):
         result.touched.update(pk for pk, _, before, after in updates if before[3:5] != after[3:5])
         _write_others([(new_pks[ref], values[OTHERS]) for ref, values in creates if values[OTHERS]]
                       + [(pk, after[OTHERS]) for pk, _, before, after in updates if before[OTHERS] != after[OTHERS]])
+
+    def refuse_shared_dfe_ids(self, final: dict[str, tuple], result) -> None:
+        """One DfE enrolment is one tracker participant: a DfE participant id may name two participants
+        only on two courses (in the file, or one in the file and one stored)."""
+        wanted = {values[DFE] for values in final.values() if values[DFE]}
+        if not wanted:
+            return
+        holders: dict[tuple[str, int], list[str]] = {}
+        for ref, values in final.items():
+            if values[DFE]:
+                holders.setdefault((values[DFE], values[COURSE]), []).append(ref)
+        in_file = {participant_key(ref) for ref in final}
+        for chunk in (sorted(wanted)[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)):
+            for ref, dfe_id, course_id in db.session.execute(
+                    select(Participant.participant_id, Participant.dfe_participant_id, Participant.course_id)
+                    .where(Participant.dfe_participant_id.in_(chunk))):
+                if participant_key(ref) not in in_file and (dfe_id, course_id) in holders:
+                    holders[(dfe_id, course_id)].append(ref)
+        for (dfe_id, _), refs in sorted(holders.items(), key=lambda item: self.rows[item[1][0]]):
+            for other in refs[1:]:
+                where = f"row {self.rows[other]}" if other in final else "recorded"
+                result.errors.append(f"row {self.rows[refs[0]]}: dfe_participant_id: {dfe_id} is also {other}'s "
+                                     f"({where}) on the same course: one DfE enrolment is one participant")
 
     def refuse_shared_addresses(self, final: dict[str, tuple], result) -> None:
         """An address belongs to one participant: a row whose email or other email is another
@@ -221,6 +276,9 @@ def _completed(values: tuple, before: tuple | None) -> tuple:
         values[STATUS] = before[STATUS] if before else ACTIVE
     if values[OTHERS] is None:
         values[OTHERS] = _others(values[EMAIL], before[OTHERS]) if before else ()
+    for at in range(DFE, DFE + 3):
+        if values[at] is None and before:
+            values[at] = before[at]
     return _keep_signed_dates(tuple(values), before) if before else tuple(values)
 
 
@@ -261,7 +319,9 @@ def _keep_signed_dates(values: tuple, before: tuple) -> tuple:
 
 def _columns(ref, values, partners):
     name, email, partner, course_id, cohort, contract, sponsorship, contract_on, sponsorship_on, status = values[:OTHERS]
+    dfe_id, schedule, dfe_cohort = values[DFE:]
     return {
+        "dfe_participant_id": dfe_id, "dfe_schedule_identifier": schedule, "dfe_cohort": dfe_cohort,
         "participant_id": ref, "full_name": name, "email": email, "partner_id": partners[partner],
         "course_id": course_id, "cohort": cohort, "school_contract_signed": contract,
         "sponsorship_agreement_signed": sponsorship, "school_contract_signed_on": contract_on,

@@ -16,7 +16,10 @@ class DeliveryPartner(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    dfe_id: Mapped[str | None] = mapped_column(String(64))
+    dfe_id: Mapped[str | None] = mapped_column(String(64))  # DfE's id of the partner (a UUID)
+    # The cohorts DfE confirms the partner for with EDT, as DfE last listed them ("2024,2025");
+    # None: not known (the partner is not on DfE's list, or it was never read).
+    dfe_cohorts: Mapped[str | None] = mapped_column(String(200))
 
 
 class Participant(db.Model):
@@ -33,6 +36,14 @@ class Participant(db.Model):
     school_contract_signed_on: Mapped[date | None]  # None with a yes: signed from the start
     sponsorship_agreement_signed_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # Who the participant is at DfE, and the enrolment DfE holds for them (INTERCHANGE.md "Who is
+    # who at DfE"): from `dfe sync`, or the participants file. None: not known.
+    dfe_participant_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    dfe_course_identifier: Mapped[str | None] = mapped_column(String(64))  # None: the course's own
+    dfe_schedule_identifier: Mapped[str | None] = mapped_column(String(40))
+    dfe_cohort: Mapped[int | None]  # DfE's cohort year, e.g. 2022
+    dfe_training_status: Mapped[str | None] = mapped_column(String(16))  # active, deferred, withdrawn
+    dfe_funded_place: Mapped[bool | None] = mapped_column(Boolean)
     partner: Mapped[DeliveryPartner] = relationship()
     course: Mapped[Course] = relationship()
     other_emails: Mapped[list[OtherEmail]] = relationship(order_by=lambda: func.lower(OtherEmail.email),
