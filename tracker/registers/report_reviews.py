@@ -86,7 +86,26 @@ def record_other_email(participant_ref: str, address: str | None, partner_id: in
                     key=email_key)
     db.session.add(OtherEmail(participant_id=person.id, email=address[:254]))
     db.session.flush()
-    record(actor, "update", "participant", person.participant_id, participant_id=person.id,
-           before={"other_emails": ";".join(before)},
-           after={"other_emails": ";".join(sorted([*before, address], key=email_key))})
+    _audited(person, actor, before, sorted([*before, address], key=email_key))
     return person
+
+
+def forget_other_email(person: Participant, address: str, actor: str) -> bool:
+    """One of the participant's other emails removed (a "This is ..." chosen wrongly, an address
+    they no longer use), audited as a change of their details; False when it is not theirs. The
+    caller commits."""
+    found = db.session.scalars(select(OtherEmail).where(OtherEmail.participant_id == person.id)).all()
+    gone = [other for other in found if email_key(other.email) == email_key(address)]
+    if not gone or email_key(address) is None:
+        return False
+    before = sorted((other.email for other in found), key=email_key)
+    for other in gone:
+        db.session.delete(other)
+    db.session.flush()
+    _audited(person, actor, before, [email for email in before if email_key(email) != email_key(address)])
+    return True
+
+
+def _audited(person: Participant, actor: str, before: list[str], after: list[str]) -> None:
+    record(actor, "update", "participant", person.participant_id, participant_id=person.id,
+           before={"other_emails": ";".join(before)}, after={"other_emails": ";".join(after)})

@@ -31,6 +31,7 @@ from ..exports.mail_merge import HEADER as MAIL_MERGE_HEADER, mail_merge_rows
 from ..exports.participants import participants_csv, participants_xlsx
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
+from ..registers.report_reviews import forget_other_email
 from ..rules.facts import CONTINGENCY
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
 from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
@@ -153,6 +154,21 @@ def caveats(standing: Standing) -> dict[int, str]:
             found[output.spec.number] = (f"Rests on {rests}: not DfE's preferred evidence; the delivery partner "
                                          "may be asked for confirmation.")
     return found
+
+
+@bp.post("/<participant_id>/other-emails/remove")
+@access(ANYONE)
+def remove_other_email(participant_id: str):
+    """An other email removed: the participant's own partner's users, and EDT."""
+    participant = participant_or_404(participant_id)
+    address = request.form.get("email", "")
+    if forget_other_email(participant, address, current_user.email):
+        db.session.commit()
+        flash(f"{address} is no longer an address of {participant.full_name}: reports naming it will list it as "
+              "not matched", "success")
+    else:
+        flash(f"{address or 'That address'} is not one of {participant.full_name}'s other emails")
+    return redirect(url_for("participants.show", participant_id=participant.participant_id))
 
 
 @bp.get("/<participant_id>")
