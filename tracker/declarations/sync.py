@@ -34,6 +34,7 @@ from ..imports.reports.text import email_key
 from ..imports.who import people
 from ..models import Course, DeliveryPartner, Participant
 from ..models.dfe import DfeDeliveryPartner, DfeEnrolment, DfeStatement, DfeSync
+from ..rules.dfe_statements import Statement, next_cut_off
 from ..rules.facts import ACTIVE
 from .dfe import DfeApi, DfeProblem
 
@@ -311,3 +312,9 @@ def not_at_dfe() -> list[Participant]:
     return list(db.session.scalars(select(Participant).where(
         Participant.status == ACTIVE, ~exists().where(DfeEnrolment.participant_id == Participant.id))
         .order_by(Participant.participant_id)))
+
+
+def next_statement(today: date) -> Statement | None:
+    """The statement DfE would put a declaration sent today on (rules/dfe_statements.next_cut_off)."""
+    return next_cut_off((Statement(s.month, s.year, s.cohort, s.cut_off_date, s.payment_date, s.paid)
+                         for s in db.session.scalars(select(DfeStatement))), today)
