@@ -137,25 +137,7 @@ def sync(api: DfeApi, actor: str, progress: Callable[[int, int | None, dict], No
 
 
 def pages(api: DfeApi, path: str, what: str, params: dict | None = None) -> Iterator[list[dict]]:
-    """Every page of one of DfE's lists; what was read of the page before is committed first."""
-    previous: list[str] = []
-    for page in range(1, MOST_PAGES + 2):
-        if page > MOST_PAGES:
-            raise DfeProblem(f"DfE's list of {what} ran past {MOST_PAGES:,} pages of {PER_PAGE:,}, more than it could "
-                             "hold: the sync stopped there")
-        db.session.commit()
-        answer = api.request("GET", path, params={**(params or {}), "page[page]": page, "page[per_page]": PER_PAGE})
-        if answer.status != 200:
-            raise DfeProblem(f"DfE answered {answer.status} to page {page} of its {what}: " + "; ".join(answer.errors()))
-        items = answer.items
-        ids = [str(item.get("id") or "") for item in items]
-        if ids and ids == previous:
-            raise DfeProblem(f"DfE answered page {page} of its {what} with the same as page {page - 1}: its paging "
-                             "does not move on, so the sync stopped")
-        previous = ids
-        yield items
-        if len(items) < PER_PAGE:
-            return
+    return api.pages(path, what, "sync", per_page=PER_PAGE, most=MOST_PAGES, params=params)
 
 
 def _participants(items: list[dict], known: Known, actor: str, done: Synced) -> None:
