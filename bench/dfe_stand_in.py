@@ -18,6 +18,10 @@ is told its participants (`participants`: DfE id -> {course identifier: (schedul
 it also refuses an id it does not know (3), a course the participant is not enrolled on (5), a date
 before the schedule starts (7), a type the schedule lacks (11), and, from the 2024 cohort, a missing
 delivery partner (18); without them, anyone is recognised on any course.
+
+It also lists, in DfE's shapes and paged like DfE, the participants it is given (`enrol`, with their
+`npq_enrolments` and the `participant_id_changes` of `change_id`; `GET /participants/npq` with
+filter[updated_since]), delivery partners (`GET /delivery-partners`) and statements (`GET /statements`).
 """
 from __future__ import annotations
 
@@ -81,7 +85,53 @@ class StandIn:
     lose: int = 0  # the next N POSTs are stored, then answered 502 as a proxy would
     endless: bool = False  # the list never ends: every page is full of declarations never seen before
     participants: dict[str, dict[str, tuple[str, int]]] | None = None  # DfE id -> course -> (schedule, cohort)
+    people: dict[str, dict] = field(default_factory=dict)  # DfE participant id -> the participant, as listed
+    delivery_partners: list[dict] = field(default_factory=list)  # DfE's shapes: {"id", "type", "attributes"}
+    statements: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def enrol(self, full_name: str, email: str | None, course: str, *, dfe_id: str | None = None,
+              schedule: str | None = "npq-leadership-autumn", cohort: int = 2022, status: str = "active",
+              funded_place: bool | None = None, when: datetime | None = None) -> str:
+        """A participant DfE lists (made, or given another enrolment); their DfE id."""
+        dfe_id = dfe_id or str(uuid.uuid4())
+        when = when or datetime.now(timezone.utc)
+        with self.lock:
+            person = self.people.setdefault(dfe_id, {"full_name": full_name, "enrolments": [], "changes": [],
+                                                     "order": len(self.people)})
+            person["enrolments"] = [e for e in person["enrolments"] if e["course_identifier"] != course] + [{
+                "email": email, "course_identifier": course, "schedule_identifier": schedule, "cohort": str(cohort),
+                "cohort_suffix": "a", "npq_application_id": str(uuid.uuid4()), "eligible_for_funding": True,
+                "training_status": status, "school_urn": "100000", "targeted_delivery_funding_eligibility": False,
+                "withdrawal": None, "deferral": None, "created_at": _stamp(when), "funded_place": funded_place}]
+            person["updated_at"] = when
+        return dfe_id
+
+    def change_id(self, old: str, new: str, when: datetime | None = None) -> None:
+        """DfE merges participant `old` into `new` (which it lists from then on, with the change)."""
+        when = when or datetime.now(timezone.utc)
+        with self.lock:
+            person = self.people.pop(old)
+            person["changes"].append({"from_participant_id": old, "to_participant_id": new, "changed_at": _stamp(when)})
+            person["updated_at"] = when
+            self.people[new] = person
+
+    def add_delivery_partner(self, name: str, cohorts: list[int], dfe_id: str | None = None) -> str:
+        dfe_id = dfe_id or str(uuid.uuid4())
+        stamp = _stamp(datetime.now(timezone.utc))
+        self.delivery_partners.append({"id": dfe_id, "type": "delivery-partner", "attributes": {
+            "name": name, "cohort": cohorts, "created_at": stamp, "updated_at": stamp}})
+        self.delivery_partners.sort(key=lambda p: p["attributes"]["name"])
+        return dfe_id
+
+    def add_statement(self, month: str, year: int, cohort: int, cut_off: str, payment: str, paid: bool = False) -> str:
+        dfe_id = str(uuid.uuid4())
+        stamp = _stamp(datetime.now(timezone.utc))
+        self.statements.append({"id": dfe_id, "type": "statement", "attributes": {
+            "month": month, "year": str(year), "cohort": str(cohort), "cut_off_date": cut_off, "payment_date": payment,
+            "paid": paid, "created_at": stamp, "updated_at": stamp}})
+        self.statements.sort(key=lambda s: s["attributes"]["payment_date"])
+        return dfe_id
 
     def posted(self) -> list[tuple[str, str]]:
         """(participant, type) of each POST DfE stored (answered 200)."""
@@ -144,6 +194,8 @@ class StandIn:
             return self.listed(request.args)
         if request.method == "PUT" and path.startswith("participant-declarations/") and path.endswith("/void"):
             return self.void(path.split("/")[1])
+        if request.method == "GET" and path in ("participants/npq", "delivery-partners", "statements"):
+            return self.lists(path, request.args)
         return 404, {"error": "Resource not found"}, {}
 
     def create(self, body, server_date: str | None = None):
@@ -218,6 +270,38 @@ class StandIn:
                 return 200, {"data": [_made_up(page, n) for n in range(per_page)]}, {}
             return 200, {"data": [self.one(i)["data"] for i in found[(page - 1) * per_page : page * per_page]]}, {}
 
+    def lists(self, path: str, args):
+        """DfE's participants, delivery partners or statements: one page, countless, `{"data":[]}` past the end."""
+        page, per_page = args.get("page[page]", "1"), args.get("page[per_page]", "100")
+        if not (page.isdigit() and per_page.isdigit() and int(page) > 0 and int(per_page) > 0):
+            return 400, {"errors": [{"title": "Bad parameter", "detail": "The '#/page[page]' and '#/page[per_page]' "
+                                     "parameter values must be a valid positive number"}]}, {}
+        since = args.get("filter[updated_since]")
+        after = None
+        if since is not None:
+            after = _when(since)
+            if after is None:
+                return 400, {"errors": [{"title": "Bad parameter", "detail":
+                                         "The filter '#/updated_since' must be a valid ISO 8601 date"}]}, {}
+        with self.lock:
+            if path == "participants/npq":
+                found = [self.participant(i) for i, p in sorted(self.people.items(), key=lambda item: item[1]["order"])
+                         if after is None or p["updated_at"] >= after]
+            elif path == "delivery-partners":
+                wanted = args.get("filter[cohort]")
+                found = [p for p in self.delivery_partners if not wanted or int(wanted) in p["attributes"]["cohort"]]
+            else:
+                found = list(self.statements)
+        first = (int(page) - 1) * min(int(per_page), 3000)
+        return 200, {"data": found[first : first + min(int(per_page), 3000)]}, {}
+
+    def participant(self, dfe_id: str) -> dict:
+        person = self.people[dfe_id]
+        return {"id": dfe_id, "type": "npq-participant", "attributes": {
+            "full_name": person["full_name"], "previous_names": [], "teacher_reference_number": None,
+            "updated_at": _stamp(person["updated_at"]), "npq_enrolments": person["enrolments"],
+            "participant_id_changes": person["changes"]}}
+
     def void(self, dfe_id: str):
         if dfe_id not in self.declarations:
             return 404, {"error": "Resource not found"}, {}
@@ -239,6 +323,10 @@ def _made_up(page: int, n: int) -> dict:
     return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"endless/{page}/{n}")), "type": "participant-declaration",
             "attributes": {"participant_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"p/{page}/{n}")),
                            "declaration_type": "started", "state": "submitted"}}
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _key(body: dict) -> tuple[str, str]:

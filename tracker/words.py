@@ -147,6 +147,7 @@ AUDIT_ENTITY_LABELS = {  # what an entity is called before "added" or "changed"
     "schedule_output": "Output review date",
     "partnership_meeting": "Partnership meeting",
     "saved_mapping": "Column mapping of an upload",
+    "delivery_partner": "Delivery partner",
 }
 AUDIT_FIELD_LABELS = {
     "activity_id": "Activity",
@@ -163,7 +164,12 @@ AUDIT_FIELD_LABELS = {
     "declaration_type": "Declaration",
     "deferred_on": "Date of deferral",
     "dfe_cohort": "DfE cohort",
+    "dfe_course_identifier": "DfE course",
+    "dfe_funded_place": "Funded place at DfE",
+    "dfe_id": "DfE id",
     "dfe_participant_id": "DfE participant id",
+    "dfe_schedule_identifier": "DfE schedule",
+    "dfe_training_status": "Training status at DfE",
     "email": "Email",
     "entered": "Entered",
     "event": "Event",

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
+from tracker.models.dfe import DfeEnrolment
 from tracker.models import (
     Activity, AuditEvent, Block, Course, DeliveryPartner, EmailBatch, EmailSent, Job, Participant, PartnershipMeeting,
     PendingUpload, RegisterEntry, RegisterSession, User, WithdrawalRequest,
@@ -42,7 +43,10 @@ def south_records(two_partners):
                         started_at=datetime(2026, 11, 24), requested=1)
     job = Job(kind="partnership-report", params='{"date": "2026-12-01", "partner": "SOUTH"}', partner_id=south.id,
               started_by=lead.email, state="failed", error="South's job stopped", created_at=datetime(2026, 11, 24))
-    db.session.add_all([upload, proposal, meeting, emails, job])
+    # DfE lists SOUTH's participant; only EDT's DfE page shows DfE's enrolments
+    enrolment = DfeEnrolment(dfe_participant_id="5a0b6c1d-0000-4000-8000-000000000001", full_name="Name S001",
+                             email="s001@example.org", course_identifier="npq-senior-leadership", participant_id=s001.id)
+    db.session.add_all([upload, proposal, meeting, emails, job, enrolment])
     db.session.flush()
     db.session.add(EmailSent(batch_id=emails.id, participant_id=s001.id, to_address="s001@example.org",
                              subject="South's email", sent=True, at=datetime(2026, 11, 24)))
@@ -56,6 +60,7 @@ def south_records(two_partners):
         "user_id": lead.id,
         "batch_id": emails.id,
         "job_id": job.id,
+        "enrolment_id": enrolment.id,
         # Reference data is shared by all partners (and only EDT may open these pages):
         "code": "NPQLT", "activity_id": event.id, "number": 1, "cohort": 3, "group": "specialist",
         "output": 1, "kind": "started", "block": 1,

@@ -16,7 +16,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -195,6 +195,32 @@ class DfeApi:
         raise DfeThrottled(f"DfE answered 429 (too many requests) {THROTTLED_WINDOWS + 1} times in a row, each after "
                            "waiting for its next rate window: nothing more was sent")
 
+    def pages(self, path: str, what: str, verb: str, *, per_page: int, most: int, params: dict | None = None,
+              so_far: Callable[[], str] = lambda: "") -> Iterator[list[dict]]:
+        """Every page of one of DfE's lists (`what`: "declarations"), each committed before the next is asked
+        for. DfE's paging is countless (dfe/README.md, section 6): a page holding fewer than `per_page` is
+        the last. A runaway is stopped with a DfeProblem in words: a page that repeats the one before, or
+        more than `most` pages; `verb` names the run ("refresh") and `so_far` what it had done."""
+        previous: list[str] = []
+        for page in range(1, most + 2):
+            if page > most:
+                raise DfeProblem(f"DfE's list of {what} ran past {most:,} pages of {per_page:,}, more than it could "
+                                 f"hold: the {verb} stopped there{_said(so_far())}")
+            db.session.commit()  # the page before is kept; nothing of ours uncommitted while the request is audited
+            answer = self.request("GET", path, params={**(params or {}), "page[page]": page, "page[per_page]": per_page})
+            if answer.status != 200:
+                raise DfeProblem(f"DfE answered {answer.status} to page {page} of its {what}: "
+                                 + "; ".join(answer.errors()))
+            items = answer.items
+            ids = [str(item.get("id") or "") for item in items]
+            if ids and ids == previous:
+                raise DfeProblem(f"DfE answered page {page} with the same {what} as page {page - 1}: its paging does "
+                                 f"not move on, so the {verb} stopped{_said(so_far())}")
+            previous = ids
+            yield items
+            if len(items) < per_page:
+                return
+
     def declarations_of(self, participant_id: str, participant_pk: int | None = None) -> list[dict]:
         """DfE's declarations for a participant (filter[participant_id]); one page holds them all."""
         answer = self.request("GET", "participant-declarations", params={"filter[participant_id]": participant_id},
@@ -212,6 +238,10 @@ class DfeApi:
             audit(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
         else:  # committed now, on its own: a run killed later keeps it
             record_at_once(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
+
+
+def _said(so_far: str) -> str:
+    return f" ({so_far})" if so_far else ""
 
 
 def configuration_problem() -> str | None:

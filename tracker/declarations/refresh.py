@@ -4,10 +4,8 @@ DfE is the truth here: a state it reports is stored whatever the tracker held (a
 an event), matched by DfE's id. Declarations an earlier send left "being sent" are looked up
 first (lost.py).
 
-DfE's paging is countless (dfe/README.md, section 6): pages are read until one holds fewer than
-PER_PAGE items. A runaway is stopped and said in words: a page that repeats the one before it, or
-more than MOST_PAGES pages (more than DfE could hold for one lead provider). The changes of each
-page are committed as it is read, so a refresh that stops keeps what it read.
+Every page is read (DfeApi.pages: countless paging, a runaway stopped in words past MOST_PAGES).
+The changes of each page are committed as it is read, so a refresh that stops keeps what it read.
 """
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ from ..extensions import db
 from ..formats import utc_stamp
 from ..models import DeclarationRecord, DeclarationRefresh
 from ..rules.declaration_states import STATES
-from .dfe import DfeApi, DfeProblem
+from .dfe import DfeApi
 from .lost import settle_left
 from .states import change_state
 
@@ -57,29 +55,12 @@ def refresh(api: DfeApi, actor: str, *, job_id: int | None = None,
                              .order_by(DeclarationRefresh.started_at.desc()).limit(1))
     run = DeclarationRefresh(started_at=now(), read=0, changed=0)
     done = Refreshed(since=None if last is None else utc_stamp(last.started_at - OVERLAP))
-    previous: list[str] = []
-    for page in range(1, MOST_PAGES + 2):
-        if page > MOST_PAGES:
-            raise DfeProblem(f"DfE's list of declarations ran past {MOST_PAGES:,} pages of {PER_PAGE:,}, more than it "
-                             f"could hold: the refresh stopped there ({done.summary()})")
-        params = {"page[page]": page, "page[per_page]": PER_PAGE}
-        if done.since:
-            params = {"filter[updated_since]": done.since, **params}
-        db.session.commit()  # the page before is kept; nothing of ours uncommitted while the request is audited
-        answer = api.request("GET", "participant-declarations", params=params)
-        if answer.status != 200:
-            raise DfeProblem(f"DfE answered {answer.status} to page {page}: " + "; ".join(answer.errors()))
-        items = answer.items
-        ids = [str(item.get("id") or "") for item in items]
-        if ids and ids == previous:
-            raise DfeProblem(f"DfE answered page {page} with the same declarations as page {page - 1}: its paging "
-                             f"does not move on, so the refresh stopped ({done.summary()})")
-        previous = ids
+    params = {"filter[updated_since]": done.since} if done.since else {}
+    for items in api.pages("participant-declarations", "declarations", "refresh", per_page=PER_PAGE, most=MOST_PAGES,
+                           params=params, so_far=done.summary):
         for item in items:
             _apply(item, actor, done)
         progress(done.read, None, done.counts())
-        if len(items) < PER_PAGE:
-            break
     run.finished_at, run.read, run.changed = now(), done.read, done.changed
     db.session.add(run)
     db.session.commit()

@@ -39,6 +39,7 @@ NEXT_STEP_EMAILS = "next-step-emails"
 RECOMPUTE = "recompute"
 SEND_TO_DFE = "declarations-to-dfe"
 REFRESH_FROM_DFE = "declarations-from-dfe"
+SYNC_WITH_DFE = "dfe-sync"
 DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
 UPLOAD_CHECK = "upload-check"
 UPLOAD_IMPORT = "upload-import"
@@ -137,6 +138,24 @@ def _read(done: int, total: int | None, counts: dict) -> str:
     return words + (f"; {unknown:,} not ones the tracker sent" if unknown else "")
 
 
+def _sync_with_dfe(params: dict, progress) -> None:
+    from ..declarations.dfe import DfeApi
+    from ..declarations.sync import sync
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        sync(api, params["actor"], progress=progress)
+
+
+def _syncing(params: dict) -> str:
+    return "DfE's participants, delivery partners and statements, read into the tracker"
+
+
+def _synced(done: int, total: int | None, counts: dict) -> str:
+    words = (f"{counts.get('read', done):,} of DfE's enrolments read; {counts.get('matched', 0):,} matched to "
+             f"participants; {counts.get('changed', 0):,} participants changed")
+    return words + ("" if total is None else f"; {counts.get('not in the tracker', 0):,} not in the tracker")
+
+
 def _upload_params(params: dict) -> tuple:
     """(upload id, today, uploader, when it was asked for) of an upload's job."""
     return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
@@ -168,6 +187,7 @@ KINDS = {kind.name: kind for kind in (
     JobKind(RECOMPUTE, "Recompute outputs", _recompute, _recomputing),
     JobKind(SEND_TO_DFE, "Declarations sent to DfE", _send_to_dfe, _sending, group=DFE, summary=_sent),
     JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
+    JobKind(SYNC_WITH_DFE, "Sync with DfE", _sync_with_dfe, _syncing, group=DFE, summary=_synced),
     JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
     # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
     JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),

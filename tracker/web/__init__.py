@@ -37,7 +37,7 @@ def register_web(app: Flask) -> None:
 
 BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "mapping", "actions", "overview",
               "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs",
-              "report_uploads")
+              "report_uploads", "dfe")
 
 
 def _feature_blueprints():
@@ -57,7 +57,7 @@ def navigation() -> list[tuple[str, str]]:
              ("meetings.index", "Meetings"), ("jobs.index", "Jobs")]
     if current_user.is_edt:
         items += [("overview.index", "All partners"), ("actions.withdrawals", "Withdrawals"),
-                  ("assessments.index", "Assessments"), ("declarations.index", "Declarations"),
+                  ("assessments.index", "Assessments"), ("declarations.index", "Declarations"), ("dfe.index", "DfE"),
                   ("reference.index", "Course content")]
     if current_user.role == "edt-admin":
         items.append(("admin.users", "Users"))

@@ -24,6 +24,7 @@ from ..declarations.dfe import DfeApi, DfeProblem, configuration_problem
 from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
 from ..declarations.produce import unsigned
 from ..declarations.submit import pending, send_params
+from ..declarations.sync import next_statement
 from ..declarations.void import void
 from ..declarations.states import (
     change_many, change_state, current_record, history, reopen, states_csv,
@@ -100,7 +101,8 @@ def _page(many: ManyForm | None = None, status: int = 200):
         filters=query, cohorts=COHORTS, outputs=OUTPUTS, partners=partners, as_of=today(), why=why,
         state_labels=STATE_LABELS, standing_labels=STANDING_LABELS, standings=STANDINGS, many=many,
         selectable=standing in (TO_SEND,) + STATES, is_admin=current_user.role == "edt-admin",
-        participant_link=lambda ref: url_for("participants.show", participant_id=ref), **query,
+        participant_link=lambda ref: url_for("participants.show", participant_id=ref), cut_off=next_statement(today()),
+        **query,
     ), status
 
 
