@@ -39,6 +39,7 @@ NEXT_STEP_EMAILS = "next-step-emails"
 RECOMPUTE = "recompute"
 SEND_TO_DFE = "declarations-to-dfe"
 REFRESH_FROM_DFE = "declarations-from-dfe"
+CHANGES_TO_DFE = "changes-to-dfe"
 DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
 UPLOAD_CHECK = "upload-check"
 UPLOAD_IMPORT = "upload-import"
@@ -137,6 +138,28 @@ def _read(done: int, total: int | None, counts: dict) -> str:
     return words + (f"; {unknown:,} not ones the tracker sent" if unknown else "")
 
 
+def _changes_to_dfe(params: dict, progress) -> Result:
+    from ..declarations.changes import send_changes, told_csv
+    from ..declarations.dfe import DfeApi
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        told = send_changes(api, params["actor"], pks=params.get("participants"), job_id=progress.job_id,
+                            today=date.fromisoformat(params["today"]), progress=progress)
+    return Result(told_csv(told).encode(), f"changes-sent-to-dfe-{params['today']}.csv", "text/csv")
+
+
+def _telling(params: dict) -> str:
+    who = params.get("names") or ("one participant" if params.get("participants") else "every participant")
+    return f"Withdrawals, deferrals, returns, moves and outcomes of {who} sent to DfE"
+
+
+def _told(done: int, total: int | None, counts: dict) -> str:
+    words = [f"{counts.get('sent', 0):,} of {total or 0:,} changes sent"]
+    words += [f"{counts[key]:,} {label}" for key, label in (("refused", "refused by DfE"), ("not sent", "not sent"))
+              if counts.get(key)]
+    return "; ".join(words)
+
+
 def _upload_params(params: dict) -> tuple:
     """(upload id, today, uploader, when it was asked for) of an upload's job."""
     return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
@@ -168,6 +191,7 @@ KINDS = {kind.name: kind for kind in (
     JobKind(RECOMPUTE, "Recompute outputs", _recompute, _recomputing),
     JobKind(SEND_TO_DFE, "Declarations sent to DfE", _send_to_dfe, _sending, group=DFE, summary=_sent),
     JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
+    JobKind(CHANGES_TO_DFE, "Changes sent to DfE", _changes_to_dfe, _telling, group=DFE, summary=_told),
     JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
     # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
     JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),

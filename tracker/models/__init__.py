@@ -11,3 +11,4 @@ from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefres
 from .version import DataVersion  # noqa: F401
 from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401
 from .jobs import Job  # noqa: F401
+from .dfe_changes import DfeChange  # noqa: F401
