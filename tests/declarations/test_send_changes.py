@@ -122,3 +122,20 @@ def test_an_outcome_changed_after_the_completed_declaration_is_sent(examples, df
         "course_identifier": course, "state": "failed", "completion_date": "2026-10-01"}}}
     assert dfe.declarations["d-1"]["attributes"]["has_passed"] is False
     assert "EX000 outcome" not in examples("dfe", "send-changes").output
+
+
+def test_refresh_matches_a_record_held_without_dfes_id_by_participant_course_and_type_and_keeps_the_statement(
+        examples, dfe):  # noqa: F811
+    assert examples("declarations", "submit", "--as-of", AS_OF).exit_code == 0
+    record = db.session.scalars(select(DeclarationRecord).where(DeclarationRecord.declaration_type == "started")
+                                .order_by(DeclarationRecord.id)).first()
+    dfe_declaration = record.dfe_id
+    record.dfe_id = None  # as a states file without DfE's id records it, or an answer lost and never looked up
+    db.session.commit()
+    dfe.declarations[dfe_declaration]["attributes"]["statement_id"] = "statement-2024-09"
+    dfe.set_state(dfe_declaration, "eligible")
+    result = examples("declarations", "refresh")
+    assert result.exit_code == 0, result.output
+    assert dfe_declaration not in result.stderr  # matched, not "not one the tracker sent"
+    record = db.session.get(DeclarationRecord, record.id)
+    assert (record.dfe_id, record.state, record.statement_id) == (dfe_declaration, "eligible", "statement-2024-09")
