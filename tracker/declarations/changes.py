@@ -213,3 +213,19 @@ def last_told(pk: int) -> list[DfeChange]:
 
 def in_words(action: str) -> str:
     return WORDS.get(action, action)
+
+
+def describe(change: Change) -> str:
+    """The change in words for EDT: "Withdrawal, reason: change in school leadership"."""
+    from ..words import DEFERRAL_REASON_LABELS, WITHDRAWAL_REASON_LABELS
+
+    a = change.attributes
+    if change.action == CHANGE_SCHEDULE:
+        cohort = f", DfE cohort {a['cohort']}" if a.get("cohort") else ""
+        return f"Move to DfE's schedule {a['schedule_identifier']}{cohort}"
+    if change.action == OUTCOME:
+        return f"Outcome: {a['state']}, completed on {a['completion_date']}"
+    reason = a.get("reason")
+    labels = {**WITHDRAWAL_REASON_LABELS, **DEFERRAL_REASON_LABELS}
+    words = WORDS[change.action].capitalize()
+    return f"{words}, reason: {labels.get(reason, reason).lower()}" if reason else words
