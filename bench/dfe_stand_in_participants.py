@@ -79,11 +79,18 @@ class Participants:
             return self.participants_listed(args)
         if method == "GET" and len(parts) == 3:
             return (200, {"data": self.participant(parts[2])}, {}) if self.known(parts[2]) else (404, NOT_FOUND, {})
-        if method == "PUT" and len(parts) == 4 and parts[3] in ACTIONS:
-            return self.act(parts[2], parts[3], body)
-        if method == "POST" and len(parts) == 4 and parts[3] == "outcomes":
-            return self.outcome(parts[2], body)
-        return 404, NOT_FOUND, {}
+        verb = parts[3] if len(parts) == 4 else None
+        if not ((method == "PUT" and verb in ACTIONS) or (method == "POST" and verb == "outcomes")):
+            return 404, NOT_FOUND, {}
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict) or not data["attributes"]:
+            return 400, BAD_REQUEST, {}
+        with self.lock:
+            if not self.known(parts[2]) and self.participants is not None:
+                return 404, NOT_FOUND, {}
+            if verb == "outcomes":
+                return self.outcome(parts[2], data["attributes"])
+            return self.act(parts[2], verb, data["attributes"])
 
     def participants_listed(self, args):
         page, per_page = int(args.get("page[page]", 1)), min(int(args.get("page[per_page]", 100)), 3000)
@@ -110,23 +117,16 @@ class Participants:
         return [d["attributes"] for d in self.declarations.values()
                 if d["attributes"].get("participant_id") == person and d["attributes"].get("course_identifier") == course]
 
-    def act(self, person: str, action: str, body):
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict) or not data["attributes"]:
-            return 400, BAD_REQUEST, {}
-        attributes = data["attributes"]
-        with self.lock:
-            if not self.known(person) and self.participants is not None:
-                return 404, NOT_FOUND, {}
-            course = attributes.get("course_identifier")
-            e = self.enrolment(person, course) if course in COURSE_GROUP else None
-            if e is None:
-                return _refused("course_identifier", COURSE_UNKNOWN)
-            refusal = getattr(self, "_" + action.replace("-", "_"))(person, course, e, attributes)
-            if refusal:
-                return _refused(*refusal)
-            e["updated_at"] = datetime.now(timezone.utc)
-            return 200, {"data": self.participant(person)}, {}
+    def act(self, person: str, action: str, attributes: dict):
+        course = attributes.get("course_identifier")
+        e = self.enrolment(person, course) if course in COURSE_GROUP else None
+        if e is None:
+            return _refused("course_identifier", COURSE_UNKNOWN)
+        refusal = getattr(self, "_" + action.replace("-", "_"))(person, course, e, attributes)
+        if refusal:
+            return _refused(*refusal)
+        e["updated_at"] = datetime.now(timezone.utc)
+        return 200, {"data": self.participant(person)}, {}
 
     def _withdraw(self, person, course, e, attributes):
         if attributes.get("reason") not in DFE_WITHDRAWAL_REASONS:
@@ -179,38 +179,31 @@ class Participants:
             self.participants[person][course] = (schedule, cohort)
         return None
 
-    def outcome(self, person: str, body):
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict) or not data["attributes"]:
-            return 400, BAD_REQUEST, {}
-        a = data["attributes"]
-        with self.lock:
-            if not self.known(person) and self.participants is not None:
-                return 404, NOT_FOUND, {}
-            course, state, when = a.get("course_identifier"), a.get("state"), a.get("completion_date")
-            if not course:
-                return _refused("course_identifier", TEXTS["course missing"])
-            if self.enrolment(person, course) is None or COURSE_GROUP.get(course) not in ("leadership", "specialist"):
-                return _refused("course_identifier", COURSE_UNKNOWN)
-            if not state:
-                return _refused("state", TEXTS["state missing"])
-            if state not in ("passed", "failed"):
-                return _refused("state", TEXTS["state"])
-            if not when:
-                return _refused("completion_date", TEXTS["date missing"])
-            found = re.search(r"\d{4}-\d{2}-\d{2}", str(when))
-            if not found:
-                return _refused("completion_date", TEXTS["date format"])
-            if date.fromisoformat(found.group()) > datetime.now(timezone.utc).date():
-                return _refused("completion_date", TEXTS["date future"])
-            completed = [d for d in self._declarations_of(person, course)
-                         if d["declaration_type"] == "completed" and d["state"] in BILLABLE]
-            if not completed:
-                return _refused("participant_id", TEXTS["no completed"])
-            for d in completed:
-                d["has_passed"] = state == "passed"
-            outcome = {"state": state, "completion_date": f"{found.group()}T00:00:00+00:00",
-                       "course_identifier": course, "participant_id": person}
-            self.outcomes.append(outcome)
-            return 200, {"data": {"id": f"outcome-{len(self.outcomes)}", "type": "participant-outcome",
-                                  "attributes": outcome}}, {}
+    def outcome(self, person: str, a: dict):
+        course, state, when = a.get("course_identifier"), a.get("state"), a.get("completion_date")
+        if not course:
+            return _refused("course_identifier", TEXTS["course missing"])
+        if self.enrolment(person, course) is None or COURSE_GROUP.get(course) not in ("leadership", "specialist"):
+            return _refused("course_identifier", COURSE_UNKNOWN)
+        if not state:
+            return _refused("state", TEXTS["state missing"])
+        if state not in ("passed", "failed"):
+            return _refused("state", TEXTS["state"])
+        if not when:
+            return _refused("completion_date", TEXTS["date missing"])
+        found = re.search(r"\d{4}-\d{2}-\d{2}", str(when))
+        if not found:
+            return _refused("completion_date", TEXTS["date format"])
+        if date.fromisoformat(found.group()) > datetime.now(timezone.utc).date():
+            return _refused("completion_date", TEXTS["date future"])
+        completed = [d for d in self._declarations_of(person, course)
+                     if d["declaration_type"] == "completed" and d["state"] in BILLABLE]
+        if not completed:
+            return _refused("participant_id", TEXTS["no completed"])
+        for d in completed:
+            d["has_passed"] = state == "passed"
+        outcome = {"state": state, "completion_date": f"{found.group()}T00:00:00+00:00",
+                   "course_identifier": course, "participant_id": person}
+        self.outcomes.append(outcome)
+        return 200, {"data": {"id": f"outcome-{len(self.outcomes)}", "type": "participant-outcome",
+                              "attributes": outcome}}, {}
