@@ -7,7 +7,8 @@ a repeat of a declaration DfE holds gets the "already been submitted" 422, and i
 Rack::Attack, `rate_limit` requests per fixed window of `rate_window` seconds of Unix time
 (DfE: 1,000 per 300 s; scaled down to keep a run short), answering 429 `Retry later` with no
 Retry-After. A test can also make it refuse (422), throttle the next requests, answer 401, answer a
-POST late (`delay`), lose the answer of a POST it stored (502), or page without end.
+POST late (`delay`), lose the answer of a POST it stored (502), or page without end. Participants'
+actions and outcomes are answered as DfE does (bench/dfe_stand_in_participants.py).
 
 Every POST body is checked against the tracker's own JSON Schema of DfE's request
 (tracker/declarations/schemas/): what breaks it is kept with the request (`received[...]["problems"]`,
@@ -38,6 +39,7 @@ from datetime import datetime, timezone
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from bench.dfe_stand_in_participants import Participants
 from tracker.declarations.schema import DECLARATION_REQUEST, problems, schema
 from tracker.rules.dfe_schedules import COURSE_GROUP, allowed_types, starts
 
@@ -70,7 +72,7 @@ TEXTS = {  # DfE's own words (dfe/README.md, section 3), by rule
 
 
 @dataclass
-class StandIn:
+class StandIn(Participants):
     url: str = ""
     received: list[dict] = field(default_factory=list)  # every request: method, path, query, body, authorization, status
     declarations: dict[str, dict] = field(default_factory=dict)  # DfE id -> {"attributes", "updated_at", "order"}
@@ -85,9 +87,15 @@ class StandIn:
     lose: int = 0  # the next N POSTs are stored, then answered 502 as a proxy would
     endless: bool = False  # the list never ends: every page is full of declarations never seen before
     participants: dict[str, dict[str, tuple[str, int]]] | None = None  # DfE id -> course -> (schedule, cohort)
+    # Two stores of DfE's participants, one per kind of test: `people` (made by enrol(), read by
+    # `dfe sync`: listed with their id changes) and `enrolments` (changed by withdraw, defer, resume
+    # and change-schedule: dfe_stand_in_participants.py). While `people` holds anyone, the list of
+    # participants is theirs.
     people: dict[str, dict] = field(default_factory=dict)  # DfE participant id -> the participant, as listed
     delivery_partners: list[dict] = field(default_factory=list)  # DfE's shapes: {"id", "type", "attributes"}
     statements: list[dict] = field(default_factory=list)
+    enrolments: dict[tuple[str, str], dict] = field(default_factory=dict)  # (DfE id, course) -> status, schedule...
+    outcomes: list[dict] = field(default_factory=list)  # the outcomes POSTed and accepted
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def enrol(self, full_name: str, email: str | None, course: str, *, dfe_id: str | None = None,
@@ -135,11 +143,11 @@ class StandIn:
 
     def posted(self) -> list[tuple[str, str]]:
         """(participant, type) of each POST DfE stored (answered 200)."""
-        return [_key(r["body"]) for r in self.received if r["method"] == "POST" and r["status"] == 200]
+        return [_key(r["body"]) for r in self.received if _declaration(r) and r["status"] == 200]
 
     def posts(self) -> Counter:
         """POSTs of each (participant, type), whatever the answer (a repeat's 422 included)."""
-        return Counter(_key(r["body"]) for r in self.received if r["method"] == "POST")
+        return Counter(_key(r["body"]) for r in self.received if _declaration(r))
 
     def held(self) -> Counter:
         """Declarations DfE holds of each (participant, type)."""
@@ -166,7 +174,8 @@ class StandIn:
         if self.delay:
             time.sleep(self.delay)
         status, payload, headers = self.answer(request, body)
-        broken = problems(body, schema(DECLARATION_REQUEST)) if request.method == "POST" else []
+        broken = problems(body, schema(DECLARATION_REQUEST)) if (
+            request.method == "POST" and request.path.endswith("/participant-declarations")) else []
         with self.lock:
             self.in_flight -= 1
             self.received.append({"method": request.method, "path": request.path, "query": dict(request.args),
@@ -194,8 +203,11 @@ class StandIn:
             return self.listed(request.args)
         if request.method == "PUT" and path.startswith("participant-declarations/") and path.endswith("/void"):
             return self.void(path.split("/")[1])
-        if request.method == "GET" and path in ("participants/npq", "delivery-partners", "statements"):
+        if request.method == "GET" and path in ("delivery-partners", "statements") or (
+                request.method == "GET" and path == "participants/npq" and self.people):
             return self.lists(path, request.args)
+        if path == "participants/npq" or path.startswith("participants/npq/"):
+            return self.participant_request(request.method, path, body, request.args)
         return 404, {"error": "Resource not found"}, {}
 
     def create(self, body, server_date: str | None = None):
@@ -327,6 +339,11 @@ def _made_up(page: int, n: int) -> dict:
 
 def _stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _declaration(request: dict) -> bool:
+    """A POST of a declaration (not of an outcome)."""
+    return request["method"] == "POST" and request["path"].endswith("/participant-declarations")
 
 
 def _key(body: dict) -> tuple[str, str]:

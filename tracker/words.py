@@ -92,6 +92,14 @@ WITHDRAWAL_REASON_LABELS = {
     "quality-of-programme-other": "Quality of the programme: other",
     "other": "Other",
 }
+# DfE's deferral reasons (lead provider API, PUT .../defer), in words.
+DEFERRAL_REASON_LABELS = {
+    "bereavement": "Bereavement",
+    "long-term-sickness": "Long-term sickness",
+    "parental-leave": "Parental leave",
+    "career-break": "Career break",
+    "other": "Other",
+}
 WITHDRAWAL_STATE_LABELS = {PROPOSED: "Proposed", CONFIRMED: "Confirmed", DECLINED: "Declined"}
 
 # The audit trail in a reader's words. Stored events keep their codes (action "agree-extension",
@@ -317,6 +325,8 @@ def audit_value(entity: str, key: str, raw, names: AuditNames) -> str:
              "mark": MARK_LABELS, "source": AUDIT_SOURCE_LABELS, "result": AUDIT_RESULT_LABELS}.get(key)
     if key == "state" and entity == "withdrawal_request":
         known = WITHDRAWAL_STATE_LABELS
+    if key == "reason" and entity == "deferral":
+        known = DEFERRAL_REASON_LABELS
     if known is not None or key in ("status", "state", "declaration_type"):
         return label(known or {}, text)
     day = _iso_day(text)

@@ -122,3 +122,16 @@ def test_on_a_429_the_run_waits_for_dfes_next_window_and_sends_each_declaration_
     assert sorted(dfe.posted()) == sorted((b["data"]["attributes"]["participant_id"],
                                            b["data"]["attributes"]["declaration_type"]) for b in expected)
     assert set(dfe.held().values()) == {1} and dfe.invalid() == []  # a POST answered 429 was not stored
+
+
+def test_the_stand_in_checks_a_participant_action_as_dfe_does(dfe):  # noqa: F811
+    url = f"{dfe.url}/participants/npq/11111111-2222-3333-4444-555555555555"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert httpx.put(f"{url}/withdraw", json={"data": {}}, headers=headers).status_code == 400
+    bad = httpx.put(f"{url}/defer", headers=headers, json={"data": {"type": "participant-defer", "attributes": {
+        "course_identifier": "npq-headship", "reason": "holiday"}}})
+    assert (bad.status_code, bad.json()) == (422, {"errors": [{"title": "reason",
+                                                              "detail": "The property '#/reason' must be a valid reason"}]})
+    active = httpx.put(f"{url}/resume", headers=headers, json={"data": {"type": "participant-resume", "attributes": {
+        "course_identifier": "npq-headship"}}})
+    assert active.json()["errors"][0]["detail"] == "The participant is already active"

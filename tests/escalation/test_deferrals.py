@@ -13,7 +13,7 @@ from .helpers import audit_trail, escalation_on
 
 
 def test_deferring_stops_the_chase_and_returning_restarts_it(session, participant):
-    defer(participant, deferred_on=date(2023, 2, 20), note="Maternity leave", actor=LEAD, today=TODAY)
+    defer(participant, deferred_on=date(2023, 2, 20), note="Maternity leave", actor=LEAD, today=TODAY, reason="other")
     session.commit()
     assert participant.status == "deferred"
     assert escalation_on(participant, TODAY).state == "deferred"
@@ -34,7 +34,7 @@ def test_deferring_stops_the_chase_and_returning_restarts_it(session, participan
 
 
 def test_the_return_cannot_be_before_the_deferral(session, participant):
-    defer(participant, deferred_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY)
+    defer(participant, deferred_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY, reason="other")
     with pytest.raises(Refusal) as problem:
         return_from_deferral(participant, returned_on=date(2023, 2, 19), note="", actor=LEAD, today=TODAY)
     assert problem.value.field == "returned_on"
@@ -43,14 +43,14 @@ def test_the_return_cannot_be_before_the_deferral(session, participant):
 
 
 def test_the_return_may_be_on_the_day_of_deferral(session, participant):
-    defer(participant, deferred_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY)
+    defer(participant, deferred_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY, reason="other")
     return_from_deferral(participant, returned_on=date(2023, 2, 20), note="", actor=LEAD, today=TODAY)
     assert participant.status == "active"
 
 
 def test_a_deferral_cannot_be_dated_in_the_future(session, participant):
     with pytest.raises(Refusal) as problem:
-        defer(participant, deferred_on=date(2023, 3, 2), note="", actor=LEAD, today=TODAY)
+        defer(participant, deferred_on=date(2023, 3, 2), note="", actor=LEAD, today=TODAY, reason="other")
     assert problem.value.field == "deferred_on" and "today or in the past" in problem.value.message
     assert participant.status == "active" and audit_trail(participant) == []
 
@@ -60,7 +60,7 @@ def test_only_an_active_participant_is_deferred_and_only_a_deferred_one_returns(
         return_from_deferral(participant, returned_on=TODAY, note="", actor=LEAD, today=TODAY)
     participant.status = "withdrawn"
     with pytest.raises(Refusal, match="Only an active participant"):
-        defer(participant, deferred_on=TODAY, note="", actor=LEAD, today=TODAY)
+        defer(participant, deferred_on=TODAY, note="", actor=LEAD, today=TODAY, reason="other")
 
 
 def test_a_participant_imported_as_deferred_can_return(session, participant):

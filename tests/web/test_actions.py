@@ -168,7 +168,7 @@ def test_an_extension_needs_a_deadline_after_today_and_after_the_review_date(as_
 def test_a_deferral_stops_the_chase_and_the_return_makes_the_participant_active_again(app, as_north_lead, monkeypatch):
     page = as_north_lead.get(f"{N001}/deferral").get_data(as_text=True)
     assert "<h1 class=\"govuk-heading-l\">Record a deferral</h1>" in page
-    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"deferred_on": ["20", "2", "2023"],
+    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"deferred_on": ["20", "2", "2023"], "reason": "career-break",
                                                                  "note": "Long-term illness"}))
     assert participant().status == "deferred" and escalation(TODAY) == "deferred"
 
@@ -302,7 +302,7 @@ def test_edt_moves_a_returning_participant_to_a_later_cohort_and_the_page_shows_
                        "N001,1,NPQLT F2F Training Session,2022-11-01,attended").ok
     admin = signed_in(app, "admin@edt.example")
     monkeypatch.setitem(app.config, "TODAY", "2022-12-01")
-    lands_on_participant(admin.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"]}))
+    lands_on_participant(admin.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"], "reason": "other"}))
     assert import_text("attendance", "participant_id,block,event,session_date,attendance",
                        "N001,2,NPQLT Live Webinar,2023-01-15,attended").ok
     assert met_on(2) is None
@@ -325,7 +325,7 @@ def test_edt_moves_a_returning_participant_to_a_later_cohort_and_the_page_shows_
 
 def test_a_partner_lead_returning_a_participant_is_not_offered_a_cohort_move(app, as_north_lead, monkeypatch):
     monkeypatch.setitem(app.config, "TODAY", "2022-12-01")
-    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"]}))
+    lands_on_participant(as_north_lead.post(f"{N001}/deferral", {"deferred_on": ["1", "12", "2022"], "reason": "other"}))
     monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
     form = as_north_lead.get(f"{N001}/deferral").get_data(as_text=True)
     assert "Move to cohort 4" not in form

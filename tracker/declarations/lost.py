@@ -23,7 +23,7 @@ from ..models.jobs import QUEUED, RUNNING
 from ..rules.declaration_states import AWAITING_CLAWBACK, CLAWED_BACK, STATES, VOIDED
 from .dfe import DfeApi, DfeProblem, DfeThrottled, DfeUnauthorized
 from .listing import REFUSED, SENDING
-from .states import change_state
+from .states import change_state, keep_held
 
 GONE = (VOIDED, AWAITING_CLAWBACK, CLAWED_BACK)
 ALREADY_SUBMITTED = "A declaration has already been submitted that will be, or has been, paid for this event"
@@ -68,6 +68,7 @@ def settle(api: DfeApi, record: DeclarationRecord, actor: str) -> tuple[str, str
         return None
     state = (found.get("attributes") or {}).get("state")
     change_state(state, actor, record=record, dfe_id=str(found.get("id")), from_dfe=True, note=FOUND)
+    keep_held(record, found.get("attributes") or {})
     db.session.commit()
     return "sent", f"{state}, DfE id {found.get('id')} ({FOUND})"
 

@@ -1,7 +1,9 @@
 """Reading DfE's changes since the last refresh (all the first time) and storing the states.
 
 DfE is the truth here: a state it reports is stored whatever the tracker held (audited, with
-an event), matched by DfE's id. Declarations an earlier send left "being sent" are looked up
+an event), matched by DfE's id, or, for a record the tracker holds without one (an answer lost
+and never looked up), by participant (DfE's id), course and type; DfE's statement and outcome
+are kept with it. Declarations an earlier send left "being sent" are looked up
 first (lost.py).
 
 Every page is read (DfeApi.pages: countless paging, a runaway stopped in words past MOST_PAGES).
@@ -18,11 +20,11 @@ from sqlalchemy import select
 from ..clock import now
 from ..extensions import db
 from ..formats import utc_stamp
-from ..models import DeclarationRecord, DeclarationRefresh
+from ..models import DeclarationRecord, DeclarationRefresh, Participant
 from ..rules.declaration_states import STATES
 from .dfe import DfeApi
 from .lost import settle_left
-from .states import change_state
+from .states import change_state, keep_held
 
 OVERLAP = timedelta(minutes=10)  # "from a little before the last refresh"
 PER_PAGE = 1000
@@ -69,11 +71,26 @@ def refresh(api: DfeApi, actor: str, *, job_id: int | None = None,
 
 def _apply(item: dict, actor: str, done: Refreshed) -> None:
     done.read += 1
-    dfe_id, state = str(item.get("id") or ""), (item.get("attributes") or {}).get("state")
+    attributes = item.get("attributes") or {}
+    dfe_id, state = str(item.get("id") or ""), attributes.get("state")
     record = db.session.scalar(select(DeclarationRecord).where(DeclarationRecord.dfe_id == dfe_id)
                                .order_by(DeclarationRecord.current.desc(), DeclarationRecord.id.desc()).limit(1))
+    if record is None:
+        record = held_without_id(attributes)
     if record is None or state not in STATES:
         done.unknown.append(dfe_id)
         return
-    if change_state(state, actor, record=record, from_dfe=True, note="from DfE's API") != "unchanged":
+    changed = change_state(state, actor, record=record, dfe_id=dfe_id, from_dfe=True, note="from DfE's API")
+    if keep_held(record, attributes) or changed != "unchanged":
         done.changed += 1
+
+
+def held_without_id(attributes: dict) -> DeclarationRecord | None:
+    """The tracker's current record of DfE's declaration that holds no DfE id (its answer was lost):
+    the same participant (by DfE's participant id), course and type."""
+    return db.session.scalar(
+        select(DeclarationRecord).join(Participant, Participant.id == DeclarationRecord.participant_id).where(
+            Participant.dfe_participant_id == str(attributes.get("participant_id") or ""),
+            DeclarationRecord.course_identifier == str(attributes.get("course_identifier") or ""),
+            DeclarationRecord.declaration_type == str(attributes.get("declaration_type") or ""),
+            DeclarationRecord.current.is_(True), DeclarationRecord.dfe_id.is_(None)).limit(1))

@@ -82,6 +82,17 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
     return "updated"
 
 
+def keep_held(record: DeclarationRecord, attributes: dict) -> bool:
+    """Keeps the statement and the outcome DfE holds for the declaration (its answer's or list's
+    attributes); whether either changed."""
+    statement = attributes.get("statement_id") or None
+    passed = attributes.get("has_passed")
+    passed = passed if isinstance(passed, bool) else {"true": True, "false": False}.get(passed)
+    changed = (record.statement_id, record.has_passed) != (statement, passed)
+    record.statement_id, record.has_passed = statement, passed
+    return changed
+
+
 def _event(record: DeclarationRecord, before: str | None, after: str, actor: str, note: str, now) -> None:
     db.session.add(DeclarationEvent(declaration_id=record.id, from_state=before, to_state=after, at=now,
                                     by=actor, note=note or ""))

@@ -30,7 +30,7 @@ from .bodies import request_bodies
 from .dfe import DfeApi, DfeNoAnswer, DfeThrottled, DfeUnauthorized
 from .listing import REFUSED, SENDING, Row, rows, to_send
 from .lost import ALREADY_SUBMITTED, give_back, look_up, settle_left
-from .states import change_state
+from .states import change_state, keep_held
 
 SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED = "sent", "refused", "not sent", "skipped"
 RESULTS = (SENT, REFUSED_BY_DFE, NOT_SENT, SKIPPED)
@@ -130,6 +130,7 @@ def _send(api: DfeApi, record_id: int, body: dict, participant_pk: int, actor: s
         state = attributes.get("state") if attributes.get("state") in STATES else SUBMITTED
         dfe_id = str(answer.data.get("id") or "") or None
         change_state(state, actor, record=record, dfe_id=dfe_id, from_dfe=True, note="sent through DfE's API")
+        keep_held(record, attributes)
         db.session.commit()
         return SENT, f"{state}, DfE id {dfe_id}"
     if answer.status == 422 and ALREADY_SUBMITTED in answer.errors():

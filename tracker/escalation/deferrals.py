@@ -12,9 +12,10 @@ from ..extensions import db
 from ..engagement.book import Book
 from ..engagement.recompute import recompute
 from ..models import Cohort, Course, Deferral, Participant
+from ..models.escalation import DEFERRAL_REASONS
 from ..rules.facts import ACTIVE, DEFERRED
 from ..refusal import Refusal
-from .problems import require_past
+from .problems import require_choice, require_past
 from .statuses import set_status
 
 
@@ -27,17 +28,19 @@ def open_deferral(participant: Participant) -> Deferral | None:
 
 
 def defer(participant: Participant, *, deferred_on: date | None, note: str | None, actor: str,
-          today: date) -> Deferral:
+          today: date, reason: str | None) -> Deferral:
+    """reason: one of DfE's (DEFERRAL_REASONS), which DfE is told with the deferral."""
     if participant.status != ACTIVE:
         raise Refusal("deferred_on",
                             f"Only an active participant can be deferred: this one is {participant.status}")
+    require_choice("reason", reason, DEFERRAL_REASONS, "Select the reason for the deferral")
     require_past("deferred_on", deferred_on, today, "date of deferral")
     deferral = Deferral(participant_id=participant.id, deferred_on=deferred_on, note=(note or "").strip(),
-                        recorded_by=actor, recorded_at=now())
+                        reason=reason, recorded_by=actor, recorded_at=now())
     db.session.add(deferral)
     db.session.flush()
     record(actor, "defer", "deferral", deferral.id, participant_id=participant.id,
-           after={"deferred_on": deferred_on, "note": deferral.note})
+           after={"deferred_on": deferred_on, "reason": reason, "note": deferral.note})
     set_status(participant, DEFERRED, actor)
     db.session.flush()
     recompute([participant.id], Book())

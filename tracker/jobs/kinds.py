@@ -40,6 +40,7 @@ RECOMPUTE = "recompute"
 SEND_TO_DFE = "declarations-to-dfe"
 REFRESH_FROM_DFE = "declarations-from-dfe"
 SYNC_WITH_DFE = "dfe-sync"
+CHANGES_TO_DFE = "changes-to-dfe"
 DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
 UPLOAD_CHECK = "upload-check"
 UPLOAD_IMPORT = "upload-import"
@@ -154,6 +155,26 @@ def _synced(done: int, total: int | None, counts: dict) -> str:
     words = (f"{counts.get('read', done):,} of DfE's enrolments read; {counts.get('matched', 0):,} matched to "
              f"participants; {counts.get('changed', 0):,} participants changed")
     return words + ("" if total is None else f"; {counts.get('not in the tracker', 0):,} not in the tracker")
+def _changes_to_dfe(params: dict, progress) -> Result:
+    from ..declarations.changes import send_changes, told_csv
+    from ..declarations.dfe import DfeApi
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        told = send_changes(api, params["actor"], pks=params.get("participants"), job_id=progress.job_id,
+                            today=date.fromisoformat(params["today"]), progress=progress)
+    return Result(told_csv(told).encode(), f"changes-sent-to-dfe-{params['today']}.csv", "text/csv")
+
+
+def _telling(params: dict) -> str:
+    who = params.get("names") or ("one participant" if params.get("participants") else "every participant")
+    return f"Withdrawals, deferrals, returns, moves and outcomes of {who} sent to DfE"
+
+
+def _told(done: int, total: int | None, counts: dict) -> str:
+    words = [f"{counts.get('sent', 0):,} of {total or 0:,} changes sent"]
+    words += [f"{counts[key]:,} {label}" for key, label in (("refused", "refused by DfE"), ("not sent", "not sent"))
+              if counts.get(key)]
+    return "; ".join(words)
 
 
 def _upload_params(params: dict) -> tuple:
@@ -188,6 +209,7 @@ KINDS = {kind.name: kind for kind in (
     JobKind(SEND_TO_DFE, "Declarations sent to DfE", _send_to_dfe, _sending, group=DFE, summary=_sent),
     JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
     JobKind(SYNC_WITH_DFE, "Sync with DfE", _sync_with_dfe, _syncing, group=DFE, summary=_synced),
+    JobKind(CHANGES_TO_DFE, "Changes sent to DfE", _changes_to_dfe, _telling, group=DFE, summary=_told),
     JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
     # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
     JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),

@@ -12,3 +12,4 @@ from .version import DataVersion  # noqa: F401
 from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401
 from .jobs import Job  # noqa: F401
 from .dfe import DfeDeliveryPartner, DfeEnrolment, DfeStatement, DfeSync  # noqa: F401
+from .dfe_changes import DfeChange  # noqa: F401

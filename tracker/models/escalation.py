@@ -22,6 +22,8 @@ WITHDRAWAL_REASONS = (
     "quality-of-programme-other",
     "other",
 )
+# DfE's deferral reasons (lead provider API, PUT .../defer).
+DEFERRAL_REASONS = ("bereavement", "long-term-sickness", "parental-leave", "career-break", "other")
 PROPOSED, CONFIRMED, DECLINED = "proposed", "confirmed", "declined"
 
 
@@ -45,6 +47,7 @@ class Deferral(db.Model):
     returned_on: Mapped[date | None]
     from_cohort: Mapped[int | None]  # set when EDT moved the participant to a later cohort on return
     to_cohort: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(40))  # one of DEFERRAL_REASONS; None: recorded before DfE was told
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(254))
     recorded_at: Mapped[datetime]

@@ -37,7 +37,7 @@ def register_web(app: Flask) -> None:
 
 BLUEPRINTS = ("home", "admin", "dashboard", "participants", "registers", "uploads", "mapping", "actions", "overview",
               "assessments", "reference", "declarations", "reports", "meetings", "help", "emails", "jobs",
-              "report_uploads", "dfe")
+              "report_uploads", "dfe", "dfe_changes")
 
 
 def _feature_blueprints():

@@ -29,7 +29,8 @@ from ..extensions import db
 from ..formats import long_date
 from ..models import Participant, WithdrawalRequest
 from ..rules.facts import ACTIVE, DEFERRED
-from ..words import CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, WITHDRAWAL_REASON_LABELS, WITHDRAWAL_STATE_LABELS
+from ..words import (CONTACT_METHOD_LABELS, CONTACT_OUTCOME_LABELS, DEFERRAL_REASON_LABELS, WITHDRAWAL_REASON_LABELS,
+                     WITHDRAWAL_STATE_LABELS)
 from .access import ANYONE, access, participant_or_404
 from .fields import DayMonthYear
 from .refusals import attempt
@@ -72,6 +73,9 @@ class ExtensionForm(FlaskForm):
 
 class DeferralForm(FlaskForm):
     deferred_on = DayMonthYear("Date of deferral")
+    reason = RadioField("Reason for the deferral", widget=GovRadioInput(), choices=_choices(DEFERRAL_REASON_LABELS),
+                        validate_choice=False, description="DfE is told of the deferral with this reason.",
+                        validators=[InputRequired("Select the reason for the deferral")])
     note = _note()
 
 
@@ -184,7 +188,7 @@ def deferral(participant_id: str):
     if participant.status == ACTIVE:
         form, title = DeferralForm(), "Record a deferral"
         done = attempt(form, lambda: defer(participant, deferred_on=form.deferred_on.data, note=form.note.data,
-                                            actor=current_user.email, today=today()))
+                                            actor=current_user.email, today=today(), reason=form.reason.data))
         message = f"{participant.full_name} is deferred and no longer chased."
     elif participant.status == DEFERRED:
         form, title = ReturnForm(), "Record a return from deferral"

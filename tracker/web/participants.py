@@ -171,6 +171,14 @@ def remove_other_email(participant_id: str):
     return redirect(url_for("participants.show", participant_id=participant.participant_id))
 
 
+def at_dfe(participant: Participant) -> dict:
+    """For EDT: what DfE is to be told of the participant, and DfE's last answer to each kind of change."""
+    from ..declarations.changes import describe, in_words, last_told, to_tell
+
+    return {"to_tell": [(describe(change), change.held) for _, change in to_tell([participant.id], today())],
+            "told": [(in_words(t.action), t) for t in last_told(participant.id)]}
+
+
 @bp.get("/<participant_id>")
 @access(ANYONE)
 def show(participant_id: str):
@@ -206,6 +214,7 @@ def show(participant_id: str):
         behind=behind_by_participant([standing], as_of, book).get(participant.id, []),
         windows_set=windows_set(participant.cohort, facts.course.course_group),
         proposal=open_proposal(participant),
+        at_dfe=at_dfe(participant) if current_user.is_edt else None,
         withdrawal_reasons=WITHDRAWAL_REASON_LABELS,
         basis_labels=BASIS_LABELS,
         mark_labels=MARK_LABELS,
