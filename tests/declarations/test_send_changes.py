@@ -32,7 +32,7 @@ def withdraw(ref: str, reason="change-in-school-leadership") -> None:
 
 def at_dfe(dfe, ref: str) -> dict:  # noqa: F811
     """The participant's enrolment as DfE's GET participants/npq/{id} lists it."""
-    return dfe.participant(dfe_id(ref))["attributes"]["npq_enrolments"][0]
+    return dfe.enrolled(dfe_id(ref))["attributes"]["npq_enrolments"][0]
 
 
 def changes_sent(dfe) -> list[tuple[str, str]]:  # noqa: F811
