@@ -83,3 +83,13 @@ def test_every_declaration_is_placed_exactly_once(mine, theirs):
     unexpected = {(pk, kind) for pk, kind, what in listed if what == NOT_EXPECTED}
     assert unexpected == {k for k, state in theirs.items() if state in LIVE and k not in wanted}
     assert sum(sum(line.held.values()) for line in found.lines) == sum(1 for s in theirs.values() if s in STATES)
+
+
+def test_each_difference_is_said_in_plain_english():
+    found = compare([expected(1), expected(2), expected(3, blocked=True)],
+                    [held(2, "awaiting-clawback"), held(3, "payable"), held(4, "paid")])
+    assert [d.said() for d in found.differences] == [
+        "Met, not yet sent to DfE", "Met, but DfE holds it awaiting clawback: DfE will not pay it",
+        "DfE holds it payable, but its output is blocked: the agreements are not signed",
+        "DfE holds it paid, but no met output makes it now"]
+    assert found.lines[0].ended_at_dfe == 1 and found.lines[0].at_dfe("paid") == 1

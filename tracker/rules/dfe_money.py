@@ -63,6 +63,15 @@ class Difference:
     state: str | None  # DfE's state, None when DfE holds nothing
     blocked: bool = False  # NOT_EXPECTED: the output is met but blocked (else: no met output makes it)
 
+    def said(self) -> str:
+        state = (self.state or "").replace("-", " ")
+        if self.kind == NOT_SENT:
+            return "Met, not yet sent to DfE"
+        if self.kind == ENDED_AT_DFE:
+            return f"Met, but DfE holds it {state}: DfE will not pay it"
+        return f"DfE holds it {state}, but " + (
+            "its output is blocked: the agreements are not signed" if self.blocked else "no met output makes it now")
+
 
 @dataclass
 class Line:
@@ -77,6 +86,14 @@ class Line:
     ended: int = 0
     not_expected: int = 0
     held: Counter = field(default_factory=Counter)  # DfE's state -> every declaration DfE holds, expected or not
+
+    def at_dfe(self, state: str) -> int:
+        return self.held[state]
+
+    @property
+    def ended_at_dfe(self) -> int:
+        """Declarations DfE holds ineligible, voided or clawed back (expected or not)."""
+        return sum(self.held[state] for state in ENDED)
 
     @property
     def differences(self) -> int:

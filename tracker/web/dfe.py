@@ -1,19 +1,23 @@
 """EDT's DfE page: the last sync with DfE and the button to sync again, DfE's enrolments the tracker
 does not have (each can be added for a chosen partner), the tracker's active participants DfE does
-not have, and each partner's DfE id chosen from DfE's list. Partner users never reach it."""
+not have, and each partner's DfE id chosen from DfE's list; DfE's statements by month with the
+declarations on each. Partner users never reach them."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..clock import today
 from ..declarations.from_dfe import add_to_tracker
-from ..declarations.sync import choose_dfe_id, not_at_dfe, not_in_tracker
+from ..declarations.money import statements_by_month
+from ..declarations.sync import choose_dfe_id, next_statement, not_at_dfe, not_in_tracker
 from ..extensions import db
 from ..jobs import kinds
 from ..models import DeliveryPartner
 from ..models.dfe import DfeDeliveryPartner, DfeEnrolment, DfeSync
 from ..refusal import Refusal
+from ..words import DECLARATION_STATE_LABELS
 from .access import ADMIN, EDT, access
 from .declarations import _configured, _job_page
 
@@ -30,6 +34,14 @@ def index():
     return render_template("dfe/index.html", title="DfE", last=last, missing=not_in_tracker(), absent=not_at_dfe(),
                            partners=partners, at_dfe=at_dfe, names={p.dfe_id: p.name for p in at_dfe},
                            is_admin=current_user.role == "edt-admin")
+
+
+@bp.get("/statements")
+@access(EDT)
+def statements():
+    months, unknown = statements_by_month()
+    return render_template("dfe/statements.html", title="DfE's statements", months=months, unknown=unknown,
+                           state_labels=DECLARATION_STATE_LABELS, as_of=today(), next=next_statement(today()))
 
 
 @bp.post("/sync")
