@@ -11,7 +11,7 @@ keeps up with DfE: the tracker's work hides in the waits for DfE's next window.
 
 The stand-in answers every page from pages made before the run (StandIn.keep_pages), so it is not
 what is measured. Each run is in a child process of its own: its memory is the child's peak RSS
-(ru_maxrss), given beside the RSS it had before the run began.
+(VmHWM of /proc/self/status), given beside the RSS it had before the run began.
 
     python -m bench.dfe_read [--only sqlite|postgresql] [--postgres-url URL] [--participants N]
 """
@@ -22,7 +22,6 @@ import contextlib
 import json
 import math
 import os
-import resource
 import secrets
 import subprocess
 import sys
@@ -108,14 +107,14 @@ def child(kind: str, url: str, paced_url: str, free_url: str, limit: int, window
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
     with app.app_context():
-        before = _rss_mb()
+        before = _status_mb("VmRSS")
         time.sleep(window - time.time() % window)  # the first window begins now
         begun = time.perf_counter()
         pacer = Pacer(Pacing(limit, window))
         with DfeApi(paced_url, TOKEN, actor="bench", pacer=pacer) as api:
             done = sync.sync(api, "bench") if kind == "sync" else refresh.refresh(api, "bench")
         seconds = time.perf_counter() - begun
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _status_mb("VmHWM")
         counts = done.counts()
         begun = time.perf_counter()
         requests = 0
@@ -137,10 +136,12 @@ def _lists(kind: str) -> list[tuple[str, int]]:
     return [("participant-declarations", refresh.PER_PAGE)]
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (the peak) of this process, in MB: not ru_maxrss, which after fork and exec
+    keeps the parent's peak (here the stand-in's data)."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
