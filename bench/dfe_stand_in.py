@@ -14,15 +14,16 @@ Every POST body is checked against the tracker's own JSON Schema of DfE's reques
 (tracker/declarations/schemas/): what breaks it is kept with the request (`received[...]["problems"]`,
 `invalid()`), as DfE would never say so itself. It then answers as DfE's code does (dfe/README.md,
 sections 2 and 3): 400 with DfE's body when `data` or its attributes are missing, and 422 with
-DfE's own texts, one error per message, `title` the attribute, for the checks it can make. When it
-is told its participants (`participants`: DfE id -> {course identifier: (schedule, cohort year)}),
-it also refuses an id it does not know (3), a course the participant is not enrolled on (5), a date
-before the schedule starts (7), a type the schedule lacks (11), and, from the 2024 cohort, a missing
-delivery partner (18); without them, anyone is recognised on any course.
+DfE's own texts, one error per message, `title` the attribute, for the checks it can make. For an
+enrolment it holds with a schedule, it refuses a date before the schedule starts (7), a type the
+schedule lacks (11), and, from the 2024 cohort, a missing delivery partner (18); `strict`, it also
+refuses an id it does not know (3) and a course the participant is not enrolled on (5); not strict,
+anyone is recognised on any course.
 
-It also lists, in DfE's shapes and paged like DfE, the participants it is given (`enrol`, with their
-`npq_enrolments` and the `participant_id_changes` of `change_id`; `GET /participants/npq` with
-filter[updated_since]), delivery partners (`GET /delivery-partners`) and statements (`GET /statements`).
+It also lists, in DfE's shapes and paged like DfE, its participants (one store, `people`: made by
+`enrol`, with their `npq_enrolments` and the `participant_id_changes` of `change_id`, changed by the
+participants' actions; `GET /participants/npq` with filter[updated_since]), delivery partners
+(`GET /delivery-partners`) and statements (`GET /statements`).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from datetime import datetime, timezone
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from bench.dfe_stand_in_participants import Participants
+from bench.dfe_stand_in_participants import Participants, _stamp
 from tracker.declarations.schema import DECLARATION_REQUEST, problems, schema
 from tracker.rules.dfe_schedules import COURSE_GROUP, allowed_types, starts
 
@@ -86,43 +87,13 @@ class StandIn(Participants):
     in_flight: int = 0  # requests being answered now
     lose: int = 0  # the next N POSTs are stored, then answered 502 as a proxy would
     endless: bool = False  # the list never ends: every page is full of declarations never seen before
-    participants: dict[str, dict[str, tuple[str, int]]] | None = None  # DfE id -> course -> (schedule, cohort)
-    # Two stores of DfE's participants, one per kind of test: `people` (made by enrol(), read by
-    # `dfe sync`: listed with their id changes) and `enrolments` (changed by withdraw, defer, resume
-    # and change-schedule: dfe_stand_in_participants.py). While `people` holds anyone, the list of
-    # participants is theirs.
-    people: dict[str, dict] = field(default_factory=dict)  # DfE participant id -> the participant, as listed
+    strict: bool = False  # DfE knows only the participants enrolled: others' ids and courses are refused
+    people: dict[str, dict] = field(default_factory=dict)  # DfE participant id -> the participant and enrolments
     delivery_partners: list[dict] = field(default_factory=list)  # DfE's shapes: {"id", "type", "attributes"}
     statements: list[dict] = field(default_factory=list)
-    enrolments: dict[tuple[str, str], dict] = field(default_factory=dict)  # (DfE id, course) -> status, schedule...
     outcomes: list[dict] = field(default_factory=list)  # the outcomes POSTed and accepted
+    kept: dict[tuple, bytes] = field(default_factory=dict)  # (path, query) -> a list page answered before (kept())
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def enrol(self, full_name: str, email: str | None, course: str, *, dfe_id: str | None = None,
-              schedule: str | None = "npq-leadership-autumn", cohort: int = 2022, status: str = "active",
-              funded_place: bool | None = None, when: datetime | None = None) -> str:
-        """A participant DfE lists (made, or given another enrolment); their DfE id."""
-        dfe_id = dfe_id or str(uuid.uuid4())
-        when = when or datetime.now(timezone.utc)
-        with self.lock:
-            person = self.people.setdefault(dfe_id, {"full_name": full_name, "enrolments": [], "changes": [],
-                                                     "order": len(self.people)})
-            person["enrolments"] = [e for e in person["enrolments"] if e["course_identifier"] != course] + [{
-                "email": email, "course_identifier": course, "schedule_identifier": schedule, "cohort": str(cohort),
-                "cohort_suffix": "a", "npq_application_id": str(uuid.uuid4()), "eligible_for_funding": True,
-                "training_status": status, "school_urn": "100000", "targeted_delivery_funding_eligibility": False,
-                "withdrawal": None, "deferral": None, "created_at": _stamp(when), "funded_place": funded_place}]
-            person["updated_at"] = when
-        return dfe_id
-
-    def change_id(self, old: str, new: str, when: datetime | None = None) -> None:
-        """DfE merges participant `old` into `new` (which it lists from then on, with the change)."""
-        when = when or datetime.now(timezone.utc)
-        with self.lock:
-            person = self.people.pop(old)
-            person["changes"].append({"from_participant_id": old, "to_participant_id": new, "changed_at": _stamp(when)})
-            person["updated_at"] = when
-            self.people[new] = person
 
     def add_delivery_partner(self, name: str, cohorts: list[int], dfe_id: str | None = None) -> str:
         dfe_id = dfe_id or str(uuid.uuid4())
@@ -182,6 +153,9 @@ class StandIn(Participants):
                                   "body": body, "authorization": request.headers.get("Authorization"),
                                   "server_date": request.headers.get("X-With-Server-Date"), "status": status,
                                   "problems": broken})
+        if isinstance(payload, bytes):  # kept, already JSON
+            return Response(payload, status=status, headers=headers, mimetype="application/json")(
+                environ, start_response)
         if isinstance(payload, str):
             return Response(payload, status=status, headers=headers, mimetype="text/plain")(environ, start_response)
         return Response(json.dumps(payload), status=status, headers=headers, mimetype="application/json")(
@@ -197,14 +171,15 @@ class StandIn(Participants):
         if request.headers.get("Authorization") != f"Bearer {TOKEN}" or self.unauthorized:
             return 401, {"error": "HTTP Token: Access denied"}, {}
         path = request.path.removeprefix("/api/v3/")
+        if request.method == "GET" and (path, _query(request.args)) in self.kept:
+            return 200, self.kept[(path, _query(request.args))], {}
         if request.method == "POST" and path == "participant-declarations":
             return self.create(body, request.headers.get("X-With-Server-Date"))
         if request.method == "GET" and path == "participant-declarations":
             return self.listed(request.args)
         if request.method == "PUT" and path.startswith("participant-declarations/") and path.endswith("/void"):
             return self.void(path.split("/")[1])
-        if request.method == "GET" and path in ("delivery-partners", "statements") or (
-                request.method == "GET" and path == "participants/npq" and self.people):
+        if request.method == "GET" and path in ("delivery-partners", "statements", "participants/npq"):
             return self.lists(path, request.args)
         if path == "participants/npq" or path.startswith("participants/npq/"):
             return self.participant_request(request.method, path, body, request.args)
@@ -240,12 +215,12 @@ class StandIn(Participants):
         enrolled = None
         if not person:
             found.append(1)
-        elif self.participants is not None and person not in self.participants:
+        elif self.strict and not self.known(person):
             found.append(3)
-        elif self.participants is not None and course not in self.participants[person]:
+        elif self.strict and course not in self.people[person]["enrolments"]:
             found.append(5)
         else:
-            enrolled = (self.participants or {}).get(person, {}).get(course)
+            enrolled = self.schedule_of(person, course)
             if attributes.get("declaration_date") and on is None:
                 found.append(6)
             elif on is not None and enrolled and on.date() < starts(*enrolled):
@@ -275,12 +250,33 @@ class StandIn(Participants):
         wanted = set(filter(None, args.get("filter[participant_id]", "").split(",")))
         page, per_page = int(args.get("page[page]", 1)), min(int(args.get("page[per_page]", 100)), 3000)
         with self.lock:
-            found = [i for i, d in sorted(self.declarations.items(), key=lambda item: item[1]["order"])
-                     if (since is None or d["updated_at"] >= datetime.fromisoformat(since.replace("Z", "+00:00")))
-                     and (not wanted or d["attributes"]["participant_id"] in wanted)]
             if self.endless:
                 return 200, {"data": [_made_up(page, n) for n in range(per_page)]}, {}
+            found = self.found(since, wanted)
             return 200, {"data": [self.one(i)["data"] for i in found[(page - 1) * per_page : page * per_page]]}, {}
+
+    def found(self, since: str | None, wanted: set[str]) -> list[str]:
+        """The ids of the declarations listed, in the order DfE lists them."""
+        after = None if since is None else datetime.fromisoformat(since.replace("Z", "+00:00"))
+        return [i for i, d in sorted(self.declarations.items(), key=lambda item: item[1]["order"])
+                if (after is None or d["updated_at"] >= after) and (not wanted or d["attributes"]["participant_id"] in wanted)]
+
+    def keep_pages(self, path: str, per_page: int, params: dict | None = None) -> int:
+        """Answers every page of a list (`participants/npq` or `participant-declarations`, as asked with these
+        `params`) now, and keeps the answers: asked again, they cost nothing, so that a bench measures the
+        tracker rather than the stand-in. Nothing may change after. How many pages (the last one empty or short)."""
+        params = {k: str(v) for k, v in (params or {}).items()}
+        with self.lock:
+            if path == "participant-declarations":
+                ids = self.found(params.get("filter[updated_since]"), set())
+                items = [self.one(i)["data"] for i in ids]
+            else:
+                items = [self.participant(i) for i, _ in sorted(self.people.items(), key=lambda item: item[1]["order"])]
+            pages = len(items) // per_page + 1
+            for page in range(1, pages + 1):
+                query = _query({**params, "page[page]": str(page), "page[per_page]": str(per_page)})
+                self.kept[(path, query)] = json.dumps({"data": items[(page - 1) * per_page : page * per_page]}).encode()
+        return pages
 
     def lists(self, path: str, args):
         """DfE's participants, delivery partners or statements: one page, countless, `{"data":[]}` past the end."""
@@ -297,22 +293,18 @@ class StandIn(Participants):
                                          "The filter '#/updated_since' must be a valid ISO 8601 date"}]}, {}
         with self.lock:
             if path == "participants/npq":
-                found = [self.participant(i) for i, p in sorted(self.people.items(), key=lambda item: item[1]["order"])
+                found = [i for i, p in sorted(self.people.items(), key=lambda item: item[1]["order"])
                          if after is None or p["updated_at"] >= after]
             elif path == "delivery-partners":
                 wanted = args.get("filter[cohort]")
                 found = [p for p in self.delivery_partners if not wanted or int(wanted) in p["attributes"]["cohort"]]
             else:
                 found = list(self.statements)
-        first = (int(page) - 1) * min(int(per_page), 3000)
-        return 200, {"data": found[first : first + min(int(per_page), 3000)]}, {}
-
-    def participant(self, dfe_id: str) -> dict:
-        person = self.people[dfe_id]
-        return {"id": dfe_id, "type": "npq-participant", "attributes": {
-            "full_name": person["full_name"], "previous_names": [], "teacher_reference_number": None,
-            "updated_at": _stamp(person["updated_at"]), "npq_enrolments": person["enrolments"],
-            "participant_id_changes": person["changes"]}}
+            first = (int(page) - 1) * min(int(per_page), 3000)
+            found = found[first : first + min(int(per_page), 3000)]
+            if path == "participants/npq":
+                found = [self.participant(i) for i in found]
+        return 200, {"data": found}, {}
 
     def void(self, dfe_id: str):
         if dfe_id not in self.declarations:
@@ -337,8 +329,8 @@ def _made_up(page: int, n: int) -> dict:
                            "declaration_type": "started", "state": "submitted"}}
 
 
-def _stamp(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _query(args) -> tuple:
+    return tuple(sorted((str(k), str(v)) for k, v in args.items()))
 
 
 def _declaration(request: dict) -> bool:

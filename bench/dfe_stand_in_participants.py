@@ -3,12 +3,14 @@
 (shared/dfe/README.md, section 2, "Participants" and "Outcomes": bodies checked, DfE's refusal texts,
 the state changes visible in GET participants).
 
-An enrolment is known from the stand-in's `participants` (DfE id -> course -> (schedule, cohort)); when
-it has none, any id is recognised on any course (with no schedule), as for declarations.
+The participants are the stand-in's one store, `people` (made by `enrol`, listed to `dfe sync`):
+an action shows in the list read next. A `strict` stand-in knows only those enrolled; otherwise any
+id is recognised on any course (an enrolment with no schedule made on first use), as for declarations.
 """
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime, timezone
 
 from tracker.rules.dfe_changes import DFE_DEFERRAL_REASONS, DFE_WITHDRAWAL_REASONS
@@ -51,34 +53,84 @@ def _refused(title: str, detail: str):
 
 
 def _stamp(at: datetime) -> str:
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Participants:
-    """Mixed into StandIn, which holds `participants`, `enrolments`, `outcomes`, `declarations`, `lock`."""
+    """Mixed into StandIn, which holds `people`, `strict`, `outcomes`, `declarations`, `lock`.
+
+    `people` is the one store of DfE's participants: DfE id -> {"full_name", "enrolments" (course
+    identifier -> the enrolment as DfE lists it), "changes" (participant_id_changes), "order",
+    "updated_at"}. `enrol` and `change_id` make it; withdraw, defer, resume and change-schedule change
+    it (and its updated_at, so `dfe sync` reads the change next); GET participants/npq lists it.
+    """
+
+    def enrol(self, full_name: str, email: str | None, course: str, *, dfe_id: str | None = None,
+              schedule: str | None = "npq-leadership-autumn", cohort: int | None = 2022, status: str = "active",
+              funded_place: bool | None = None, when: datetime | None = None) -> str:
+        """A participant DfE lists (made, or given another enrolment); their DfE id."""
+        with self.lock:
+            return self._enrol(full_name, email, course, dfe_id=dfe_id, schedule=schedule, cohort=cohort,
+                               status=status, funded_place=funded_place, when=when)
+
+    def _enrol(self, full_name, email, course, *, dfe_id=None, schedule=None, cohort=None, status="active",
+               funded_place=None, when=None, application: str | None = None) -> str:
+        dfe_id = dfe_id or str(uuid.uuid4())
+        when = when or datetime.now(timezone.utc)
+        person = self.people.setdefault(dfe_id, {"full_name": full_name, "enrolments": {}, "changes": [],
+                                                 "order": len(self.people)})
+        person["enrolments"].pop(course, None)  # a new enrolment lists last
+        person["enrolments"][course] = {
+            "email": email, "course_identifier": course, "schedule_identifier": schedule,
+            "cohort": None if cohort is None else str(cohort), "cohort_suffix": "a",
+            "npq_application_id": application or str(uuid.uuid4()), "eligible_for_funding": True,
+            "training_status": status, "school_urn": "100000", "targeted_delivery_funding_eligibility": False,
+            "withdrawal": None, "deferral": None, "created_at": _stamp(when), "funded_place": funded_place}
+        person["updated_at"] = when
+        return dfe_id
+
+    def change_id(self, old: str, new: str, when: datetime | None = None) -> None:
+        """DfE merges participant `old` into `new` (which it lists from then on, with the change)."""
+        when = when or datetime.now(timezone.utc)
+        with self.lock:
+            person = self.people.pop(old)
+            person["changes"].append({"from_participant_id": old, "to_participant_id": new, "changed_at": _stamp(when)})
+            person["updated_at"] = when
+            self.people[new] = person
 
     def enrolment(self, person: str, course: str) -> dict | None:
-        """The stand-in's record of an accepted enrolment (made on first use), or None when DfE has none."""
-        if self.participants is not None:
-            if course not in self.participants.get(person, {}):
-                return None
-            schedule, cohort = self.participants[person][course]
-        else:
-            schedule, cohort = None, None
-        return self.enrolments.setdefault((person, course), {
-            "schedule_identifier": schedule, "cohort": cohort, "training_status": "active", "withdrawal": None,
-            "deferral": None, "updated_at": datetime.now(timezone.utc)})
+        """The participant's enrolment on the course as DfE holds it, or None when DfE has none. Not strict,
+        DfE recognises anyone on any course: an enrolment with no schedule is made on first use."""
+        found = self.people.get(person, {}).get("enrolments", {}).get(course)
+        if found is None and not self.strict:
+            self._enrol("", None, course, dfe_id=person, schedule=None, cohort=None)
+            found = self.people[person]["enrolments"][course]
+        return found
+
+    def schedule_of(self, person: str, course: str) -> tuple[str, int] | None:
+        """(schedule, cohort year) of the enrolment DfE holds, when it holds both."""
+        e = self.people.get(person, {}).get("enrolments", {}).get(course)
+        if e is None or not e["schedule_identifier"] or e["cohort"] is None:
+            return None
+        return e["schedule_identifier"], int(e["cohort"])
 
     def known(self, person: str) -> bool:
-        return person in self.participants if self.participants is not None else any(
-            p == person for p, _ in self.enrolments)
+        return person in self.people
+
+    def participant(self, dfe_id: str) -> dict:
+        """A participant as DfE lists one (GET participants/npq and participants/npq/{id})."""
+        person = self.people[dfe_id]
+        return {"id": dfe_id, "type": "npq-participant", "attributes": {
+            "full_name": person["full_name"], "previous_names": [], "teacher_reference_number": None,
+            "updated_at": _stamp(person["updated_at"]), "npq_enrolments": list(person["enrolments"].values()),
+            "participant_id_changes": person["changes"]}}
 
     def participant_request(self, method: str, path: str, body, args):
         parts = path.split("/")  # participants, npq, [id, [action]]
-        if method == "GET" and len(parts) == 2:
-            return self.participants_listed(args)
         if method == "GET" and len(parts) == 3:
-            return (200, {"data": self.enrolled(parts[2])}, {}) if self.known(parts[2]) else (404, NOT_FOUND, {})
+            with self.lock:
+                return (200, {"data": self.participant(parts[2])}, {}) if self.known(parts[2]) else (
+                    404, NOT_FOUND, {})
         verb = parts[3] if len(parts) == 4 else None
         if not ((method == "PUT" and verb in ACTIONS) or (method == "POST" and verb == "outcomes")):
             return 404, NOT_FOUND, {}
@@ -86,33 +138,11 @@ class Participants:
         if not isinstance(data, dict) or not isinstance(data.get("attributes"), dict) or not data["attributes"]:
             return 400, BAD_REQUEST, {}
         with self.lock:
-            if not self.known(parts[2]) and self.participants is not None:
+            if not self.known(parts[2]) and self.strict:
                 return 404, NOT_FOUND, {}
             if verb == "outcomes":
                 return self.outcome(parts[2], data["attributes"])
             return self.act(parts[2], verb, data["attributes"])
-
-    def participants_listed(self, args):
-        page, per_page = int(args.get("page[page]", 1)), min(int(args.get("page[per_page]", 100)), 3000)
-        people = sorted(self.participants or {p for p, _ in self.enrolments})
-        return 200, {"data": [self.enrolled(p) for p in people[(page - 1) * per_page : page * per_page]]}, {}
-
-    def enrolled(self, person: str) -> dict:
-        """A participant as DfE lists one, from the enrolments its actions change."""
-        courses = self.participants[person] if self.participants is not None else {
-            c for p, c in self.enrolments if p == person}
-        enrolments = []
-        for course in courses:
-            e = self.enrolment(person, course)
-            enrolments.append({"course_identifier": course, "schedule_identifier": e["schedule_identifier"],
-                               "cohort": None if e["cohort"] is None else str(e["cohort"]),
-                               "training_status": e["training_status"], "withdrawal": e["withdrawal"],
-                               "deferral": e["deferral"], "created_at": "2024-10-01T09:30:00Z"})
-        updated = max((self.enrolments[(person, c)]["updated_at"] for c in courses), default=datetime.now(timezone.utc))
-        return {"id": person, "type": "npq-participant",
-                "attributes": {"full_name": "", "previous_names": [], "teacher_reference_number": None,
-                               "updated_at": _stamp(updated), "npq_enrolments": enrolments,
-                               "participant_id_changes": []}}
 
     def _declarations_of(self, person: str, course: str) -> list[dict]:
         return [d["attributes"] for d in self.declarations.values()
@@ -126,8 +156,8 @@ class Participants:
         refusal = getattr(self, "_" + action.replace("-", "_"))(person, course, e, attributes)
         if refusal:
             return _refused(*refusal)
-        e["updated_at"] = datetime.now(timezone.utc)
-        return 200, {"data": self.enrolled(person)}, {}
+        self.people[person]["updated_at"] = datetime.now(timezone.utc)
+        return 200, {"data": self.participant(person)}, {}
 
     def _withdraw(self, person, course, e, attributes):
         if attributes.get("reason") not in DFE_WITHDRAWAL_REASONS:
@@ -161,23 +191,21 @@ class Participants:
 
     def _change_schedule(self, person, course, e, attributes):
         schedule, cohort = attributes.get("schedule_identifier"), attributes.get("cohort")
-        cohort = int(cohort) if str(cohort or "").isdigit() else e["cohort"]
+        cohort = int(cohort) if str(cohort or "").isdigit() else None if e["cohort"] is None else int(e["cohort"])
         if not schedule or (cohort is not None and schedule not in schedules_of(cohort)):
             return "schedule_identifier", TEXTS["schedule missing"]
         if e["training_status"] == "withdrawn":
             return "participant_id", TEXTS["withdrawn already"]
         if group_of(schedule) != COURSE_GROUP[course]:
             return "schedule_identifier", TEXTS["schedule not for course"]
-        if schedule == e["schedule_identifier"] and cohort == e["cohort"]:
+        if schedule == e["schedule_identifier"] and cohort == (None if e["cohort"] is None else int(e["cohort"])):
             return "schedule_identifier", TEXTS["same schedule"]
         start = starts(schedule, cohort) if cohort is not None else None
         for d in self._declarations_of(person, course):
             if d["state"] in BILLABLE and (d["declaration_type"] not in allowed_types(schedule) or (
                     start is not None and str(d["declaration_date"])[:10] <= start.isoformat())):
                 return "schedule_identifier", TEXTS["invalidates"]
-        e["schedule_identifier"], e["cohort"] = schedule, cohort
-        if self.participants is not None:
-            self.participants[person][course] = (schedule, cohort)
+        e["schedule_identifier"], e["cohort"] = schedule, None if cohort is None else str(cohort)
         return None
 
     def outcome(self, person: str, a: dict):

@@ -247,6 +247,7 @@ def run(
                 report_repeats=report_repeats, job_reports=job_reports, out=out, xlsx=xlsx)
             figures["databases"][name]["version"] = version
             figures["databases"][name]["dfe_send"] = _dfe_send(name, url, workdir, scale, out)
+            figures["databases"][name]["dfe_read"] = _dfe_read(name, url, workdir, scale, out)
 
     figures["total_seconds"] = time.perf_counter() - begun
     figures["load"] = _load()
@@ -258,15 +259,32 @@ def run(
 def _dfe_send(name: str, url: str, workdir: Path, scale: float, out: Callable[[str], None]) -> dict:
     """3,000 declarations (at scale 1) sent to a stand-in of DfE enforcing a scaled-down rate limit
     (bench.dfe_send), on a database of their own beside the national one."""
-    from . import dfe_send, postgres
+    from . import dfe_send
 
     count = max(dfe_send.LIMIT // 2, round(dfe_send.DECLARATIONS * min(scale, 1)))
-    with contextlib.ExitStack() as stack:
-        if name == "sqlite":
-            url = "sqlite:///" + str(workdir / "dfe-send.db")
-        else:
-            url = stack.enter_context(postgres.scratch_database(url, "bench_dfe_send"))
-        return dfe_send.measure(url, count, out=out)
+    with _beside(name, url, workdir, "dfe_send") as own:
+        return dfe_send.measure(own, count, out=out)
+
+
+def _dfe_read(name: str, url: str, workdir: Path, scale: float, out: Callable[[str], None]) -> dict:
+    """`dfe sync` of 50,000 participants and `declarations refresh` of 200,000 declarations (at scale 1)
+    from a stand-in of DfE at a scaled-down rate limit (bench.dfe_read), on a database of their own."""
+    from . import dfe_read
+
+    with _beside(name, url, workdir, "dfe_read") as own:
+        return dfe_read.measure(own, max(100, round(dfe_read.PARTICIPANTS * min(scale, 1))), out=out)
+
+
+@contextlib.contextmanager
+def _beside(name: str, url: str, workdir: Path, label: str):
+    """A database of its own for one measure, beside the national one: a file, or a scratch database."""
+    from . import postgres
+
+    if name == "sqlite":
+        yield "sqlite:///" + str(workdir / f"{label}.db")
+        return
+    with postgres.scratch_database(url, f"bench_{label}") as own:
+        yield own
 
 
 def run_database(name: str, url: str, files: dataset.DatasetFiles, workdir: Path, *, scale: float,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .dfe_read import TARGET as READ_TARGET
 from .dfe_send import SLACK
 from .jobs import CLICK_P95_MS, DASHBOARD_RATIO, FINISH_RATIO, HEALTH_EVERY, HEALTH_P99_MS, SEND_P95_MS
 from .run import (
@@ -106,6 +107,14 @@ def rows(figures: dict) -> list[tuple[str, dict[str, tuple[str, float | None]], 
         f"{_seconds(f['dfe_send']['least_seconds'])}",
         9.99 if f["dfe_send"]["sent"] < f["dfe_send"]["declarations"]
         else f["dfe_send"]["seconds"] / f["dfe_send"]["target_seconds"]))
+    r = any_db.get("dfe_read") or {}
+    for kind, what in (("sync", f"dfe sync of {r.get('participants', 0):,} participants (DfE's pages of 3,000)"),
+                       ("refresh", f"declarations refresh of {r.get('declarations', 0):,} declarations")):
+        add(f"{what} at {r.get('limit')} requests per {r.get('window', 0):g} s: time / its requests alone; peak RSS",
+            f"within {READ_TARGET:g}x", lambda f, kind=kind: (
+                f"{_seconds(f['dfe_read'][kind]['seconds'])} / {_seconds(f['dfe_read'][kind]['requests_seconds'])}; "
+                f"{f['dfe_read'][kind]['peak_rss_mb']:.0f} MB",
+                9.99 if f["dfe_read"][kind]["throttled"] else f["dfe_read"][kind]["ratio"] / READ_TARGET))
     add("upload, and its confirm: from the click to the job's page", f"< {u['click_target_seconds']:g} s",
         lambda f: (f"{_seconds(f['upload']['click_seconds'])}, {_seconds(f['upload']['confirm_click_seconds'])}",
                    max(f["upload"]["click_seconds"], f["upload"]["confirm_click_seconds"])

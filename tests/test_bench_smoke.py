@@ -73,6 +73,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
         dfe = db["dfe_send"]  # declarations sent to a stand-in of DfE enforcing its (scaled-down) rate limit
         assert dfe["sent"] == dfe["declarations"] > 0 and dfe["throttled"] == 0
         assert dfe["most_in_a_window"] <= dfe["limit"]
+        read = db["dfe_read"]  # dfe sync and declarations refresh from the stand-in, at its pace
+        assert read["sync"]["counts"]["matched"] == read["participants"] == 200 and read["sync"]["throttled"] == 0
+        assert read["refresh"]["counts"]["read"] == read["declarations"] == 800 and read["refresh"]["counts"]["unknown"] == 0
+        assert read["sync"]["peak_rss_mb"] > 0 and read["refresh"]["requests_seconds"] > 0
 
         # the job runner: make serve and make worker, report jobs at once, /health and the dashboard meanwhile
         jobs = db["jobs"]
@@ -86,11 +90,13 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path, databases):
     # one table of every database, each measure with its target and its share of it
     table = markdown(figures)
     assert table[0].startswith("| measure | " + " | ".join(databases))
-    assert len(table) == 2 + 27 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
+    assert len(table) == 2 + 29 and all(line.count("|") == 3 + 2 * len(databases) for line in table)
     assert any(line.startswith("| upload preview with its dry-run recompute, ") for line in table)
     assert any(line.startswith("| Teams report of ") and "read, matched and previewed | " in line for line in table)
     assert any(line.startswith("| Moodle completion report of ") and "by 150 activities" in line for line in table)
     assert any("declarations sent to a stand-in of DfE" in line for line in table)
+    assert any(line.startswith("| dfe sync of 200 participants") for line in table)
+    assert any(line.startswith("| declarations refresh of 800 declarations") for line in table)
     assert any(line.startswith("| upload, and its confirm: from the click to the job's page |") for line in table)
     assert any(line.startswith("| /health every 250 ms while 3 report jobs run: ") for line in table)
     assert any(line.startswith("| a click to the job's page: report GETs, 3 at once: ") for line in table)

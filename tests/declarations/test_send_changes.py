@@ -10,6 +10,7 @@ from tracker.escalation.deferrals import defer, return_from_deferral
 from tracker.escalation.withdrawals import confirm_withdrawal, propose_withdrawal
 from tracker.extensions import db
 from tracker.models import AssessmentRecord, DeclarationRecord, DfeChange, Participant
+from tracker.models.dfe import DfeEnrolment
 
 from ..factories import dfe_id
 from ..test_cli import AS_OF, examples  # noqa: F401  (fixtures)
@@ -32,7 +33,7 @@ def withdraw(ref: str, reason="change-in-school-leadership") -> None:
 
 def at_dfe(dfe, ref: str) -> dict:  # noqa: F811
     """The participant's enrolment as DfE's GET participants/npq/{id} lists it."""
-    return dfe.enrolled(dfe_id(ref))["attributes"]["npq_enrolments"][0]
+    return dfe.participant(dfe_id(ref))["attributes"]["npq_enrolments"][0]
 
 
 def changes_sent(dfe) -> list[tuple[str, str]]:  # noqa: F811
@@ -139,3 +140,23 @@ def test_refresh_matches_a_record_held_without_dfes_id_by_participant_course_and
     assert dfe_declaration not in result.stderr  # matched, not "not one the tracker sent"
     record = db.session.get(DeclarationRecord, record.id)
     assert (record.dfe_id, record.state, record.statement_id) == (dfe_declaration, "eligible", "statement-2024-09")
+
+
+def test_a_withdrawal_sent_to_dfe_shows_in_what_dfe_sync_reads_next(examples, dfe):  # noqa: F811
+    p, course = person("EX000"), "npq-leading-teaching-development"
+    schedule = f"npq-specialist-{'autumn' if p.cohort in (1, 3) else 'spring'}"
+    dfe.enrol(p.full_name, p.email, course, dfe_id=dfe_id("EX000"), schedule=schedule,
+              cohort=2021 if p.cohort in (1, 2) else 2022)
+    assert examples("dfe", "sync").exit_code == 0
+
+    def kept() -> DfeEnrolment:
+        return db.session.scalar(select(DfeEnrolment).where(DfeEnrolment.dfe_participant_id == dfe_id("EX000")))
+    assert (kept().participant_id, kept().training_status) == (p.id, "active")
+    assert examples("declarations", "submit", "--as-of", AS_OF).exit_code == 0
+    withdraw("EX000")
+    assert "EX000 withdraw: sent: withdrawn" in examples("dfe", "send-changes").stdout
+    result = examples("dfe", "sync")
+    assert result.exit_code == 0, result.output
+    asked = [r for r in dfe.received if r["path"].endswith("participants/npq")][-1]
+    assert "filter[updated_since]" in asked["query"]  # only what changed since the first sync: the withdrawal
+    assert (kept().participant_id, kept().training_status) == (p.id, "withdrawn")

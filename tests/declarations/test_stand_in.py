@@ -35,8 +35,9 @@ def detail(answer) -> list[tuple[str, str]]:
 
 @pytest.fixture()
 def enrolled(dfe):  # noqa: F811
-    dfe.participants = {PERSON: {"npq-leading-teaching": ("npq-specialist-spring", 2022),
-                                 "npq-headship": ("npq-leadership-autumn", 2024)}}
+    dfe.strict = True
+    dfe.enrol("", None, "npq-leading-teaching", dfe_id=PERSON, schedule="npq-specialist-spring", cohort=2022)
+    dfe.enrol("", None, "npq-headship", dfe_id=PERSON, schedule="npq-leadership-autumn", cohort=2024)
     return dfe
 
 
@@ -75,12 +76,12 @@ def test_a_declaration_dfe_accepts_is_stored_and_a_repeat_is_already_submitted(e
 
 def test_the_sample_dataset_sent_to_a_dfe_that_knows_its_participants_is_valid_and_accepted(
         examples, dfe):  # noqa: F811
-    dfe.participants = {}
+    dfe.strict = True
     for dfe_id, identifier, cohort in db.session.execute(
             select(Participant.dfe_participant_id, Course.dfe_identifier, Participant.cohort).join(Course)):
         group = "leadership" if COURSE_GROUP[identifier] == "leadership" else "specialist"
         schedule = f"npq-{group}-{'autumn' if cohort in (1, 3) else 'spring'}"  # cohorts 2 and 4 start in February
-        dfe.participants[dfe_id] = {identifier: (schedule, 2021 if cohort in (1, 2) else 2022)}
+        dfe.enrol("", None, identifier, dfe_id=dfe_id, schedule=schedule, cohort=2021 if cohort in (1, 2) else 2022)
     expected = examples("declarations", "--as-of", AS_OF).stdout.splitlines()
     result = examples("declarations", "submit", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
