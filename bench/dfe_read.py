@@ -25,7 +25,6 @@ import os
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -212,11 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for name in names:
         with contextlib.ExitStack() as stack:
-            if name == "sqlite":
-                url = "sqlite:///" + str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dfe.db")
-            else:
-                server = args.postgres_url or stack.enter_context(postgres.started())
-                url = stack.enter_context(postgres.scratch_database(server, "bench_dfe_read"))
+            url = postgres.database(stack, name, args.postgres_url, "bench_dfe_read")
             print(f"=== {name} ===")
             figures = measure(url, args.participants)
             failed |= any(figures[k]["ratio"] > TARGET or figures[k]["throttled"] for k in ("sync", "refresh"))

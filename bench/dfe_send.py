@@ -18,11 +18,9 @@ import math
 import os
 import sys
 import uuid
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 DECLARATIONS = 3000
 LIMIT = 100  # requests per window (DfE: 1,000)
@@ -107,11 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for name in names:
         with contextlib.ExitStack() as stack:
-            if name == "sqlite":
-                url = "sqlite:///" + str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dfe.db")
-            else:
-                server = args.postgres_url or stack.enter_context(postgres.started())
-                url = stack.enter_context(postgres.scratch_database(server, "bench_dfe_send"))
+            url = postgres.database(stack, name, args.postgres_url, "bench_dfe_send")
             print(f"=== {name} ===")
             figures = measure(url, args.declarations)
             failed |= figures["throttled"] > 0 or figures["sent"] < figures["declarations"]

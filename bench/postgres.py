@@ -48,6 +48,17 @@ def scratch_database(url: str, name: str) -> Iterator[str]:
         engine.dispose()
 
 
+def database(stack: contextlib.ExitStack, name: str, server: str | None, scratch: str) -> str:
+    """A fresh database for a measure alone, closed with STACK: SQLite in a temporary folder, or a
+    scratch database SCRATCH on SERVER (a PostgreSQL started here when None)."""
+    if name == "sqlite":
+        import tempfile
+        from pathlib import Path
+
+        return "sqlite:///" + str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / f"{scratch}.db")
+    return stack.enter_context(scratch_database(server or stack.enter_context(started()), scratch))
+
+
 def server_version(url: str) -> str:
     engine = create_engine(url)
     try:
