@@ -172,7 +172,7 @@ def measure(url: str, count: int = PARTICIPANTS, limit: int = LIMIT, window: flo
             run = subprocess.run([sys.executable, "-m", "bench.dfe_read", "--child", kind, url, paced.url, free.url,
                                   str(limit), str(window)], capture_output=True, text=True, env=env)
             if run.returncode != 0:
-                raise RuntimeError(f"the {kind} child failed:\n{run.stderr[-3000:]}")
+                raise RuntimeError(f"the {kind} child failed:\n{_ends(run.stderr)}")
             found = json.loads(run.stdout.strip().splitlines()[-1])
             found["least_seconds"] = (math.ceil(found["requests"] / limit) - 1) * window
             found["requests_seconds"] = found["least_seconds"] + found["no_work_seconds"]
@@ -190,6 +190,13 @@ def measure(url: str, count: int = PARTICIPANTS, limit: int = LIMIT, window: flo
         for server in servers:
             server.stop()
     return figures
+
+
+def _ends(text: str, each: int = 2000) -> str:
+    """The start and the end of a child's stderr: where its traceback begins and where it ends."""
+    if len(text) <= 2 * each:
+        return text
+    return f"{text[:each]}\n[... {len(text) - 2 * each:,} characters left out ...]\n{text[-each:]}"
 
 
 def main(argv: list[str] | None = None) -> int:

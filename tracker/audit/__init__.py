@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent
+from ..models.bulk import insert_rows
 
 
 def _plain(value):
@@ -36,6 +38,15 @@ def record(actor: str, action: str, entity: str, entity_id=None, *, participant_
     event = AuditEvent(**_values(actor, action, entity, entity_id, participant_id, before, after))
     db.session.add(event)
     return event
+
+
+def record_many(events: Iterable[dict]) -> int:
+    """Many events written at once in the session's transaction (models/bulk.insert_rows: COPY on
+    PostgreSQL, executemany elsewhere), each a dict of record()'s arguments; returns how many."""
+    names = ("at", "actor", "action", "entity", "entity_id", "participant_id", "before", "after")
+    rows = (_values(event["actor"], event["action"], event["entity"], event.get("entity_id"),
+                    event.get("participant_id"), event.get("before"), event.get("after")) for event in events)
+    return insert_rows(AuditEvent.__table__, names, ([row[name] for name in names] for row in rows))
 
 
 def record_at_once(actor: str, action: str, entity: str, entity_id=None, *, participant_id: int | None = None,

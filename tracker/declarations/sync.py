@@ -19,13 +19,14 @@ keeps what it read; the next starts from before the last one that finished.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import delete, exists, select, update
 
 from ..audit import record as audit
+from ..audit import record_many
 from ..clock import now
 from ..extensions import db
 from ..formats import utc_stamp
@@ -33,6 +34,7 @@ from ..imports.proposals.matching import addresses
 from ..imports.reports.text import email_key
 from ..imports.who import people
 from ..models import Course, DeliveryPartner, Participant
+from ..models.bulk import insert_rows
 from ..models.dfe import DfeDeliveryPartner, DfeEnrolment, DfeStatement, DfeSync
 from ..rules.dfe_statements import Statement, next_cut_off
 from ..rules.facts import ACTIVE
@@ -40,6 +42,7 @@ from .dfe import DfeApi, DfeProblem
 
 OVERLAP = timedelta(minutes=10)  # DfE's guidance: poll from two rate windows before the last poll
 PER_PAGE = 3000  # DfE's most
+CHUNK = 1000  # rows of an executemany: DfE's page in three
 MOST_PAGES = 1000  # three million enrolments: more than DfE could hold for one lead provider
 FIELDS = {  # a participant's field: the enrolment's
     "dfe_participant_id": "dfe_participant_id", "dfe_course_identifier": "course_identifier",
@@ -86,15 +89,14 @@ class Known:
                 if key:
                     self.by_address.setdefault((key, self.course[pk]), set()).add(pk)
 
-    def match(self, enrolment: DfeEnrolment) -> int | None:
-        course = enrolment.course_identifier
-        found = self.by_dfe.get((enrolment.dfe_participant_id, course))
-        if found is None and enrolment.email and email_key(enrolment.email):
-            free = [pk for pk in self.by_address.get((email_key(enrolment.email), course), ())
+    def match(self, dfe_id: str, course: str, email: str | None) -> int | None:
+        found = self.by_dfe.get((dfe_id, course))
+        if found is None and email and email_key(email):
+            free = [pk for pk in self.by_address.get((email_key(email), course), ())
                     if self.dfe_id.get(pk) is None]
             found = free[0] if len(free) == 1 else None
         if found is not None:
-            self.taken(found, enrolment.dfe_participant_id, course)
+            self.taken(found, dfe_id, course)
         return found
 
     def taken(self, pk: int, dfe_id: str, course: str) -> None:
@@ -140,69 +142,109 @@ def pages(api: DfeApi, path: str, what: str, params: dict | None = None) -> Iter
     return api.pages(path, what, "sync", per_page=PER_PAGE, most=MOST_PAGES, params=params)
 
 
+KEPT = ("full_name", "email", "schedule_identifier", "cohort", "training_status", "funded_place", "participant_id")
+
+
 def _participants(items: list[dict], known: Known, actor: str, done: Synced) -> None:
+    """One page: its enrolments kept (new ones inserted, changed ones updated, all at once) and matched."""
     for item in items:
         for change in (item.get("attributes") or {}).get("participant_id_changes") or ():
             _rekey(str(change.get("from_participant_id") or ""), str(change.get("to_participant_id") or ""), known,
                    actor)
     ids = [str(item.get("id") or "") for item in items]
-    kept = {(row.dfe_participant_id, row.course_identifier): row for row in db.session.scalars(
-        select(DfeEnrolment).where(DfeEnrolment.dfe_participant_id.in_(ids)))}
-    matched: dict[int, DfeEnrolment] = {}
+    table = DfeEnrolment.__table__
+    kept = {(row["dfe_participant_id"], row["course_identifier"]): dict(row) for row in db.session.execute(
+        select(table.c.id, table.c.dfe_participant_id, table.c.course_identifier, *(table.c[name] for name in KEPT))
+        .where(table.c.dfe_participant_id.in_(ids))).mappings()}
+    new: list[dict] = []
+    changed: dict[int, dict] = {}
+    matched: dict[int, dict] = {}
     for item, dfe_id in zip(items, ids):
         attributes = item.get("attributes") or {}
         for enrolment in attributes.get("npq_enrolments") or ():
             course = str(enrolment.get("course_identifier") or "")
             row = kept.get((dfe_id, course))
             if row is None:
-                row = kept[(dfe_id, course)] = DfeEnrolment(dfe_participant_id=dfe_id, course_identifier=course)
-                db.session.add(row)
-            row.full_name = str(attributes.get("full_name") or "")
-            row.email = enrolment.get("email") or None
-            row.schedule_identifier = enrolment.get("schedule_identifier") or None
-            row.cohort = _year(enrolment.get("cohort"))
-            row.training_status = enrolment.get("training_status") or None
-            row.funded_place = enrolment.get("funded_place")
+                row = kept[(dfe_id, course)] = {"id": None, "dfe_participant_id": dfe_id, "course_identifier": course}
+                new.append(row)
+            values = {"full_name": str(attributes.get("full_name") or ""), "email": enrolment.get("email") or None,
+                      "schedule_identifier": enrolment.get("schedule_identifier") or None,
+                      "cohort": _year(enrolment.get("cohort")),
+                      "training_status": enrolment.get("training_status") or None,
+                      "funded_place": enrolment.get("funded_place")}
             done.read += 1
-            pk = known.match(row)
-            row.participant_id = pk
+            pk = values["participant_id"] = known.match(dfe_id, course, values["email"])
+            if row["id"] is not None and any(row.get(name) != value for name, value in values.items()):
+                changed[row["id"]] = row
+            row.update(values)
             if pk is not None:
                 matched[pk] = row
                 done.matched += 1
+    db.session.flush()
+    names = ("dfe_participant_id", "course_identifier", *KEPT)
+    insert_rows(table, names, ([row[name] for name in names] for row in new))
+    _update(DfeEnrolment, list(changed.values()), KEPT)
     _take(matched, actor, done)
+
+
+def _update(model, rows: list[dict], names: tuple[str, ...]) -> None:
+    """The rows (each with its "id") updated by primary key: one executemany per CHUNK."""
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(update(model), [{"id": row["id"], **{name: row[name] for name in names}}
+                                           for row in rows[start : start + CHUNK]])
 
 
 def _again(known: Known, actor: str, done: Synced) -> None:
     """Enrolments kept from earlier syncs, not in the tracker then: matched again."""
-    matched = {}
-    for row in db.session.scalars(select(DfeEnrolment).where(DfeEnrolment.participant_id.is_(None))):
-        pk = known.match(row)
+    matched, rows = {}, []
+    table = DfeEnrolment.__table__
+    for row in db.session.execute(select(table).where(table.c.participant_id.is_(None))).mappings():
+        pk = known.match(row["dfe_participant_id"], row["course_identifier"], row["email"])
         if pk is not None:
-            row.participant_id, matched[pk] = pk, row
+            row = {**row, "participant_id": pk}
+            matched[pk] = row
+            rows.append(row)
             done.matched += 1
+    _update(DfeEnrolment, rows, ("participant_id",))
     _take(matched, actor, done)
 
 
-def _take(matched: dict[int, DfeEnrolment], actor: str, done: Synced) -> None:
-    """Matched participants take DfE's id and enrolment; each change audited."""
+def _take(matched: dict[int, dict], actor: str, done: Synced) -> None:
+    """Matched participants take DfE's id and enrolment, all at once; each change audited."""
     if not matched:
         return
-    for participant in db.session.scalars(select(Participant).where(Participant.id.in_(matched))):
-        if take(participant, matched[participant.id], actor):
+    table = Participant.__table__
+    rows, events = [], []
+    for participant in db.session.execute(select(table.c.id, table.c.participant_id, *(table.c[name] for name in FIELDS))
+                                          .where(table.c.id.in_(matched))).mappings():
+        enrolment = matched[participant["id"]]
+        change = changes(participant, {name: enrolment[source] for name, source in FIELDS.items()})
+        if change:
+            rows.append({"id": participant["id"], **{name: enrolment[FIELDS[name]] for name in FIELDS}})
+            events.append({"actor": actor, "action": "update", "entity": "participant",
+                           "entity_id": participant["participant_id"], "participant_id": participant["id"], **change})
             done.changed += 1
+    _update(Participant, rows, tuple(FIELDS))
+    record_many(events)
+
+
+def changes(before: Mapping, after: dict) -> dict | None:
+    """What a participant taking `after` (FIELDS' values) changes: {"before": ..., "after": ...}, or None."""
+    changed = sorted(name for name in FIELDS if before[name] != after[name])
+    if not changed:
+        return None
+    return {"before": {name: before[name] for name in changed}, "after": {name: after[name] for name in changed}}
 
 
 def take(participant: Participant, enrolment: DfeEnrolment, actor: str) -> bool:
     """The participant takes DfE's id and enrolment; the change audited. False: nothing changed."""
-    before = {name: getattr(participant, name) for name in FIELDS}
-    after = {name: getattr(enrolment, source) for name, source in FIELDS.items()}
-    changed = {name for name in FIELDS if before[name] != after[name]}
-    if not changed:
+    change = changes({name: getattr(participant, name) for name in FIELDS},
+                     {name: getattr(enrolment, source) for name, source in FIELDS.items()})
+    if not change:
         return False
-    for name in changed:
-        setattr(participant, name, after[name])
-    audit(actor, "update", "participant", participant.participant_id, participant_id=participant.id,
-          before={name: before[name] for name in sorted(changed)}, after={name: after[name] for name in sorted(changed)})
+    for name, value in change["after"].items():
+        setattr(participant, name, value)
+    audit(actor, "update", "participant", participant.participant_id, participant_id=participant.id, **change)
     return True
 
 
