@@ -17,8 +17,6 @@ what is measured. Each run is in a child process of its own: its memory is the c
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
 import json
 import math
 import os
@@ -206,24 +204,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(kind, url, paced, free, int(limit), float(window))))
         return 0
     from bench import postgres
-    from bench.run import _load
 
-    parser = argparse.ArgumentParser(prog="python -m bench.dfe_read", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--postgres-url", default=None, help="a server whose role may create a scratch database")
-    parser.add_argument("--participants", type=int, default=PARTICIPANTS)
-    args = parser.parse_args(argv)
-    names = [args.only] if args.only else ["sqlite", "postgresql"]
-    print(f"machine: {os.cpu_count()} CPUs, {_load()}")
-    failed = False
-    for name in names:
-        with contextlib.ExitStack() as stack:
-            url = postgres.database(stack, name, args.postgres_url, "bench_dfe_read")
-            print(f"=== {name} ===")
-            figures = measure(url, args.participants)
-            failed |= any(figures[k]["ratio"] > TARGET or figures[k]["throttled"] for k in ("sync", "refresh"))
-    print(f"{_load()} at the end")
-    return 1 if failed else 0
+    def failed(url: str, count: int) -> bool:
+        figures = measure(url, count)
+        return any(figures[k]["ratio"] > TARGET or figures[k]["throttled"] for k in ("sync", "refresh"))
+
+    return postgres.each_database("python -m bench.dfe_read", __doc__, "participants", PARTICIPANTS,
+                                  "bench_dfe_read", argv, failed)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,7 @@ was sent.
 from __future__ import annotations
 
 
-import argparse
-import contextlib
 import math
-import os
 import sys
 import uuid
 import time
@@ -93,24 +90,13 @@ def measure(url: str, count: int = DECLARATIONS, limit: int = LIMIT, window: flo
 
 def main(argv: list[str] | None = None) -> int:
     from bench import postgres
-    from bench.run import _load
 
-    parser = argparse.ArgumentParser(prog="python -m bench.dfe_send", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--postgres-url", default=None, help="a server whose role may create a scratch database")
-    parser.add_argument("--declarations", type=int, default=DECLARATIONS)
-    args = parser.parse_args(argv)
-    names = [args.only] if args.only else ["sqlite", "postgresql"]
-    print(f"machine: {os.cpu_count()} CPUs, {_load()}")
-    failed = False
-    for name in names:
-        with contextlib.ExitStack() as stack:
-            url = postgres.database(stack, name, args.postgres_url, "bench_dfe_send")
-            print(f"=== {name} ===")
-            figures = measure(url, args.declarations)
-            failed |= figures["throttled"] > 0 or figures["sent"] < figures["declarations"]
-    print(f"{_load()} at the end")
-    return 1 if failed else 0
+    def failed(url: str, count: int) -> bool:
+        figures = measure(url, count)
+        return figures["throttled"] > 0 or figures["sent"] < figures["declarations"]
+
+    return postgres.each_database("python -m bench.dfe_send", __doc__, "declarations", DECLARATIONS,
+                                  "bench_dfe_send", sys.argv[1:] if argv is None else argv, failed)
 
 
 if __name__ == "__main__":

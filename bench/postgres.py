@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -53,10 +53,34 @@ def database(stack: contextlib.ExitStack, name: str, server: str | None, scratch
     scratch database SCRATCH on SERVER (a PostgreSQL started here when None)."""
     if name == "sqlite":
         import tempfile
-        from pathlib import Path
 
         return "sqlite:///" + str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / f"{scratch}.db")
     return stack.enter_context(scratch_database(server or stack.enter_context(started()), scratch))
+
+
+def each_database(prog: str, doc: str, option: str, default: int, scratch: str, argv: list[str],
+                  failed: Callable[[str, int], bool]) -> int:
+    """`python -m bench.X [--only sqlite|postgresql] [--postgres-url URL] [--OPTION N]`: a measure alone,
+    on a fresh database of each kind; FAILED(url, N) runs it and says whether it missed its target.
+    The exit code: 1 when any did."""
+    import argparse
+
+    from .run import _load
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--postgres-url", default=None, help="a server whose role may create a scratch database")
+    parser.add_argument(f"--{option}", type=int, default=default)
+    args = parser.parse_args(argv)
+    print(f"machine: {os.cpu_count()} CPUs, {_load()}")
+    missed = False
+    for name in [args.only] if args.only else ["sqlite", "postgresql"]:
+        with contextlib.ExitStack() as stack:
+            url = database(stack, name, args.postgres_url, scratch)
+            print(f"=== {name} ===")
+            missed |= failed(url, getattr(args, option))
+    print(f"{_load()} at the end")
+    return 1 if missed else 0
 
 
 def server_version(url: str) -> str:
