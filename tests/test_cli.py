@@ -403,3 +403,32 @@ def test_the_command_line_package_has_one_module_per_group_and_no_cycle():
     import tracker.reports as reports_package
     import os
     assert not os.path.exists(os.path.join(os.path.dirname(reports_package.__file__), "cli.py"))
+
+
+def test_a_cohort_whose_funding_contract_has_ended_at_dfe_has_its_declarations_held_in_dfes_words(examples):
+    """DfE's check 13: once DfE's statements are read, a cohort with no output-fee statement whose
+    cut-off is today or later is closed; until they are read, the check is left to DfE."""
+    from datetime import date, timedelta
+
+    from tracker.clock import today
+    from tracker.models import Cohort
+    from tracker.models.dfe import DfeStatement
+    from tracker.rules.dfe_schedules import cohort_of_start
+
+    everyone = declarations(examples)
+    db.session.add(DfeStatement(dfe_id="other", month="January", year=2031, cohort=1999,
+                                cut_off_date=date(2030, 12, 31), payment_date=date(2031, 1, 25), paid=False))
+    db.session.commit()
+    held = examples("declarations", "--as-of", AS_OF)
+    assert held.exit_code == 0 and held.stdout == ""
+    assert len(held.stderr.splitlines()) == len(everyone)
+    assert all(re.fullmatch(r"EX\d+ \S+: DfE lists no output-fee statement of the (\d{4}) cohort with a cut-off on or "
+                            r"after today \(\d{4}-\d\d-\d\d\): its funding contract has ended; DfE would answer \"You cannot "
+                            r"submit or void declarations for the \1 cohort\. .*", line)
+               for line in held.stderr.splitlines()), held.stderr
+    for number, year in enumerate(sorted({cohort_of_start(start) for start in db.session.scalars(
+            select(Cohort.start_date))})):
+        db.session.add(DfeStatement(dfe_id=f"open-{number}", month="August", year=2024, cohort=year,
+                                    cut_off_date=today(), payment_date=today() + timedelta(days=30), paid=False))
+    db.session.commit()
+    assert declarations(examples) == everyone  # a cut-off today (DfE's today, not the as-of date) is still open

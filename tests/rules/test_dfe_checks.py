@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from hypothesis import given, strategies as st
 
-from tracker.rules.dfe_checks import (APPLIED, BEFORE_SCHEDULE, HAS_PASSED, IN_THE_FUTURE, NO_DFE_ID, NO_SCHEDULE,
-                                      NOT_IN_SCHEDULE, PARTNER_MISSING, PARTNER_NOT_CONFIRMED, Proposed, failing,
+from tracker.rules.dfe_checks import (APPLIED, BEFORE_SCHEDULE, CONTRACT_CLOSED, HAS_PASSED, IN_THE_FUTURE, NO_DFE_ID,
+                                      NO_SCHEDULE, NOT_IN_SCHEDULE, PARTNER_MISSING, PARTNER_NOT_CONFIRMED, Proposed, failing,
                                       refusal)
 from tracker.rules.dfe_schedules import SCHEDULES, allowed_types, cohort_of_start, schedules_of, starts
 
@@ -133,3 +133,14 @@ def test_against_any_dfe_schedule_a_date_is_refused_exactly_before_its_start_or_
 def test_dfes_cohort_of_a_start_is_the_autumn_before_for_a_spring_start():
     assert [cohort_of_start(date(y, m, 1)) for y, m in ((2021, 11), (2022, 2), (2022, 10), (2023, 2))] == \
         [2021, 2021, 2022, 2022]
+
+
+def test_a_billable_declaration_of_a_cohort_whose_funding_contract_has_ended_is_held_in_dfes_words():
+    # DfE's statements were read: only the 2023 cohort has one with a cut-off today or later
+    closed = proposed(open_cohorts=frozenset({2023}), dfe_cohort=2022, schedule="npq-specialist-autumn")
+    found = failing(closed, TODAY)
+    assert (found.rule, found.dfe_says) == (13, CONTRACT_CLOSED.format(cohort=2022))
+    assert "You cannot submit or void declarations for the 2022 cohort" in found.reason
+    assert rule(replace(closed, open_cohorts=frozenset({2022, 2023}))) is None  # a statement still open
+    assert rule(replace(closed, open_cohorts=None)) is None  # DfE's statements not read: left to DfE
+    assert rule(replace(closed, funded_place=False)) is None  # never billable: DfE does not check it

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..engagement.book import Book
 from ..engagement.queries import assessments_by_participant
 from ..extensions import db
-from ..models import Cohort, Course, DeliveryPartner, OutputRecord, Participant, WithdrawalRequest
+from ..models import Cohort, Course, DeliveryPartner, DfeStatement, OutputRecord, Participant, WithdrawalRequest
 from ..models.escalation import CONFIRMED
 from ..rules.declarations import declaration_type
 from ..rules.dfe_checks import Proposed, refusal
@@ -86,13 +86,14 @@ class AtDfe:
     schedule: str | None
     cohort: int | None
     training_status: str | None  # set only by what DfE itself listed
+    funded_place: bool | None = None
 
 
 def at_dfe(pks: list[int] | None = None) -> dict[int, AtDfe]:
     """What the tracker knows of each participant at DfE, for those it knows anything of."""
     people = Participant.__table__.c
     query = select(people.id, people.dfe_participant_id, people.dfe_course_identifier, people.dfe_schedule_identifier,
-                   people.dfe_cohort, people.dfe_training_status).where(
+                   people.dfe_cohort, people.dfe_training_status, people.dfe_funded_place).where(
         people.dfe_participant_id.is_not(None) | people.dfe_schedule_identifier.is_not(None)
         | people.dfe_cohort.is_not(None))
     queries = [query] if pks is None else [query.where(people.id.in_(c)) for c in _chunks(sorted(set(pks)))]
@@ -198,6 +199,7 @@ class Checks:
         self.partners = {pk: (dfe_id, _years(cohorts)) for pk, dfe_id, cohorts in db.session.execute(
             select(DeliveryPartner.id, DeliveryPartner.dfe_id, DeliveryPartner.dfe_cohorts))}
         self.withdrawn = withdrawal_dates()
+        self.open_cohorts = open_cohorts(today)
 
     def refusal(self, pk: int, kind: str, on: date, group: str, cohort: int, has_passed: bool | None,
                 partner_id: int) -> str | None:
@@ -207,7 +209,14 @@ class Checks:
         return refusal(Proposed(
             kind, on, group, cohort, start, has_passed, self.withdrawn.get(pk), known.participant_id, known.schedule,
             schedules.get(group), known.cohort, known.training_status is not None, None, partner_dfe_id,
-            partner_cohorts), self.today)
+            partner_cohorts, known.funded_place, self.open_cohorts), self.today)
+
+
+def open_cohorts(today: date) -> frozenset[int] | None:
+    """DfE's cohorts with an output-fee statement whose cut-off is today or later (rule 13); None
+    when the tracker holds none of DfE's statements (it has not read them)."""
+    found = db.session.execute(select(DfeStatement.cohort, DfeStatement.cut_off_date)).all()
+    return None if not found else frozenset(cohort for cohort, cut_off in found if cut_off >= today)
 
 
 def _years(cohorts: str | None) -> frozenset[int] | None:

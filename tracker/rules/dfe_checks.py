@@ -27,13 +27,15 @@ NOT_IN_SCHEDULE = "The property '#/declaration_type' does not exist for this sch
 HAS_PASSED = ("Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this participant has passed or "
               "failed their course.")
 IN_THE_FUTURE = "The '#/declaration_date' value cannot be a future date. Check the date and try again."
+CONTRACT_CLOSED = ("You cannot submit or void declarations for the {cohort} cohort. The funding contract for this "
+                   "cohort has ended. Get in touch if you need to discuss this with us.")
 PARTNER_MISSING = "The property '#/delivery_partner_id' must be present"
 PARTNER_NOT_CONFIRMED = ("The entered '#/delivery_partner_id' is not from your list of confirmed Delivery Partners for "
                          "the Cohort")
 
 # Which of DfE's 22 checks the tracker applies before sending (the rest are left to DfE, or met by
 # how the body is built): README's "Declarations DfE accepts" lists why, check by check.
-APPLIED = (1, 4, 7, 10, 11, 14, 17, 18, 20)
+APPLIED = (1, 4, 7, 10, 11, 13, 14, 17, 18, 20)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class Proposed:
     dfe_withdrawn_on: date | None = None  # the day DfE records the withdrawal on
     partner_dfe_id: str | None = None
     partner_cohorts: frozenset[int] | None = None  # the cohorts DfE confirms the partner for; None: not known
+    funded_place: bool | None = None  # DfE's; False: not fundable, so never billable (rule 13 does not apply)
+    open_cohorts: frozenset[int] | None = None  # DfE cohorts with an output-fee statement whose cut-off is
+    # today or later; None: DfE's statements not read (no `dfe sync` yet)
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,15 @@ def _has_passed(d: Proposed, today: date) -> Failing | None:  # rule 14
     return None
 
 
+def _contract_closed(d: Proposed, today: date) -> Failing | None:  # rule 13, for a billable declaration
+    if d.open_cohorts is not None and d.funded_place is not False and dfe_cohort(d) not in d.open_cohorts:
+        return Failing(13, f"DfE lists no output-fee statement of the {dfe_cohort(d)} cohort with a cut-off on or "
+                           f"after today ({today.isoformat()}): its funding contract has ended",
+                       CONTRACT_CLOSED.format(cohort=dfe_cohort(d)),
+                       "Ask DfE whether it can still be paid; a sync reads any statement DfE adds.")
+    return None
+
+
 def _in_the_future(d: Proposed, today: date) -> Failing | None:  # rule 17
     if d.declaration_date > today:
         return Failing(17, f"the declaration date {d.declaration_date.isoformat()} is after today "
@@ -188,5 +202,6 @@ def _types_of_group(group: str) -> tuple[str, ...]:
     return allowed_types(found[0]) if found else ()
 
 
-CHECKS = (_no_dfe_id, _withdrawn, _before_schedule, _no_schedule, _type_not_in_schedule, _has_passed,
+CHECKS = (_no_dfe_id, _withdrawn, _before_schedule, _no_schedule, _type_not_in_schedule, _contract_closed,
+          _has_passed,
           _in_the_future, _partner_missing, _partner_not_confirmed)
