@@ -115,6 +115,7 @@ AUDIT_ACTION_LABELS = {
     "agree-extension": "Extended deadline agreed",
     "defer": "Deferral recorded",
     "return-from-deferral": "Return from deferral recorded",
+    "deferral-reason": "DfE's reason for a deferral given",
     "change-status": "Participant status changed",
     "propose-withdrawal": "Withdrawal proposed",
     "confirm-withdrawal": "Withdrawal confirmed",

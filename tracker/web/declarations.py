@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length
 from ..declarations.bodies import csv_file, json_lines
 from ..declarations.dfe import DfeApi, DfeProblem, configuration_problem
 from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
+from ..declarations.money import statements_of
 from ..declarations.produce import unsigned
 from ..declarations.submit import pending, send_params
 from ..declarations.sync import next_statement
@@ -205,6 +206,7 @@ def show(participant_id: str, kind: str):
         why=why, recordable=recordable, state_labels=STATE_LABELS, standing_labels=STANDING_LABELS,
         reopenable=current == VOIDED, voidable=bool(current and stored_id(record)) and current_user.role == "edt-admin",
         participant_link=url_for("participants.show", participant_id=participant.participant_id),
+        statements=statements_of(record),
     )
 
 
