@@ -15,9 +15,10 @@ Two counters, each a row of sign_in_throttle:
 A counter forgets its wrong passwords FORGET_AFTER its last one. A right password clears the
 account-and-address counter and takes its check back from the address's.
 
-Each check is claimed before the password is checked, with a compare-and-swap UPDATE (the row
-changes only if it still holds what was read), so parallel guesses can never get more checks than
-the rules allow: the database lets one of them win and the others read again and are refused.
+Each check is claimed before the password is checked, with one conditional UPDATE that counts it
+and sets when the next may be made, so parallel guesses can never get more checks than the rules
+allow: the database applies them one at a time, and those that find the next check not yet due
+change nothing and are refused.
 An attempt that gets no claim is refused without its password being checked or counted.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import case, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -37,7 +38,6 @@ FIRST_DELAY = timedelta(minutes=1)
 MOST_DELAY = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
 KNOWN_FOR = timedelta(days=30)
-RETRIES = 5  # compare-and-swap rounds lost to a parallel claim before giving up (refused, not checked)
 
 
 @dataclass(frozen=True)
@@ -75,24 +75,23 @@ def _ensure_row(key: str, now: datetime) -> None:
 
 
 def _take(key: str, free: int, now: datetime) -> datetime | None:
-    """Claims one check on the counter; None when claimed, else the time from which one may be."""
-    for _ in range(RETRIES):
-        row = db.session.execute(select(SignInThrottle.checks, SignInThrottle.last_at, SignInThrottle.next_at)
-                                 .where(SignInThrottle.key == key)).one()
-        checks, last_at, next_at = row
-        if now - last_at > FORGET_AFTER:
-            checks, next_at = 0, now
-        if next_at > now:
-            return next_at
-        claimed = db.session.execute(
-            update(SignInThrottle)
-            .where(SignInThrottle.key == key, SignInThrottle.checks == row.checks,
-                   SignInThrottle.last_at == row.last_at)
-            .values(checks=checks + 1, last_at=now, next_at=now + delay_after(checks + 1, free))
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount == 1:
-            return None
-    return now + FIRST_DELAY  # lost every round to parallel claims: a flood, so refuse this one
+    """Claims one check on the counter in one conditional UPDATE (the database applies concurrent ones
+    one after another, each to the row as the one before left it); None when claimed, else the time
+    from which one may be."""
+    stale = SignInThrottle.last_at < now - FORGET_AFTER
+    counted = case((stale, 1), else_=SignInThrottle.checks + 1)
+    waits, k = [(counted < free, now)], free
+    while delay_after(k, free) < MOST_DELAY:
+        waits.append((counted == k, now + delay_after(k, free)))
+        k += 1
+    claimed = db.session.execute(
+        update(SignInThrottle)
+        .where(SignInThrottle.key == key, stale | (SignInThrottle.next_at <= now))
+        .values(checks=counted, last_at=now, next_at=case(*waits, else_=now + MOST_DELAY))
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount == 1:
+        return None
+    return db.session.scalar(select(SignInThrottle.next_at).where(SignInThrottle.key == key))
 
 
 def _give_back(key: str) -> None:
