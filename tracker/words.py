@@ -130,6 +130,10 @@ AUDIT_ACTION_LABELS = {
     "reactivate": "User reactivated",
     "resend-invitation": "Invitation sent again",
     "sign-out-everywhere": "User signed out everywhere",
+    "send-invitation": "Invitation emailed",
+    "accept-invitation": "Invitation accepted: password set",
+    "request-password-reset": "Password reset requested",
+    "reset-password": "Password reset with an emailed link",
     "schedule-meeting": "Partnership meeting scheduled",
     "move-meeting": "Partnership meeting moved",
     "cancel-meeting": "Partnership meeting cancelled",
@@ -364,3 +368,38 @@ def newly_met_summary(counts: dict[int, int]) -> str:
         who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
         parts.append(f"Output {number} for {who}")
     return "meets " + ", ".join(parts)
+
+
+# Accounts: the emails an account gets, and how long sign-in makes someone wait (tracker/accounts/).
+INVITATION_EMAIL_SUBJECT = "Your account on the NPQ engagement tracker"
+INVITATION_EMAIL_BODY = """Dear {name},
+
+{inviter} has invited you to the NPQ engagement tracker of Education Development Trust, as {role}.
+
+Set your password with this link. It works once, for 7 days:
+{link}
+
+If the link does not open the page, go to {page} and enter this code:
+{code}
+
+If you did not expect this email, you can ignore it.
+"""
+RESET_EMAIL_SUBJECT = "Reset your password for the NPQ engagement tracker"
+RESET_EMAIL_BODY = """Dear {name},
+
+Someone asked to reset the password of your account on the NPQ engagement tracker. If it was you,
+choose a new password with this link. It works once, for 1 hour:
+{link}
+
+If the link does not open the page, go to {page} and enter this code:
+{code}
+
+If it was not you, you can ignore this email: your password has not changed.
+"""
+
+
+def sign_in_wait(seconds: float) -> str:
+    """Why a sign-in was refused without checking the password, and for how long ("Wait 2 minutes")."""
+    minutes = max(1, -(-int(seconds) // 60))
+    return (f"Too many attempts to sign in to this account from here. Wait {minutes} minute"
+            f"{'' if minutes == 1 else 's'} and try again.")
