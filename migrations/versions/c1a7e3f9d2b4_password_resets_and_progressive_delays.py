@@ -1,7 +1,7 @@
 """password resets and progressive sign-in delays
 
 Revision ID: c1a7e3f9d2b4
-Revises: b6e2d4f8a1c3
+Revises: c7a3e9d1f5b2
 Create Date: 2026-12-08 01:00:00
 
 A user keeps the hash of their one "forgotten your password" link and when it expires. Sign-in
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'c1a7e3f9d2b4'
-down_revision = 'b6e2d4f8a1c3'
+down_revision = 'c7a3e9d1f5b2'
 branch_labels = None
 depends_on = None
 
