@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.engagement.next_steps_words import FEW, credits_to_earn, first_few, intro, lead, notice, steps_in_order
+from tracker.engagement.next_steps_words import FEW, IN_A_LIST, credits_to_earn, first_few, intro, lead, notice, steps_in_order
 from tracker.formats import long_date
 from tracker.rules.facts import ACTIVE, Evidence
 from tracker.rules.next_steps import ASSESSMENT, NextSteps, Option, Why, CREDITS_90, REGISTER, next_steps
@@ -29,13 +29,15 @@ def test_the_words_offer_no_held_session_and_account_for_every_activity_needed(
         if made.held_on(option.activity_id):
             assert not any(f"Attend {option.title} " in text or f"attend {option.title}" in text for text in said)
     assert not any("(EDT)" in text for text in said)
-    if made.to_earn:
-        items, more = first_few(made)
+    for few in (FEW, IN_A_LIST):  # to the participant and on the page; in a line of a list
+        if not made.to_earn:
+            break
+        items, more = first_few(made, few)
         named = sum(len(re.findall(r"\(\d+ credits?\)", item)) for item in items)
-        assert named == min(FEW, len(made.to_earn)) and named + more == len(made.to_earn)
-        needed = made.to_earn[0].needed
-        assert f"Earn {needed} more credit" in lead(made) and f"{made.available} are still available" in lead(made)
-        assert (f", and {more} more" in lead(made)) == (more > 0)
+        assert named == min(few, len(made.to_earn)) and named + more == len(made.to_earn)
+        needed, said = made.to_earn[0].needed, lead(made, few)
+        assert f"Earn {needed} more credit" in said and f"{made.available} are still available" in said
+        assert (f", and {more} more" in said) == (more > 0)
 
 
 def final(needed: int, available: int, count: int, status: str | None = "submitted", held=()) -> NextSteps:
@@ -47,13 +49,16 @@ def final(needed: int, available: int, count: int, status: str | None = "submitt
 
 def test_the_final_output_says_how_many_credits_how_many_remain_and_the_first_few_by_block():
     made = final(145, 163, 53)
-    assert lead(made) == (
+    assert lead(made, FEW) == (
         "Earn 145 more credits; 163 are still available, so nearly every remaining activity is needed, starting "
         "with Block 1: Activity 0 (3 credits), Activity 1 (3 credits), Activity 2 (3 credits); "
         "Block 2: Activity 3 (3 credits), Activity 4 (3 credits), and 48 more; "
         "EDT will record your assessment result once it is marked and moderated")
     assert intro(made) == "Both of these, done on or after 1 March 2023, meet Output 3 (review date 24 February 2023):"
+    assert lead(made).endswith("Block 1: Activity 0 (3 credits), Activity 1 (3 credits), and 51 more; "
+                               "EDT will record your assessment result once it is marked and moderated")
     told = notice("EX004", "Name", "ex004@example.org", made)
+    assert told.next_step == lead(made, FEW)
     assert told.output == "Output 3 (completing your course and your assessment)"
     assert "Teacher Assessed" not in told.output + told.next_step
 

@@ -63,7 +63,8 @@ def short_why(steps: NextSteps) -> str:
     return f"No new engagement since {short_date(reason.anchor)}"
 
 
-FEW = 5  # the final output's activities named before "and N more"
+FEW = 5  # the final output's activities named before "and N more" on the page and to the participant
+IN_A_LIST = 2  # and in a line of a list (the action list, the participants export, the PDF)
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,11 @@ def _assessment_step(steps: NextSteps) -> str:
     return ASSESSMENT_STEP_LABELS.get(steps.why.assessment_status, ASSESSMENT_STEP_LABELS[None])
 
 
-def _final_steps(steps: NextSteps) -> list[Step]:
+def _final_steps(steps: NextSteps, few: int = FEW) -> list[Step]:
     made = []
     if steps.to_earn:
         needed = steps.to_earn[0].needed
-        items, more = first_few(steps)
+        items, more = first_few(steps, few)
         made.append(Step(CREDITS_90, credits_to_earn(needed, steps.available or 0), needed, tuple(items), more))
     if any(o.option == ASSESSMENT for o in steps.options):
         text = _assessment_step(steps)
@@ -170,20 +171,20 @@ def intro(steps: NextSteps) -> str:
     return f"Both of these, {when}, meet Output {steps.output}{review}:"
 
 
-def lead(steps: NextSteps) -> str:
+def lead(steps: NextSteps, few: int = IN_A_LIST) -> str:
     """What would meet output k, in one sentence (the next step of lists, exports and emails), and
     from when, if that is after the day asked about: engagement before the day after the last output
-    point, or before the cohort starts, does not count."""
-    text = _lead(steps)
+    point, or before the cohort starts, does not count. few: the final output's activities named."""
+    text = _lead(steps, few)
     if steps.counts_from > steps.as_of and text:
         return f"From {long_date(steps.counts_from)}, {text[:1].lower()}{text[1:]}"
     return text
 
 
-def _lead(steps: NextSteps) -> str:
+def _lead(steps: NextSteps, few: int) -> str:
     if steps.why.kind == FINAL:
         parts = []
-        for step in _final_steps(steps):
+        for step in _final_steps(steps, few):
             if step.option == ASSESSMENT:
                 parts.append(_assessment_step(steps))  # as the label says it, not capitalised mid-sentence
                 continue
@@ -240,4 +241,4 @@ def notice(participant_id: str, name: str, email: str, steps: NextSteps | None) 
     review = steps.review_date
     output = f"Output {steps.output} ({OUTPUT_FOR_PARTICIPANT_LABELS[steps.why.kind]})"
     return Notice(participant_id, name, email, output, review,
-                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps))
+                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps, FEW))
