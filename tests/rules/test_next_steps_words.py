@@ -7,10 +7,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.engagement.next_steps_words import FEW, IN_A_LIST, credits_to_earn, first_few, intro, lead, notice, steps_in_order
+from tracker.engagement.next_steps_words import (FEW, IN_A_LIST, credits_to_earn, first_few, intro, lead, notice,
+                                                 steps_in_order)
 from tracker.formats import long_date
 from tracker.rules.facts import ACTIVE, Evidence
-from tracker.rules.next_steps import ASSESSMENT, NextSteps, Option, Why, CREDITS_90, REGISTER, next_steps
+from tracker.rules.next_steps import ASSESSMENT, CREDITS_90, REGISTER, NextSteps, Option, Why, next_steps
 from tracker.rules.outputs import compute_outputs
 
 from .builders import F2F, d, specialist, toy_content
@@ -72,7 +73,8 @@ def test_how_much_of_what_remains_is_needed():
 def test_the_assessment_step_is_the_participants_only_when_they_have_something_to_submit():
     assert lead(final(3, 30, 1, status=None)).endswith("; submit your assessment; EDT will record its result once "
                                                         "it is marked and moderated")
-    assert lead(final(3, 30, 1, status="marked")).endswith("; EDT will record your assessment result once it is moderated")
+    assert lead(final(3, 30, 1, status="marked")).endswith(
+        "; EDT will record your assessment result once it is moderated")
 
 
 def test_a_session_already_held_for_the_group_is_offered_as_its_contingency_activity():
@@ -81,4 +83,5 @@ def test_a_session_already_held_for_the_group_is_offered_as_its_contingency_acti
                       Evidence(), d("2022-10-10"), START, {F2F: [d("2022-09-21")]})
     said = {step.text for step in steps_in_order(made) if step.option == REGISTER}
     assert said == {"Attend Activity 3 (block 1), or do its contingency activity",
-                    f"Do the contingency activity for Activity 4 (block 2): its session was on {long_date(d('2022-09-21'))}"}
+                    "Do the contingency activity for Activity 4 (block 2): its session was on "
+                    f"{long_date(d('2022-09-21'))}"}

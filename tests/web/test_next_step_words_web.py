@@ -23,7 +23,8 @@ def test_the_final_output_says_the_credits_to_earn_the_first_few_by_block_and_ho
     said = text_of(panel)
     assert "Both of these, done on or after 1 March 2023, meet Output 3 (review date 24 February 2023):" in said
     credits, assessment = [li for li in panel.iter("li") if li.get("data-option")]
-    assert text_of(credits).startswith(EARN + ", starting with: Block 1: Diagnostic Assessment for Block 1 (2 credits), ")
+    assert text_of(credits).startswith(
+        EARN + ", starting with: Block 1: Diagnostic Assessment for Block 1 (2 credits), ")
     assert credits.find(".//p[@data-more]").get("data-more") == "48" and "and 48 more" in text_of(credits)
     assert text_of(assessment) == "EDT will record your assessment result once it is moderated"  # marked, not moderated
     every = [text_of(li) for li in panel.find(".//details[@id='every-activity']").iter("li")]
