@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from tracker.rules.next_steps import (
     REGISTER,
     SELF_STUDY_OPTION,
     VIDEO,
+    NextSteps,
     Offered,
     Option,
     Syllabus,
@@ -267,35 +269,43 @@ def test_at_most_five_of_each_listed_option():
 group_sessions = st.dictionaries(st.sampled_from([WEBINAR, F2F]), st.lists(day_in_range(), min_size=1, max_size=3))
 
 
-def made_with(found_records, as_of, schedule, content, sessions):
-    found = evidence(*found_records)
+class Drawn(NamedTuple):
+    made: NextSteps | None  # with the group's sessions
+    without: NextSteps | None  # without them
+    sessions: dict
+    as_of: date
+
+
+@st.composite
+def any_next_steps(draw) -> Drawn:
+    """Any participant's next steps as of any day, with and without the dates their group held its events."""
+    schedule, content, sessions, as_of = draw(schedules), draw(contents), draw(group_sessions), draw(as_of_day())
+    found = evidence(*draw(st.lists(records, max_size=14)))
     results = compute_outputs(schedule, content, found)
-    return (next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START, sessions),
-            next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START))
+    return Drawn(next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START, sessions),
+                 next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START), sessions, as_of)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(records, max_size=14), as_of_day(), schedules, contents, group_sessions)
-def test_no_session_offered_to_attend_was_held_for_the_group_before_the_step_counts(
-        found_records, as_of, schedule, content, sessions):
-    made, without = made_with(found_records, as_of, schedule, content, sessions)
+@given(any_next_steps())
+def test_no_session_offered_to_attend_was_held_for_the_group_before_the_step_counts(drawn):
+    made = drawn.made
     if made is None:
         return
-    assert made.options == without.options, "the group's sessions change the words, never the CSV's options"
+    assert made.options == drawn.without.options, "the group's sessions change the words, never the CSV's options"
     for option in made.options:
-        dates = sessions.get(option.activity_id, [])
+        dates = drawn.sessions.get(option.activity_id, [])
         if made.held_on(option.activity_id):
             assert max(dates) < made.counts_from and made.held_on(option.activity_id) == max(dates)
         else:  # offered to attend: a session still to come for the group, or none known yet
-            assert not dates or max(dates) >= made.counts_from >= as_of
+            assert not dates or max(dates) >= made.counts_from >= drawn.as_of
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(records, max_size=14), as_of_day(), schedules, contents)
-def test_the_final_outputs_activities_cover_what_is_needed_when_the_course_still_has_it(
-        found_records, as_of, schedule, content):
-    made, _ = made_with(found_records, as_of, schedule, content, {})
-    if made is None or schedule[made.output - 1].kind != FINAL:
+@given(any_next_steps())
+def test_the_final_outputs_activities_cover_what_is_needed_when_the_course_still_has_it(drawn):
+    made = drawn.made
+    if made is None or made.why.kind != FINAL:
         return
     offered = [o.credits for o in made.to_earn]
     assert sum(offered) <= made.available, "no activity is offered for more than it can still give"

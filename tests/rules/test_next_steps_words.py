@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tracker.engagement.next_steps_words import (FEW, IN_A_LIST, credits_to_earn, first_few, intro, lead, notice,
                                                  steps_in_order)
@@ -15,14 +14,13 @@ from tracker.rules.next_steps import ASSESSMENT, CREDITS_90, REGISTER, NextSteps
 from tracker.rules.outputs import compute_outputs
 
 from .builders import F2F, d, specialist, toy_content
-from .test_next_steps import START, TOY_SYLLABUS, as_of_day, contents, group_sessions, made_with, records, schedules
+from .test_next_steps import START, TOY_SYLLABUS, any_next_steps
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(records, max_size=14), as_of_day(), schedules, contents, group_sessions)
-def test_the_words_offer_no_held_session_and_account_for_every_activity_needed(
-        found_records, as_of, schedule, content, sessions):
-    made, _ = made_with(found_records, as_of, schedule, content, sessions)
+@given(any_next_steps())
+def test_the_words_offer_no_held_session_and_account_for_every_activity_needed(drawn):
+    made = drawn.made
     if made is None:
         return
     said = [step.text for step in steps_in_order(made)] + [lead(made), intro(made)]
