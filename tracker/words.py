@@ -57,6 +57,22 @@ BASIS_LABELS = {
 ASSESSMENT_STATUS_LABELS = {status: words(status) for status in ASSESSMENT_STATUSES}
 ASSESSMENT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
 
+# What a participant reads (emails, the mail-merge file, the next step wherever it is shown): outputs
+# as a teacher understands them, not the contract's names, and EDT's part said as EDT's, by the
+# latest assessment status (None: none recorded).
+OUTPUT_FOR_PARTICIPANT_LABELS = {
+    FIRST: "starting your course",
+    RETENTION: "keeping up with your course",
+    FINAL: "completing your course and your assessment",
+}
+ASSESSMENT_STEP_LABELS = {
+    None: "submit your assessment; EDT will record its result once it is marked and moderated",
+    "not-submitted": "submit your assessment; EDT will record its result once it is marked and moderated",
+    "submitted": "EDT will record your assessment result once it is marked and moderated",
+    "marked": "EDT will record your assessment result once it is moderated",
+    "moderated": "EDT will record your assessment result",
+}
+
 # The participants list's sort columns, as its note says them: "Sorted by escalation (most urgent first)".
 PARTICIPANT_SORT_LABELS = {
     "participant": "participant ID",
@@ -365,19 +381,3 @@ def newly_met_summary(counts: dict[int, int]) -> str:
         parts.append(f"Output {number} for {who}")
     return "meets " + ", ".join(parts)
 
-
-# What a participant reads (emails, the mail-merge file, the next step wherever it is shown): outputs
-# as a teacher understands them, not the contract's names, and EDT's part said as EDT's, by the
-# latest assessment status (None: none recorded).
-OUTPUT_FOR_PARTICIPANT_LABELS = {
-    FIRST: "starting your course",
-    RETENTION: "keeping up with your course",
-    FINAL: "completing your course and your assessment",
-}
-ASSESSMENT_STEP_LABELS = {
-    None: "submit your assessment; EDT will record its result once it is marked and moderated",
-    "not-submitted": "submit your assessment; EDT will record its result once it is marked and moderated",
-    "submitted": "EDT will record your assessment result once it is marked and moderated",
-    "marked": "EDT will record your assessment result once it is moderated",
-    "moderated": "EDT will record your assessment result",
-}
