@@ -12,7 +12,8 @@ from datetime import date
 from .formats import short_date
 from .imports import kinds as import_kinds
 from .models.escalation import CONFIRMED, DECLINED, PROPOSED
-from .rules.facts import ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, WITHDRAWN
+from .rules.facts import (ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, FINAL, FIRST, RETENTION,
+                          WITHDRAWN)
 from .rules.status import (
     BLOCKED, CRITERIA_PENDING, DUE_SOON, ESCALATED, EXTENDED, MET, MET_LATE, NONE, NOT_MET, PENDING,
     TOTAL_UNKNOWN, WINDOW,
@@ -55,6 +56,22 @@ BASIS_LABELS = {
 }
 ASSESSMENT_STATUS_LABELS = {status: words(status) for status in ASSESSMENT_STATUSES}
 ASSESSMENT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
+
+# What a participant reads (emails, the mail-merge file, the next step wherever it is shown): outputs
+# as a teacher understands them, not the contract's names, and EDT's part said as EDT's, by the
+# latest assessment status (None: none recorded).
+OUTPUT_FOR_PARTICIPANT_LABELS = {
+    FIRST: "starting your course",
+    RETENTION: "keeping up with your course",
+    FINAL: "completing your course and your assessment",
+}
+ASSESSMENT_STEP_LABELS = {
+    None: "submit your assessment; EDT will record its result once it is marked and moderated",
+    "not-submitted": "submit your assessment; EDT will record its result once it is marked and moderated",
+    "submitted": "EDT will record your assessment result once it is marked and moderated",
+    "marked": "EDT will record your assessment result once it is moderated",
+    "moderated": "EDT will record your assessment result",
+}
 
 # The participants list's sort columns, as its note says them: "Sorted by escalation (most urgent first)".
 PARTICIPANT_SORT_LABELS = {

@@ -8,7 +8,7 @@ from string import Formatter
 PLACEHOLDERS = {
     "name": "the participant's full name",
     "participant_id": "the participant's ID",
-    "output": "the output they are working towards, e.g. Output 2: Retention Point",
+    "output": "the output they are working towards, in a teacher's words, e.g. Output 2 (keeping up with your course)",
     "review_date": "that output's review date, e.g. 23 June 2022",
     "window_end": "the end of the 3-week escalation window after the review date",
     "why": "why the output is not met yet, in a sentence",

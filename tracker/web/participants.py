@@ -20,7 +20,7 @@ from ..engagement.windows import behind_by_participant, windows_set
 from ..words import WITHDRAWAL_REASON_LABELS
 from ..escalation.withdrawals import open_proposal
 from ..engagement.next_steps import next_steps_for
-from ..engagement.next_steps_words import lead, short_why, steps_in_order, what_is_missing
+from ..engagement.next_steps_words import every_activity, intro, lead, short_why, steps_in_order, what_is_missing
 from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
@@ -199,6 +199,8 @@ def show(participant_id: str):
         missing=what_is_missing(standing.outputs, steps),
         steps=steps,
         step_list=steps_in_order(steps) if steps else [],
+        step_intro=intro(steps) if steps else "",
+        step_activities=every_activity(steps) if steps else [],
         assessments=sorted(assessments_by_participant([participant.id]).get(participant.id, []),
                            key=lambda a: a.recorded_on, reverse=True),
         chase=next((a.timing for a in action_list([standing], as_of)), ""),
