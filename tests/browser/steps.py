@@ -85,6 +85,26 @@ _OVERFLOW = """() => {
                           + ` (right edge ${Math.round(e.getBoundingClientRect().right)}px)`);
   return {extra: root.scrollWidth - width, out};
 }"""
+# On a phone a table of app-table--cards shows each row as a card whose cells are labelled by their
+# data-label: every cell but the first (the card's title) must carry its column's visible heading.
+_UNLABELLED_CELLS = """() => {
+  const visible = e => { const c = e.cloneNode(true);
+    c.querySelectorAll('.govuk-visually-hidden').forEach(h => h.remove());
+    return c.textContent.replace(/\\s+/g, ' ').trim(); };
+  const found = new Set();
+  for (const table of document.querySelectorAll('table.app-table--cards')) {
+    const heads = [...table.querySelectorAll('thead th')].map(visible);
+    const name = table.id || (table.caption ? table.caption.textContent.trim().slice(0, 40) : 'a table');
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        if (i === 0 || !heads[i] || cell.tagName !== 'TD') return;
+        const label = (cell.dataset.label || '').trim();
+        if (label !== heads[i]) found.add(`${name}: column "${heads[i]}" labelled "${label}"`);
+      });
+    }
+  }
+  return [...found].slice(0, 8);
+}"""
 WIDTHS = (390, 1280)  # a phone, and a laptop
 PHONE = 390
 
@@ -103,6 +123,8 @@ _SMALL_TARGETS = """() => {
     const r = e.getBoundingClientRect(), s = getComputedStyle(e);
     if (r.width < 2 && r.height < 2) return false;  // govuk-visually-hidden, skip links until focused
     if (s.visibility === 'hidden' || s.display === 'none') return false;
+    // inside a closed <details> (laid out, but not rendered); GOV.UK inputs are opacity 0 on purpose
+    if (e.checkVisibility && !e.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) return false;
     for (let a = e; a; a = a.parentElement) {
       const c = getComputedStyle(a);
       if (c.clipPath && c.clipPath !== 'none' && a.getBoundingClientRect().width <= 1) return false;
@@ -139,7 +161,7 @@ _SMALL_TARGETS = """() => {
     return dx * dx + dy * dy < R * R - 0.01;
   };
   const describe = t => {
-    const e = t.e, text = (e.innerText || e.value || e.getAttribute('aria-label') || e.name || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    const e = t.e, text = (e.innerText || e.value || e.getAttribute('aria-label') || e.name || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
     return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${text}" ${Math.round(t.r.width)}x${Math.round(t.r.height)}px`;
   };
   const failing = small.filter(t => {
@@ -188,7 +210,9 @@ class Journey:
         check_accessibility(self.page)
 
     def fits(self, widths=WIDTHS) -> None:
-        """At each window width the page is no wider than the window: wide tables scroll in their own region."""
+        """At each window width the page is no wider than the window: wide tables scroll in their own region.
+        On a phone, every target is big enough or far enough from others (WCAG 2.2 2.5.8), and tables
+        stacked as cards label each cell with its column's heading."""
         page = self.page
         before = page.viewport_size
         try:
@@ -198,6 +222,8 @@ class Journey:
                 assert found["extra"] <= 0, (f"{page.url} is {found['extra']}px wider than a {width}px window; "
                                              f"sticking out: {', '.join(found['out']) or 'nothing visible'}")
                 if width <= PHONE:
+                    unlabelled = page.evaluate(_UNLABELLED_CELLS)
+                    assert not unlabelled, f"{page.url}: cells of stacked tables without their heading: {unlabelled}"
                     small = page.evaluate(_SMALL_TARGETS)
                     assert not small, (f"{page.url} at {width}px has targets under 24 by 24 px (WCAG 2.2 2.5.8) "
                                        f"too close to another: {'; '.join(small)}")
