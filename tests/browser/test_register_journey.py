@@ -26,6 +26,18 @@ def north_group(session):
     make_user("facilitator@north.example", "facilitator", "NORTH")
 
 
+def create_the_npqlt_block_1_register(journey) -> None:
+    """On "Take a register": NPQLT block 1's F2F session for cohort 3, held on 10 November 2022."""
+    page = journey.page
+    page.get_by_label("Training event").select_option(label="NPQLT – Block 1 – NPQLT F2F Training Session")
+    page.get_by_label("Cohort").select_option(label="Cohort 3 (October 2022)")
+    date = page.get_by_role("group", name="Session date")
+    date.get_by_label("Day").fill("10")
+    date.get_by_label("Month").fill("11")
+    date.get_by_label("Year").fill("2022")
+    journey.press("Create the register")
+
+
 def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(journey, north_group):
     page = journey.page
     # Given a NORTH facilitator, signed in
@@ -36,13 +48,7 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
     journey.follow("Registers", exact=True)
     assert journey.heading() == "Registers"
     journey.press("Take a register")
-    page.get_by_label("Training event").select_option(label="NPQLT – Block 1 – NPQLT F2F Training Session")
-    page.get_by_label("Cohort").select_option(label="Cohort 3 (October 2022)")
-    date = page.get_by_role("group", name="Session date")
-    date.get_by_label("Day").fill("10")
-    date.get_by_label("Month").fill("11")
-    date.get_by_label("Year").fill("2022")
-    journey.press("Create the register")
+    create_the_npqlt_block_1_register(journey)
 
     # Then the register lists their own two participants, no one from another partner
     assert "Register created" in journey.banner()
@@ -90,13 +96,7 @@ def test_a_facilitator_marks_a_register_with_their_thumbs_on_a_phone(chromium, l
 
     # When they take the register of NPQLT block 1's F2F session for cohort 3 on 10 November 2022
     journey.visit("/registers/new")
-    page.get_by_label("Training event").select_option(label="NPQLT – Block 1 – NPQLT F2F Training Session")
-    page.get_by_label("Cohort").select_option(label="Cohort 3 (October 2022)")
-    date = page.get_by_role("group", name="Session date")
-    date.get_by_label("Day").fill("10")
-    date.get_by_label("Month").fill("11")
-    date.get_by_label("Year").fill("2022")
-    journey.press("Create the register")
+    create_the_npqlt_block_1_register(journey)
 
     # Then the register fits the phone, and each mark is a full-width row a thumb can hit
     journey.fits(widths=(390,))
