@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_rules_page_renders_docs_rules_md_with_its_tables(as_facilitator):
     page = as_facilitator.get("/help/rules").get_data(as_text=True)
     assert "<h1 class=\"govuk-heading-xl\">How the tracker decides</h1>" in page
-    assert '<table class="govuk-table">' in page and "3-week window" in page
+    assert '<table class="govuk-table app-table--cards">' in page and "3-week window" in page
+    # on a phone each row stacks, its cells labelled by their column's heading
+    assert '<td class="govuk-table__cell" data-label="escalation">Due soon</td>' in page
     assert "225 of 249 is enough, 224 is not" in page
 
 

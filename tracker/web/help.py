@@ -25,6 +25,18 @@ class _GovukClasses(Treeprocessor):
         for element in root.iter():
             if element.tag in CLASSES:
                 element.set("class", CLASSES[element.tag])
+        for table in root.iter("table"):
+            _stack_on_phones(table)
+
+
+def _stack_on_phones(table) -> None:
+    """A table's rows stack as cards on a phone, each cell labelled by its column's heading."""
+    table.set("class", "govuk-table app-table--cards")
+    headings = ["".join(th.itertext()).strip() for th in table.iter("th")]
+    for row in table.iter("tr"):
+        for heading, cell in zip(headings, row.findall("td")):
+            if heading:
+                cell.set("data-label", heading)
 
 
 class _Govuk(markdown.Extension):
