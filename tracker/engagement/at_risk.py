@@ -17,6 +17,10 @@ from .evidence import each_evidence
 from .next_steps import CHUNK, syllabuses
 from .standing import Standing
 
+# What pace and need read: the need (rules/pace.need_of) depends on the credits alone, never on the
+# videos or assessments next_steps also reads, so those are not fetched.
+EVIDENCE = ("credits", "registers")
+
 
 def _judged(s: Standing, as_of: date) -> bool:
     if s.status != ACTIVE or s.escalation.state not in (NONE, DUE_SOON):
@@ -36,7 +40,7 @@ def at_risk_by_participant(found: list[Standing], as_of: date, book: Book | None
         risks: dict[int, Risk] = {}
         # At least one pass, even for nobody, so that a page's query count never depends on who is on it.
         for start in range(0, max(len(ids), 1), CHUNK):
-            for pk, evidence in each_evidence(ids[start : start + CHUNK], book):
+            for pk, evidence in each_evidence(ids[start : start + CHUNK], book, EVIDENCE):
                 s = judged[pk]
                 content = book.courses[s.course_id].content
                 starts = book.cohort_starts[s.cohort]
