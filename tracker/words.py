@@ -351,21 +351,6 @@ def label(labels: dict[str, str], value: str | None) -> str:
     return labels.get(value) or words(value)
 
 
-NO_NEW_OUTPUTS = "meets no new outputs"
-
-
-def newly_met_summary(counts: dict[int, int]) -> str:
-    """What an upload newly meets (output number -> participants): "meets Output 2 for 14
-    participants, Output 3 for 2", or "meets no new outputs"."""
-    if not counts:
-        return NO_NEW_OUTPUTS
-    parts = []
-    for number, many in sorted(counts.items()):
-        who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
-        parts.append(f"Output {number} for {who}")
-    return "meets " + ", ".join(parts)
-
-
 # At risk (rules/pace.py): the reason in a line, "Needs 60 credits in 3 weeks; has earned 4 credits a week".
 AT_RISK_LABEL = "At risk"
 AT_RISK_HINT = "At their pace over the last 4 weeks, they will not meet their next output by its review date"
@@ -418,3 +403,19 @@ def last_contact(contact) -> str:
     how = label(CONTACT_METHOD_LABELS, contact.method)
     return (f"{short_date(contact.contacted_on)}, {how[:1].lower()}{how[1:]}: "
             f"{label(CONTACT_OUTCOME_LABELS, contact.outcome).lower()}")
+
+
+NO_NEW_OUTPUTS = "meets no new outputs"
+
+
+def newly_met_summary(counts: dict[int, int]) -> str:
+    """What an upload newly meets (output number -> participants): "meets Output 2 for 14
+    participants, Output 3 for 2", or "meets no new outputs"."""
+    if not counts:
+        return NO_NEW_OUTPUTS
+    parts = []
+    for number, many in sorted(counts.items()):
+        who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
+        parts.append(f"Output {number} for {who}")
+    return "meets " + ", ".join(parts)
+
