@@ -418,4 +418,3 @@ def newly_met_summary(counts: dict[int, int]) -> str:
         who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
         parts.append(f"Output {number} for {who}")
     return "meets " + ", ".join(parts)
-
