@@ -91,6 +91,7 @@ CONTACT_METHOD_LABELS = {
     "letter": "Letter",
 }
 CONTACT_OUTCOME_LABELS = {
+    "sent": "Sent",  # a message that went out, with no answer asked for yet (each next-step email)
     "no-response": "No response",
     "spoke-to-participant": "Spoke to the participant",
     "agreed-plan": "Agreed a plan to catch up",
@@ -370,6 +371,60 @@ def label(labels: dict[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return labels.get(value) or words(value)
+
+
+# At risk (rules/pace.py): the reason in a line, "Needs 60 credits in 3 weeks; has earned 4 credits a week".
+AT_RISK_LABEL = "At risk"
+AT_RISK_HINT = "At their pace over the last 4 weeks, they will not meet their next output by its review date"
+
+
+def _many(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _time_left(days: int) -> str:
+    return _many(days, "day") if days < 14 else _many(days // 7, "week")
+
+
+def _weekly(amount: int, days: int, thing: str) -> str:
+    """4 credits over 28 days: "4 credits a week"; under one a week: "1 credit in 4 weeks"."""
+    if amount * 7 >= days:
+        return f"{_many(round(amount * 7 / days), thing)} a week"
+    return f"{_many(amount, thing)} in the last {_time_left(days)}"
+
+
+def at_risk_reason(risk) -> str:
+    """risk: a rules.pace.Risk."""
+    pace, left = risk.pace, _time_left(risk.days_left)
+    if risk.sessions is None:
+        needs = f"Needs {_many(risk.credits, 'credit')} in {left}"
+        if not pace.credits:
+            return f"{needs}; has earned none in the last {_time_left(pace.days)}"
+        return f"{needs}; has earned {_weekly(pace.credits, pace.days, 'credit')}"
+    needs = f"Needs a new credit or session in {left}"
+    if not pace.credits and not pace.sessions:
+        return f"{needs}; none in the last {_time_left(pace.days)}"
+    done = [_weekly(n, pace.days, thing) for n, thing in ((pace.credits, "credit"), (pace.sessions, "session")) if n]
+    return f"{needs}; has managed {' and '.join(done)}"
+
+
+def agreed_deadline(deadline: date | None, as_of: date) -> str:
+    """The deadline a lead agreed with the participant: "Agreed deadline 31 Mar 2023" ("…, passed")."""
+    if deadline is None:
+        return ""
+    return f"Agreed deadline {short_date(deadline)}{', passed' if deadline < as_of else ''}"
+
+
+NEVER_CONTACTED = "No contact logged"
+
+
+def last_contact(contact) -> str:
+    """contact: has contacted_on, method and outcome: "27 Feb 2023, phone call: agreed a plan to catch up"."""
+    if contact is None:
+        return NEVER_CONTACTED
+    how = label(CONTACT_METHOD_LABELS, contact.method)
+    return (f"{short_date(contact.contacted_on)}, {how[:1].lower()}{how[1:]}: "
+            f"{label(CONTACT_OUTCOME_LABELS, contact.outcome).lower()}")
 
 
 NO_NEW_OUTPUTS = "meets no new outputs"

@@ -63,8 +63,12 @@ def test_a_participants_pages_and_action_forms_pass_the_checks_even_when_a_form_
                  "/participants/EX006/withdrawal/new", "/participants/EX006/extensions/new"):
         journey.visit(path)
         journey.fits()
-    # When a lead sends the contact form empty, the errors are listed and each is linked to its field
+    # When a lead empties the contact form (its date is filled in with today) and sends it, the errors
+    # are listed and each is linked to its field
     journey.visit("/participants/EX006/contacts/new")
+    when = page.get_by_role("group", name="Date of contact")
+    for box in ("Day", "Month", "Year"):
+        when.get_by_label(box).fill("")
     journey.press("Log contact")
     assert journey.errors() == ["Enter the date of contact", "Select how you contacted the participant",
                                 "Select the outcome of the contact"]

@@ -233,12 +233,22 @@ class Notice:
     window_end: date | None = None
     why: str = ""
     next_step: str = ""
+    agreed_deadline: date | None = None  # a later deadline the lead agreed with them for this output
+
+    @property
+    def deadline(self) -> date | None:
+        """The date to do it by: the deadline agreed with the participant, else the end of the window."""
+        return self.agreed_deadline or self.window_end
 
 
-def notice(participant_id: str, name: str, email: str, steps: NextSteps | None) -> Notice:
+def notice(participant_id: str, name: str, email: str, steps: NextSteps | None,
+           agreed_deadline: date | None = None) -> Notice:
+    """agreed_deadline: Standing.agreed_deadline, the latest deadline agreed for the output escalation
+    refers to (the same output as the steps': the earliest not met)."""
     if steps is None:
         return Notice(participant_id, name, email)
     review = steps.review_date
     output = f"Output {steps.output} ({OUTPUT_FOR_PARTICIPANT_LABELS[steps.why.kind]})"
     return Notice(participant_id, name, email, output, review,
-                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps, FEW))
+                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps, FEW),
+                  agreed_deadline)

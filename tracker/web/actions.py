@@ -156,6 +156,8 @@ def agreement(participant_id: str):
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
     form = ContactForm()
+    if not form.is_submitted():
+        form.contacted_on.data = today()  # most contacts are logged the day they happen
     if attempt(form, lambda: log_contact(
             participant, contacted_on=form.contacted_on.data, method=form.method.data, outcome=form.outcome.data,
             note=form.note.data, actor=current_user.email, today=today())):

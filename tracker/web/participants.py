@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..clock import today
+from ..engagement.at_risk import at_risk_by_participant
 from ..engagement.book import Book
 from ..engagement.filters import ParticipantFilters, Sorting, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
@@ -56,6 +57,9 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
     if filters.behind:
         late = behind_by_participant(matched, today(), book)
         matched = [s for s in matched if s.pk in late]
+    if filters.at_risk:
+        risks = at_risk_by_participant(matched, today(), book)
+        matched = [s for s in matched if s.pk in risks]
     return filters, matched, book
 
 
@@ -214,6 +218,7 @@ def show(participant_id: str):
         actions=action_links(participant),
         periods=load_periods([participant.id]).get(participant.id),
         behind=behind_by_participant([standing], as_of, book).get(participant.id, []),
+        risk=at_risk_by_participant([standing], as_of, book).get(participant.id),
         windows_set=windows_set(participant.cohort, facts.course.course_group),
         proposal=open_proposal(participant),
         at_dfe=at_dfe(participant) if current_user.is_edt else None,
