@@ -8,9 +8,11 @@ the last 4 weeks and Output 1's review date is 9 March; SOUTH's EX011 likewise.
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import html5lib
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -100,6 +102,11 @@ def test_the_email_asks_for_the_agreed_deadline_and_is_logged_as_sent(north_lead
                                   .where(Participant.participant_id == "EX032")).all()
     assert outcomes == ["sent"]
     assert "Email: Sent" in page_of(north_lead.get("/participants/EX032"))
+    [header, *letters] = load_workbook(io.BytesIO(north_lead.get(
+        "/participants/mail-merge.xlsx?participant=EX032&participant=EX004").data)).active.iter_rows(values_only=True)
+    deadlines = {row[0]: dict(zip(header, row)) for row in letters}
+    assert (deadlines["EX032"]["window_ends"], deadlines["EX032"]["deadline"]) == ("17 March 2023", "31 March 2023")
+    assert deadlines["EX004"]["deadline"] == deadlines["EX004"]["window_ends"]  # the mail merge's letter agrees
     assert "email: sent" in rows(page_of(north_lead.get("/dashboard")))["EX032"]
 
 

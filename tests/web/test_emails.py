@@ -44,7 +44,8 @@ def send_form(browser, query=PICKED) -> dict:
 def mail_merge_steps(browser, query=PICKED) -> dict[str, str]:
     rows = list(load_workbook(io.BytesIO(browser.get(f"/participants/mail-merge.xlsx?{query}").data))
                 .active.iter_rows(values_only=True))
-    return {r[0]: r[6] for r in rows[1:]}
+    step = rows[0].index("next_step")
+    return {r[0]: r[step] for r in rows[1:]}
 
 
 def contacts(participant_id: str) -> list[ContactAttempt]:
