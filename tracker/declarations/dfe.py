@@ -127,6 +127,16 @@ class Pacer:
             self.next_window()
         self.used += 1
 
+    def answered(self, counted: int) -> None:
+        """The request counted in window `counted` was answered: if a later window has begun since, DfE may
+        have counted it there (it was sent late, e.g. from a thread waiting for its turn to run), so it
+        counts there too."""
+        window = self.pacing.index(self.clock())
+        if window != counted:
+            if window != self.window:
+                self.window, self.used = window, 0
+            self.used += 1
+
     def throttled(self) -> None:
         """DfE answered 429: this window is spent, whatever the count says."""
         self.used = self.pacing.limit
@@ -194,11 +204,14 @@ class DfeApi:
         times at most): each attempt as it is answered. No database work, so it may run in a thread."""
         for _ in range(THROTTLED_WINDOWS + 1):
             self.pacer.turn()
+            counted = self.pacer.window
             try:
                 response = self.client.request(method, path, params=params, json=body)
             except httpx.HTTPError as error:
                 yield Attempt(None, None, "", type(error).__name__)
                 return
+            finally:
+                self.pacer.answered(counted)
             body_read = _json(response)
             yield Attempt(response.status_code, body_read, response.text[:AUDITED_ANSWER] if body_read is None else "")
             if response.status_code != 429:
@@ -210,13 +223,11 @@ class DfeApi:
         """Each attempt audited (before the next is made, when they come from _attempts itself), and what
         DfE answered, or why there is no answer to go on with (request())."""
         for attempt in attempts:
+            self._audit_attempt(method, path, params, body, attempt, participant_pk,
+                                with_outcome and attempt.status != 429)
             if attempt.error:
-                self._audit(method, path, params, body, None, {"error": attempt.error}, participant_pk, with_outcome)
                 raise DfeNoAnswer(f"DfE's API did not answer ({attempt.error})") from None
             answer = Answer(attempt.status, attempt.body)
-            self._audit(method, path, params, body, attempt.status,
-                        answer.body if answer.body is not None else attempt.text, participant_pk,
-                        with_outcome and attempt.status != 429)
             if attempt.status == 401:
                 raise DfeUnauthorized("DfE's API refused the token (401): nothing more was sent")
             if attempt.status != 429:
@@ -285,9 +296,7 @@ class DfeApi:
             if not written:
                 written.append(True)
                 for attempt in attempts:
-                    self._audit(method, path, params, None, attempt.status,
-                                {"error": attempt.error} if attempt.error else (
-                                    attempt.body if attempt.body is not None else attempt.text), None, False)
+                    self._audit_attempt(method, path, params, None, attempt, None, False)
 
         written: list[bool] = []
         if not _holds_writes():
@@ -305,6 +314,10 @@ class DfeApi:
             raise DfeProblem(f"DfE answered {answer.status} to the list of {participant_id}'s declarations: "
                              + "; ".join(answer.errors()))
         return answer.items
+
+    def _audit_attempt(self, method, path, params, body, attempt: Attempt, participant_pk, with_outcome: bool) -> None:
+        answer = {"error": attempt.error} if attempt.error else attempt.body if attempt.body is not None else attempt.text
+        self._audit(method, path, params, body, attempt.status, answer, participant_pk, with_outcome)
 
     def _audit(self, method, path, params, body, status, answer, participant_pk, with_outcome: bool) -> None:
         text = answer if isinstance(answer, str) else json.dumps(answer)[:AUDITED_ANSWER]

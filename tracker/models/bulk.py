@@ -57,7 +57,7 @@ def _driver_executemany(connection, table: Table, columns: Sequence[str], defaul
     process = _processors(connection, table, names)
     written, batch = 0, []
     for row in rows:
-        batch.append(tuple(f(v) if f and v is not None else v for f, v in zip(process, (*row, *defaults))))
+        batch.append(_processed(process, (*row, *defaults)))
         if len(batch) == BATCH:
             connection.exec_driver_sql(sql, batch)
             written, batch = written + len(batch), []
@@ -80,8 +80,7 @@ def update_rows(table: Table, columns: Sequence[str], rows: Sequence[Sequence], 
         for start in range(0, len(rows), BATCH):
             connection.exec_driver_sql(
                 f"UPDATE {_quoted(connection, table)} SET {sets} WHERE {_quoted(connection, key)} = ?",
-                [tuple(f(v) if f and v is not None else v for f, v in zip(process, (*row[1:], row[0])))
-                 for row in rows[start : start + BATCH]])
+                [_processed(process, (*row[1:], row[0])) for row in rows[start : start + BATCH]])
     if is_data(table.name):
         mark_changed(db.session)
     return len(rows)
@@ -103,6 +102,11 @@ def _update_from_arrays(connection, table: Table, columns: Sequence[str], rows: 
 
 def _processors(connection, table: Table, names: Sequence[str]) -> list:
     return [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for name in names]
+
+
+def _processed(process: list, values: Sequence) -> tuple:
+    """The values as the driver takes them: each through its column type's bind processor."""
+    return tuple(f(v) if f and v is not None else v for f, v in zip(process, values))
 
 
 def _quoted(connection, what) -> str:
