@@ -20,10 +20,20 @@ def _plain(value):
     return value
 
 
+def _default(value):
+    """What JSON cannot hold itself (a date, a time, a Decimal), as _plain writes it."""
+    if isinstance(value, (date, datetime, Decimal)):
+        return _plain(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, default=_default)
+
+
 def _json(values: dict | None) -> str | None:
     if values is None:
         return None
-    return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True)
+    return _ENCODER.encode(values)
 
 
 def _values(actor: str, action: str, entity: str, entity_id, participant_id: int | None, before: dict | None,

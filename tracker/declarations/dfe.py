@@ -16,12 +16,13 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from ..audit import record as audit, record_at_once
 from ..clock import seconds
@@ -82,6 +83,16 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One sending of a request: DfE's status and answer (its JSON, else its text), or the error
+    that left it unanswered."""
+    status: int | None
+    body: dict | None
+    text: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Pacing:
     limit: int  # requests per window
     window: float  # seconds
@@ -115,6 +126,16 @@ class Pacer:
         if self.used >= self.pacing.limit:
             self.next_window()
         self.used += 1
+
+    def answered(self, counted: int) -> None:
+        """The request counted in window `counted` was answered: if a later window has begun since, DfE may
+        have counted it there (it was sent late, e.g. from a thread waiting for its turn to run), so it
+        counts there too."""
+        window = self.pacing.index(self.clock())
+        if window != counted:
+            if window != self.window:
+                self.window, self.used = window, 0
+            self.used += 1
 
     def throttled(self) -> None:
         """DfE answered 429: this window is spent, whatever the count says."""
@@ -175,51 +196,115 @@ class DfeApi:
         the caller's, which commits it at once with what it makes of the answer (one commit, not two,
         per declaration sent; a 429's is committed at once all the same, before the wait).
         """
+        return self._answered(method, path, params, body, self._attempts(method, path, params, body), participant_pk,
+                              with_outcome)
+
+    def _attempts(self, method: str, path: str, params: dict | None, body: dict | None) -> Iterator[Attempt]:
+        """The request sent, paced, and sent again after each 429 in the next window (THROTTLED_WINDOWS
+        times at most): each attempt as it is answered. No database work, so it may run in a thread."""
         for _ in range(THROTTLED_WINDOWS + 1):
             self.pacer.turn()
+            counted = self.pacer.window
             try:
                 response = self.client.request(method, path, params=params, json=body)
             except httpx.HTTPError as error:
-                self._audit(method, path, params, body, None, {"error": type(error).__name__}, participant_pk,
-                            with_outcome)
-                raise DfeNoAnswer(f"DfE's API did not answer ({type(error).__name__})") from None
-            answer = Answer(response.status_code, _json(response))
-            self._audit(method, path, params, body, response.status_code,
-                        answer.body if answer.body is not None else response.text[:AUDITED_ANSWER], participant_pk,
-                        with_outcome and response.status_code != 429)
-            if response.status_code == 401:
-                raise DfeUnauthorized("DfE's API refused the token (401): nothing more was sent")
+                yield Attempt(None, None, "", type(error).__name__)
+                return
+            finally:
+                self.pacer.answered(counted)
+            body_read = _json(response)
+            yield Attempt(response.status_code, body_read, response.text[:AUDITED_ANSWER] if body_read is None else "")
             if response.status_code != 429:
-                return answer
+                return
             self.pacer.throttled()
+
+    def _answered(self, method: str, path: str, params: dict | None, body: dict | None, attempts: Iterable[Attempt],
+                  participant_pk: int | None, with_outcome: bool) -> Answer:
+        """Each attempt audited (before the next is made, when they come from _attempts itself), and what
+        DfE answered, or why there is no answer to go on with (request())."""
+        for attempt in attempts:
+            self._audit_attempt(method, path, params, body, attempt, participant_pk,
+                                with_outcome and attempt.status != 429)
+            if attempt.error:
+                raise DfeNoAnswer(f"DfE's API did not answer ({attempt.error})") from None
+            answer = Answer(attempt.status, attempt.body)
+            if attempt.status == 401:
+                raise DfeUnauthorized("DfE's API refused the token (401): nothing more was sent")
+            if attempt.status != 429:
+                return answer
         raise DfeThrottled(f"DfE answered 429 (too many requests) {THROTTLED_WINDOWS + 1} times in a row, each after "
                            "waiting for its next rate window: nothing more was sent")
 
     def pages(self, path: str, what: str, verb: str, *, per_page: int, most: int, params: dict | None = None,
               so_far: Callable[[], str] = lambda: "") -> Iterator[list[dict]]:
-        """Every page of one of DfE's lists (`what`: "declarations"), each committed before the next is asked
-        for. DfE's paging is countless (dfe/README.md, section 6): a page holding fewer than `per_page` is
+        """Every page of one of DfE's lists (`what`: "declarations"), each committed before the next is looked
+        at. DfE's paging is countless (dfe/README.md, section 6): a page holding fewer than `per_page` is
         the last. A runaway is stopped with a DfeProblem in words: a page that repeats the one before, or
-        more than `most` pages; `verb` names the run ("refresh") and `so_far` what it had done."""
+        more than `most` pages; `verb` names the run ("refresh") and `so_far` what it had done.
+
+        The next page is asked for (in a thread: pacing and HTTP only) while the caller works on this
+        one, so the caller's database work overlaps the wait for DfE's rate window and its answer. Its
+        audit is written here on the caller's thread, after the caller's page is committed; a page asked
+        for when the caller stops early is audited all the same (_audit_late)."""
         previous: list[str] = []
-        for page in range(1, most + 2):
-            if page > most:
-                raise DfeProblem(f"DfE's list of {what} ran past {most:,} pages of {per_page:,}, more than it could "
-                                 f"hold: the {verb} stopped there{_said(so_far())}")
-            db.session.commit()  # the page before is kept; nothing of ours uncommitted while the request is audited
-            answer = self.request("GET", path, params={**(params or {}), "page[page]": page, "page[per_page]": per_page})
-            if answer.status != 200:
-                raise DfeProblem(f"DfE answered {answer.status} to page {page} of its {what}: "
-                                 + "; ".join(answer.errors()))
-            items = answer.items
-            ids = [str(item.get("id") or "") for item in items]
-            if ids and ids == previous:
-                raise DfeProblem(f"DfE answered page {page} with the same {what} as page {page - 1}: its paging does "
-                                 f"not move on, so the {verb} stopped{_said(so_far())}")
-            previous = ids
-            yield items
-            if len(items) < per_page:
-                return
+        ahead: Future | None = None
+        query: dict = {}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dfe-pages") as pool:
+            try:
+                for page in range(1, most + 2):
+                    if page > most:
+                        raise DfeProblem(f"DfE's list of {what} ran past {most:,} pages of {per_page:,}, more than "
+                                         f"it could hold: the {verb} stopped there{_said(so_far())}")
+                    db.session.commit()  # the page before is kept; nothing of ours uncommitted during the audit
+                    query = {**(params or {}), "page[page]": page, "page[per_page]": per_page}
+                    attempts = ahead.result() if ahead is not None else self._attempts("GET", path, query, None)
+                    ahead = None
+                    answer = self._answered("GET", path, query, None, attempts, None, False)
+                    if answer.status != 200:
+                        raise DfeProblem(f"DfE answered {answer.status} to page {page} of its {what}: "
+                                         + "; ".join(answer.errors()))
+                    items = answer.items
+                    ids = [str(item.get("id") or "") for item in items]
+                    if ids and ids == previous:
+                        raise DfeProblem(f"DfE answered page {page} with the same {what} as page {page - 1}: its "
+                                         f"paging does not move on, so the {verb} stopped{_said(so_far())}")
+                    previous = ids
+                    if len(items) < per_page:
+                        yield items
+                        return
+                    if page < most:
+                        query = {**query, "page[page]": page + 1}
+                        ahead = pool.submit(self._sent, "GET", path, query)
+                    yield items
+            finally:
+                if ahead is not None:
+                    self._audit_late("GET", path, query, ahead)
+
+    def _sent(self, method: str, path: str, params: dict | None) -> list[Attempt]:
+        return list(self._attempts(method, path, params, None))
+
+    def _audit_late(self, method: str, path: str, params: dict | None, sent: Future) -> None:
+        """The audit of a request made ahead that the caller never took (it stopped, or failed). Written
+        at once, unless the caller's transaction holds writes on SQLite (the audit would wait for them):
+        then as soon as that transaction ends, committed or rolled back."""
+        try:
+            attempts = sent.result()
+        except Exception:  # noqa: BLE001 - the thread failed before DfE answered: nothing to audit
+            return
+
+        def write(*_args) -> None:
+            if not written:
+                written.append(True)
+                for attempt in attempts:
+                    self._audit_attempt(method, path, params, None, attempt, None, False)
+
+        written: list[bool] = []
+        if not _holds_writes():
+            write()
+            return
+        session = db.session()
+        event.listen(session, "after_commit", write, once=True)
+        event.listen(session, "after_rollback", write, once=True)
 
     def declarations_of(self, participant_id: str, participant_pk: int | None = None) -> list[dict]:
         """DfE's declarations for a participant (filter[participant_id]); one page holds them all."""
@@ -230,6 +315,10 @@ class DfeApi:
                              + "; ".join(answer.errors()))
         return answer.items
 
+    def _audit_attempt(self, method, path, params, body, attempt: Attempt, participant_pk, with_outcome: bool) -> None:
+        answer = {"error": attempt.error} if attempt.error else attempt.body if attempt.body is not None else attempt.text
+        self._audit(method, path, params, body, attempt.status, answer, participant_pk, with_outcome)
+
     def _audit(self, method, path, params, body, status, answer, participant_pk, with_outcome: bool) -> None:
         text = answer if isinstance(answer, str) else json.dumps(answer)[:AUDITED_ANSWER]
         after = {"method": method, "path": path, "query": params or {}, "request": body, "status": status,
@@ -238,6 +327,20 @@ class DfeApi:
             audit(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
         else:  # committed now, on its own: a run killed later keeps it
             record_at_once(self.actor, "dfe-api", "dfe-request", participant_id=participant_pk, after=after)
+
+
+def _holds_writes() -> bool:
+    """Whether the session's transaction holds uncommitted writes on SQLite, which a write on another
+    connection would wait for (PostgreSQL's would not)."""
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    if not session.in_transaction():
+        return False
+    try:
+        return bool(session.connection().connection.dbapi_connection.in_transaction)
+    except Exception:  # noqa: BLE001 - a transaction that failed: the caller is to roll it back
+        return True
 
 
 def _said(so_far: str) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..audit import record as audit
+from ..audit import record_many
 from ..clock import now as clock_now
 from ..extensions import db
 from ..imports import fields
@@ -15,6 +16,7 @@ from ..imports.evidence import EvidenceImporter
 from ..exports.cells import csv_text
 from ..imports.kinds import EDT_ONLY, register
 from ..models import DeclarationEvent, DeclarationRecord, Participant
+from ..models.bulk import insert_rows, update_rows
 from ..models.people import participant_key
 from ..refusal import Refusal
 from ..rules.declaration_states import STATES, VOIDED, transition_problem
@@ -85,22 +87,88 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
 def keep_held(record: DeclarationRecord, attributes: dict) -> bool:
     """Keeps the statements (payment, refund) and the outcome DfE holds for the declaration (its
     answer's or list's attributes); whether any changed."""
-    statement = attributes.get("statement_id") or None
-    refund = attributes.get("clawback_statement_id") or None
-    passed = attributes.get("has_passed")
-    passed = passed if isinstance(passed, bool) else {"true": True, "false": False}.get(passed)
-    changed = (record.statement_id, record.clawback_statement_id, record.has_passed) != (statement, refund, passed)
-    record.statement_id, record.clawback_statement_id, record.has_passed = statement, refund, passed
+    held = _held(attributes)
+    changed = (record.statement_id, record.clawback_statement_id, record.has_passed) != held
+    record.statement_id, record.clawback_statement_id, record.has_passed = held
     return changed
 
 
+def _held(attributes: dict) -> tuple[str | None, str | None, bool | None]:
+    """DfE's statement ids (payment, refund) and outcome (has_passed) in a declaration's attributes."""
+    passed = attributes.get("has_passed")
+    return attributes.get("statement_id") or None, attributes.get("clawback_statement_id") or None, (
+        passed if isinstance(passed, bool) else {"true": True, "false": False}.get(passed))
+
+
 def _event(record: DeclarationRecord, before: str | None, after: str, actor: str, note: str, now) -> None:
-    db.session.add(DeclarationEvent(declaration_id=record.id, from_state=before, to_state=after, at=now,
-                                    by=actor, note=note or ""))
-    audit(actor, "declaration-state", "declaration", record.id, participant_id=record.participant_id,
-          before=None if before is None else {"state": before},
-          after={"declaration_type": record.declaration_type, "state": after, "dfe_id": record.dfe_id,
-                 "note": note or ""})
+    event, change = _event_values(record.id, record.participant_id, record.declaration_type, record.dfe_id, before,
+                                  after, actor, note, now)
+    db.session.add(DeclarationEvent(**event))
+    audit(**change)
+
+
+def _event_values(record_id: int, participant_pk: int, kind: str, dfe_id: str | None, before: str | None, after: str,
+                  actor: str, note: str, now) -> tuple[dict, dict]:
+    """A state change's event (DeclarationEvent's columns) and audit (audit.record's arguments)."""
+    return ({"declaration_id": record_id, "from_state": before, "to_state": after, "at": now, "by": actor,
+             "note": note or ""},
+            {"actor": actor, "action": "declaration-state", "entity": "declaration", "entity_id": record_id,
+             "participant_id": participant_pk, "before": None if before is None else {"state": before},
+             "after": {"declaration_type": kind, "state": after, "dfe_id": dfe_id, "note": note or ""}})
+
+
+class Reported:
+    """The states (and statements and outcomes) DfE reports for many declarations, as change_state
+    (from_dfe) and keep_held record them one by one, written at once: the records updated by
+    executemany, their events and audit rows inserted in bulk (models/bulk.py), in order.
+
+    A record is a dict of RECORD_COLUMNS (read with Core, not the ORM), changed in place, so a
+    declaration named twice sees the first change."""
+
+    RECORD_COLUMNS = ("id", "participant_id", "declaration_type", "state", "dfe_id", "statement_id",
+                      "clawback_statement_id", "has_passed")
+    _HELD = ("statement_id", "clawback_statement_id", "has_passed")
+    _STATE = ("state", "updated_at", "dfe_id", "errors", *_HELD)
+
+    def __init__(self, actor: str, note: str):
+        self.actor, self.note = actor, note
+        self.records: dict[int, tuple[dict, bool]] = {}  # id: (record, whether its state changed)
+        self.events: list[dict] = []
+        self.audits: list[dict] = []
+
+    def state(self, record: dict, state: str, dfe_id: str | None) -> bool:
+        """change_state(state, ..., dfe_id=dfe_id, from_dfe=True, note=self.note): whether it changed."""
+        before = record["state"] if record["state"] in STATES else None
+        wanted_id = dfe_id or record["dfe_id"]
+        if record["state"] == state and record["dfe_id"] == wanted_id:
+            return False
+        now = clock_now()
+        record.update(state=state, updated_at=now, dfe_id=wanted_id, errors=None)
+        self.records[record["id"]] = (record, True)
+        event, change = _event_values(record["id"], record["participant_id"], record["declaration_type"], wanted_id,
+                                      before, state, self.actor, self.note, now)
+        self.events.append(event)
+        self.audits.append(change)
+        return True
+
+    def held(self, record: dict, attributes: dict) -> bool:
+        """keep_held(record, attributes): whether a statement or the outcome changed."""
+        held = _held(attributes)
+        if tuple(record[name] for name in self._HELD) == held:
+            return False
+        record.update(zip(self._HELD, held))
+        self.records.setdefault(record["id"], (record, False))
+        return True
+
+    def write(self) -> None:
+        """What was reported so far, written in the session's transaction."""
+        for names, changed in ((self._STATE, True), (self._HELD, False)):
+            update_rows(DeclarationRecord.__table__, names, [(row["id"], *(row[name] for name in names))
+                                                             for row, state in self.records.values() if state is changed])
+        names = ("declaration_id", "from_state", "to_state", "at", "by", "note")
+        insert_rows(DeclarationEvent.__table__, names, ([event[name] for name in names] for event in self.events))
+        record_many(self.audits)
+        self.records, self.events, self.audits = {}, [], []
 
 
 def reopen(record: DeclarationRecord, actor: str, note: str = "") -> None:

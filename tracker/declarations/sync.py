@@ -34,7 +34,7 @@ from ..imports.proposals.matching import addresses
 from ..imports.reports.text import email_key
 from ..imports.who import people
 from ..models import Course, DeliveryPartner, Participant
-from ..models.bulk import insert_rows
+from ..models.bulk import insert_rows, update_rows
 from ..models.dfe import DfeDeliveryPartner, DfeEnrolment, DfeStatement, DfeSync
 from ..rules.dfe_statements import Statement, next_cut_off
 from ..rules.facts import ACTIVE
@@ -42,7 +42,6 @@ from .dfe import DfeApi, DfeProblem
 
 OVERLAP = timedelta(minutes=10)  # DfE's guidance: poll from two rate windows before the last poll
 PER_PAGE = 3000  # DfE's most
-CHUNK = 1000  # rows of an executemany: DfE's page in three
 MOST_PAGES = 1000  # three million enrolments: more than DfE could hold for one lead provider
 FIELDS = {  # a participant's field: the enrolment's
     "dfe_participant_id": "dfe_participant_id", "dfe_course_identifier": "course_identifier",
@@ -71,23 +70,35 @@ def summary(counts: dict[str, int]) -> str:
 
 class Known:
     """The tracker's participants as DfE's enrolments are matched to them: by (DfE id, course
-    identifier), and by (address, course identifier) for those with no DfE id yet."""
+    identifier), and by (address, course identifier) for those with no DfE id yet. The addresses are
+    read the first time an enrolment is not found by DfE id (a sync that finds everyone by id reads none)."""
 
     def __init__(self) -> None:
-        rows = db.session.execute(select(Participant.id, Participant.participant_id, Participant.dfe_participant_id,
+        rows = db.session.execute(select(Participant.id, Participant.dfe_participant_id,
                                          Participant.dfe_course_identifier, Course.dfe_identifier)
                                   .join(Course, Participant.course_id == Course.id)).all()
-        self.dfe_id = {pk: dfe_id for pk, _, dfe_id, _, _ in rows}
-        self.course = {pk: own or identifier for pk, _, _, own, identifier in rows}
-        pk_of = {ref.lower(): pk for pk, ref, _, _, _ in rows}
+        self.dfe_id = {pk: dfe_id for pk, dfe_id, _, _ in rows}
+        self.course = {pk: own or identifier for pk, _, own, identifier in rows}
         self.by_dfe = {(dfe_id, self.course[pk]): pk for pk, dfe_id in self.dfe_id.items() if dfe_id}
-        self.by_address: dict[tuple[str, str], set[int]] = {}
-        for person in people(None).people:
-            pk = pk_of[person.participant_id.lower()]
-            for address in addresses(person):
-                key = email_key(address)
-                if key:
-                    self.by_address.setdefault((key, self.course[pk]), set()).add(pk)
+        self._by_address: dict[tuple[str, str], set[int]] | None = None
+
+    @property
+    def by_address(self) -> dict[tuple[str, str], set[int]]:
+        """(address key, course identifier): the participants with no DfE id who use the address. Only
+        they can be matched by address, and a participant's DfE id, once taken, is never removed."""
+        if self._by_address is None:
+            self._by_address = {}
+            pk_of = {ref.lower(): pk for pk, ref in db.session.execute(
+                select(Participant.id, Participant.participant_id))}
+            for person in people(None).people:
+                pk = pk_of[person.participant_id.lower()]
+                if self.dfe_id.get(pk) is not None:
+                    continue
+                for address in addresses(person):
+                    key = email_key(address)
+                    if key:
+                        self._by_address.setdefault((key, self.course[pk]), set()).add(pk)
+        return self._by_address
 
     def match(self, dfe_id: str, course: str, email: str | None) -> int | None:
         found = self.by_dfe.get((dfe_id, course))
@@ -188,10 +199,8 @@ def _participants(items: list[dict], known: Known, actor: str, done: Synced) -> 
 
 
 def _update(model, rows: list[dict], names: tuple[str, ...]) -> None:
-    """The rows (each with its "id") updated by primary key: one executemany per CHUNK."""
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(update(model), [{"id": row["id"], **{name: row[name] for name in names}}
-                                           for row in rows[start : start + CHUNK]])
+    """The rows (each with its "id") updated by primary key, at once (models/bulk.update_rows)."""
+    update_rows(model.__table__, names, [(row["id"], *(row[name] for name in names)) for row in rows])
 
 
 def _again(known: Known, actor: str, done: Synced) -> None:
