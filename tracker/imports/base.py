@@ -7,6 +7,7 @@ same values is unchanged, with other values it updates the stored record.
 from __future__ import annotations
 
 import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -285,17 +286,32 @@ def _text_limits(importer: Importer, placed: Placed) -> list[tuple[str, int]]:
     return limits
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def control_character_problem(cell: str) -> str | None:
+    """Why a one-line text cell cannot be stored, when it holds a control character (a NUL, which
+    PostgreSQL refuses, a line break, an escape...): None when it holds none."""
+    if cell.isprintable():  # the usual case, fast; a no-break space is not "printable" but allowed
+        return None
+    found = CONTROL.search(cell)
+    if found is None:
+        return None
+    what = "a NUL character" if found[0] == "\x00" else f"a control character (U+{ord(found[0]):04X})"
+    return f"contains {what}, which cannot be stored: type the value again"
+
+
 def _stored_text_problem(row: dict[str, object], limits: list[tuple[str, int]]) -> RowError | None:
     """A cell the database could not store: longer than its column (SQLite would keep it,
-    PostgreSQL would refuse the whole import), or holding a NUL character."""
+    PostgreSQL would refuse the whole import), or holding a NUL or other control character."""
     for name, most in limits:
         cell = row[name]
         if type(cell) is not str:
             continue
         if len(cell) > most and len(cell.strip()) > most:
             return RowError(name, f"at most {most} characters")
-        if "\x00" in cell:
-            return RowError(name, "contains a NUL character, which cannot be stored")
+        if problem := control_character_problem(cell.strip()):
+            return RowError(name, problem)
     return None
 
 

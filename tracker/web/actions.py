@@ -130,7 +130,7 @@ def _render(template: str, participant: Participant, **context):
     return render_template(f"actions/{template}", participant=participant, labels=LABELS, **context)
 
 
-@bp.route("/participants/<participant_id>/agreements", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/agreements", methods=["GET", "POST"])
 @access(DECIDERS)
 def agreement(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -143,7 +143,7 @@ def agreement(participant_id: str):
     return _render("agreement.html", participant, form=form, title="Record a signed agreement")
 
 
-@bp.route("/participants/<participant_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/contacts/new", methods=["GET", "POST"])
 @access(CONTACTERS)
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -156,7 +156,7 @@ def contact(participant_id: str):
     return _render("contact.html", participant, form=form, title="Log a contact")
 
 
-@bp.route("/participants/<participant_id>/extensions/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/extensions/new", methods=["GET", "POST"])
 @access(DECIDERS)
 def extension(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -181,7 +181,7 @@ def extension(participant_id: str):
                    title="Agree an extended deadline")
 
 
-@bp.route("/participants/<participant_id>/deferral", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/deferral", methods=["GET", "POST"])
 @access(DECIDERS)
 def deferral(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -210,7 +210,7 @@ def deferral(participant_id: str):
     return _render("deferral.html", participant, form=form, title=title, deferral=open_deferral(participant))
 
 
-@bp.route("/participants/<participant_id>/withdrawal/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/withdrawal/new", methods=["GET", "POST"])
 @access(PROPOSERS)
 def withdrawal(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -270,7 +270,7 @@ def decline(proposal_id: int):
     return _decide(proposal_id, decline_withdrawal, "Withdrawal of {name} declined: they stay on the course.")
 
 
-@bp.get("/participants/<participant_id>/history")
+@bp.get("/participants/<id:participant_id>/history")
 @access(ANYONE)
 def history(participant_id: str):
     participant = participant_or_404(participant_id)

@@ -181,7 +181,7 @@ def _declaration(participant, kind: str):
     return found, record, events
 
 
-@bp.route("/<participant_id>/<kind>", methods=["GET", "POST"])
+@bp.route("/<id:participant_id>/<kind>", methods=["GET", "POST"])
 @access(EDT)
 def show(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
@@ -208,7 +208,7 @@ def show(participant_id: str, kind: str):
     )
 
 
-@bp.post("/<participant_id>/<kind>/reopen")
+@bp.post("/<id:participant_id>/<kind>/reopen")
 @access(EDT)
 def reopen_voided(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
@@ -293,7 +293,7 @@ def _job_page(kind: str, params: dict):
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.post("/<participant_id>/<kind>/void")
+@bp.post("/<id:participant_id>/<kind>/void")
 @access(ADMIN)
 def void_at_dfe(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
