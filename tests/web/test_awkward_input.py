@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -169,3 +170,52 @@ def test_a_control_character_in_a_participants_file_is_a_row_error(two_partners,
 def test_a_nul_in_an_evidence_file_read_on_the_command_line_is_a_row_error(two_partners, kind, header, row):
     result = import_text(kind, header, row)
     assert not result.ok and result.errors[0].startswith("row 2: "), result.errors
+
+
+SCRIPTED = "<script>alert('mail')</script>@example.org"
+
+
+def test_the_participants_import_refuses_a_scripted_address_naming_row_and_column(two_partners):
+    result = import_text("participants", PARTICIPANT_HEADER + ",other_emails",
+                         f"N002,Name,{SCRIPTED},NORTH,NPQLT,3,yes,yes,active,",
+                         f"N003,Name,n3@example.org,NORTH,NPQLT,3,yes,yes,active,ok@example.org;{SCRIPTED}")
+    assert [line.split(": ")[:2] for line in result.errors] == [["row 2", "email"], ["row 3", "other_emails"]]
+    assert all(f"'{SCRIPTED}' is not an email address" in line for line in result.errors)
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 2
+
+
+def test_the_participants_upload_page_names_the_row_of_a_scripted_address(app, as_edt_staff):
+    content = (PARTICIPANT_HEADER + f"\nN002,Name,{SCRIPTED},NORTH,NPQLT,3,yes,yes,active\n").encode()
+    response = as_edt_staff.post("/uploads", {"kind": "participants", "file": (io.BytesIO(content), "p.csv")},
+                                 content_type="multipart/form-data")
+    raw = as_edt_staff.get(response.headers["Location"]).get_data(as_text=True)
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", raw, re.S)]
+    assert cells[:2] == ["2", "N002 Name"] and cells[2] == "email", cells
+    assert cells[3].startswith(f"'{SCRIPTED}' is not an email address")
+    assert "<script>alert" not in raw
+
+
+@pytest.mark.parametrize("address", [SCRIPTED, "a@b", "two@@example.org", "x@example.org\r\nBcc: y@example.org"])
+def test_an_invitation_to_a_bad_address_is_refused_on_the_form(as_edt_admin, address):
+    response = as_edt_admin.client.post("/users/", data={
+        "csrf_token": as_edt_admin.csrf("/users/"), "name": "Someone", "email": address, "role": "edt-staff",
+        "partner": ""})
+    assert response.status_code == 200
+    assert "Enter an email address like name@example.org" in html.unescape(response.get_data(as_text=True))
+    from tracker.models import User
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.name == "Someone")) == 0
+
+
+def test_an_account_made_on_the_command_line_needs_a_real_address(app, cli, two_partners):
+    result = cli("create-user", "--email", SCRIPTED, "--name", "X", "--role", "edt-staff",
+                 "--password", "a-long-enough-password-42")
+    assert result.exit_code == 1 and "Enter an email address like name@example.org" in result.output
+
+
+def test_a_reports_bad_address_is_not_remembered_as_another_email(two_partners):
+    from tracker.refusal import Refusal
+    from tracker.registers.report_reviews import record_other_email
+
+    with pytest.raises(Refusal, match="is not an email address"):
+        record_other_email("N001", SCRIPTED, None, "test")
+    assert record_other_email("N001", "n.one@school.example", None, "test").participant_id == "N001"
