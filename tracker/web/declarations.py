@@ -6,7 +6,6 @@ states are recorded through tracker/declarations/states.py.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -40,7 +39,7 @@ from ..models.people import participant_id_in, participant_key
 from ..rules.declaration_states import STATES, VOIDED, reachable
 from ..clock import today
 from ..refusal import Refusal
-from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS
+from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS, DFE_NOT_SET_UP
 from .access import ADMIN, EDT, access, participant_or_404
 from .refusals import attempt
 from .paging import Page
@@ -101,6 +100,7 @@ def _page(many: ManyForm | None = None, status: int = 200):
         filters=query, cohorts=COHORTS, outputs=OUTPUTS, partners=partners, as_of=today(), why=why,
         state_labels=STATE_LABELS, standing_labels=STANDING_LABELS, standings=STANDINGS, many=many,
         selectable=standing in (TO_SEND,) + STATES, is_admin=current_user.role == "edt-admin",
+        dfe_set_up=configuration_problem() is None, not_set_up=DFE_NOT_SET_UP,
         participant_link=lambda ref: url_for("participants.show", participant_id=ref), cut_off=next_statement(today()),
         **query,
     ), status
@@ -264,7 +264,7 @@ def submit_to_dfe():
     if request.method == "GET":  # the POST does not list them again: the job does, so that it returns at once
         return render_template("declarations/submit.html", title="Send declarations to DfE",
                                count=len(pending(today(), today(), partner)), partner=partner,
-                               configured=bool(os.environ.get("DFE_API_URL")))
+                               configured=configuration_problem() is None, not_set_up=DFE_NOT_SET_UP)
     if not _configured():
         return redirect(url_for("declarations.submit_to_dfe", **({"partner": partner} if partner else {})))
     return _job_page(kinds.SEND_TO_DFE, send_params(today(), today(), partner, current_user.email))
@@ -281,7 +281,7 @@ def refresh_from_dfe():
 def _configured() -> bool:
     problem = configuration_problem()
     if problem:
-        flash(problem, "error")
+        flash(DFE_NOT_SET_UP, "error")  # the variable's name is for the command line and the server's people
     return problem is None
 
 
