@@ -25,6 +25,25 @@ class _GovukClasses(Treeprocessor):
         for element in root.iter():
             if element.tag in CLASSES:
                 element.set("class", CLASSES[element.tag])
+        _scroll_tables(root)
+
+
+def _scroll_tables(root) -> None:
+    """Each table in a region of its own that scrolls sideways (the app's scroll_region), so that on
+    a phone the page stays as wide as the screen and only a wide table scrolls."""
+    from xml.etree.ElementTree import Element
+
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            if child.tag != "table":
+                continue
+            heading = " ".join("".join(th.itertext()).strip() for th in child.iter("th"))
+            region = Element("div", {"class": "app-table-scroll", "role": "region", "tabindex": "0",
+                                     "aria-label": f"Table of {heading[:60]}, scrolls sideways"})
+            parent.remove(child)
+            region.append(child)
+            region.tail, child.tail = child.tail, None
+            parent.insert(index, region)
 
 
 class _Govuk(markdown.Extension):
