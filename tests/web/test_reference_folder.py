@@ -244,3 +244,17 @@ def test_a_title_a_spreadsheet_would_run_is_exported_with_a_quote_and_loads_back
     assert (result.exit_code, result.stdout.strip()) == (0, "changed: nothing; met_on recomputed for 0 participants")
     db.session.expire_all()
     assert activity_of("NPQLL", 2, formula) is not None
+
+
+def test_a_nul_in_a_reference_file_is_a_problem_naming_file_row_and_field(app, session, tmp_path):
+    folder = tmp_path / "reference"
+    assert run(app, "reference", "export", str(folder)).exit_code == 0
+    complete_npqll_block_2(folder)
+    edit(folder / "content.csv", lambda row: row.update(title="Recorded\x00 webinar 2.1")
+         if row["title"] == "Recorded webinar 2.1" else None)
+    result = run(app, "reference", "load", str(folder))
+    assert result.exit_code == 1
+    assert any(line.startswith("content.csv: row ") and ": title: contains a NUL character" in line
+               for line in result.stderr.splitlines()), result.stderr
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC") is not None

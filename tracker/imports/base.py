@@ -7,7 +7,6 @@ same values is unchanged, with other values it updates the stored record.
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
 from .changes import Changes
-from .fields import DAY_FIRST
+from .fields import DAY_FIRST, control_character_problem
 from .mapping import NO_MAPPING, ColumnMapping, MappingProblem, Placed, headings_found, place
 from .reading import NO_LIMITS, FileProblem, Limits, read_rows
 from ..models.bulk import insert_rows
@@ -284,21 +283,6 @@ def _text_limits(importer: Importer, placed: Placed) -> list[tuple[str, int]]:
         if name in placed.fields and length:
             limits.append((name, length))
     return limits
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def control_character_problem(cell: str) -> str | None:
-    """Why a one-line text cell cannot be stored, when it holds a control character (a NUL, which
-    PostgreSQL refuses, a line break, an escape...): None when it holds none."""
-    if cell.isprintable():  # the usual case, fast; a no-break space is not "printable" but allowed
-        return None
-    found = CONTROL.search(cell)
-    if found is None:
-        return None
-    what = "a NUL character" if found[0] == "\x00" else f"a control character (U+{ord(found[0]):04X})"
-    return f"contains {what}, which cannot be stored: type the value again"
 
 
 def _stored_text_problem(row: dict[str, object], limits: list[tuple[str, int]]) -> RowError | None:

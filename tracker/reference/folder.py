@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..exports.cells import safe
 from ..extensions import db
-from ..imports.fields import text
+from ..imports.fields import control_character_problem, text
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..rules.facts import COMPONENTS
 from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, offering_problems, schedule_problems, window_problems
@@ -163,7 +163,13 @@ class _Reader:
                 if not any(c.strip() for c in cells):
                     continue
                 values = dict(zip(header, (text(c) for c in cells)))  # the ' an export put before =... taken off
-                yield f"{name}.csv: row {number}", {c: values.get(c, "") for c in COLUMNS[name]}
+                place = f"{name}.csv: row {number}"
+                unstorable = [f"{place}: {c}: {problem}" for c in COLUMNS[name]
+                              if (problem := control_character_problem(values.get(c, "")))]
+                if unstorable:
+                    self.problems.extend(unstorable)
+                    continue
+                yield place, {c: values.get(c, "") for c in COLUMNS[name]}
 
     def value(self, place: str, row: dict, column: str, parse):
         try:
