@@ -134,8 +134,31 @@ class StandIn(Participants):
 
     def set_state(self, dfe_id: str, state: str) -> None:
         with self.lock:
-            self.declarations[dfe_id]["attributes"]["state"] = state
+            attributes = self.declarations[dfe_id]["attributes"]
+            attributes["state"] = state
             self.declarations[dfe_id]["updated_at"] = datetime.now(timezone.utc)
+            self.on_statements(attributes)
+
+    def on_statements(self, attributes: dict) -> None:
+        """As DfE does (dfe/README.md, section 2): a declaration made billable goes on the next open
+        output-fee statement of its cohort and leaves it when voided; a paid one voided has its refund
+        put on the next (`clawback_statement_id`)."""
+        state = attributes["state"]
+        if state in ("eligible", "payable", "paid") and not attributes.get("statement_id"):
+            attributes["statement_id"] = self.next_statement(attributes)
+        elif state == "voided":
+            attributes["statement_id"] = None
+        elif state == "awaiting-clawback" and not attributes.get("clawback_statement_id"):
+            attributes["clawback_statement_id"] = self.next_statement(attributes)
+
+    def next_statement(self, attributes: dict) -> str | None:
+        """The open statement of the enrolment's cohort with the earliest cut-off (not strict, an enrolment
+        DfE was never told the cohort of takes any cohort's)."""
+        enrolled = self.schedule_of(attributes.get("participant_id"), attributes.get("course_identifier"))
+        today = datetime.now(timezone.utc).date().isoformat()
+        return next((s["id"] for s in sorted(self.statements, key=lambda s: s["attributes"]["cut_off_date"])
+                     if (not enrolled or s["attributes"]["cohort"] == str(enrolled[1])) and not s["attributes"]["paid"]
+                     and s["attributes"]["cut_off_date"] >= today), None)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -198,7 +221,8 @@ class StandIn(Participants):
             if refused:
                 return 422, {"errors": [{"title": TEXTS[n][0], "detail": TEXTS[n][1]} for n in refused]}, {}
             dfe_id = str(uuid.uuid4())
-            self.declarations[dfe_id] = {"attributes": {**attributes, "state": "submitted"},
+            self.declarations[dfe_id] = {"attributes": {**attributes, "state": "submitted", "statement_id": None,
+                                                        "clawback_statement_id": None},
                                          "updated_at": datetime.now(timezone.utc), "order": len(self.declarations)}
             if self.lose:
                 self.lose -= 1

@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["TODAY"] = fixed_today()
     app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")
     app.config["TRUSTED_PROXIES"] = trusted_proxies()
+    # where emailed links point (https://npq.example.org); unset, the address the request came to
+    app.config["PUBLIC_URL"] = os.environ.get("PUBLIC_URL", "").strip()
     app.config.update(mail_settings())
     if config:
         app.config.update(config)

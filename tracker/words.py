@@ -12,7 +12,8 @@ from datetime import date
 from .formats import short_date
 from .imports import kinds as import_kinds
 from .models.escalation import CONFIRMED, DECLINED, PROPOSED
-from .rules.facts import ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, WITHDRAWN
+from .rules.facts import (ABSENT, ASSESSMENT_STATUSES, ATTENDED, CONTINGENCY, DEFERRED, FINAL, FIRST, RETENTION,
+                          WITHDRAWN)
 from .rules.status import (
     BLOCKED, CRITERIA_PENDING, DUE_SOON, ESCALATED, EXTENDED, MET, MET_LATE, NONE, NOT_MET, PENDING,
     TOTAL_UNKNOWN, WINDOW,
@@ -56,6 +57,22 @@ BASIS_LABELS = {
 ASSESSMENT_STATUS_LABELS = {status: words(status) for status in ASSESSMENT_STATUSES}
 ASSESSMENT_RESULT_LABELS = {"pass": "Pass", "fail": "Fail", "": "No result yet"}
 
+# What a participant reads (emails, the mail-merge file, the next step wherever it is shown): outputs
+# as a teacher understands them, not the contract's names, and EDT's part said as EDT's, by the
+# latest assessment status (None: none recorded).
+OUTPUT_FOR_PARTICIPANT_LABELS = {
+    FIRST: "starting your course",
+    RETENTION: "keeping up with your course",
+    FINAL: "completing your course and your assessment",
+}
+ASSESSMENT_STEP_LABELS = {
+    None: "submit your assessment; EDT will record its result once it is marked and moderated",
+    "not-submitted": "submit your assessment; EDT will record its result once it is marked and moderated",
+    "submitted": "EDT will record your assessment result once it is marked and moderated",
+    "marked": "EDT will record your assessment result once it is moderated",
+    "moderated": "EDT will record your assessment result",
+}
+
 # The participants list's sort columns, as its note says them: "Sorted by escalation (most urgent first)".
 PARTICIPANT_SORT_LABELS = {
     "participant": "participant ID",
@@ -74,6 +91,7 @@ CONTACT_METHOD_LABELS = {
     "letter": "Letter",
 }
 CONTACT_OUTCOME_LABELS = {
+    "sent": "Sent",  # a message that went out, with no answer asked for yet (each next-step email)
     "no-response": "No response",
     "spoke-to-participant": "Spoke to the participant",
     "agreed-plan": "Agreed a plan to catch up",
@@ -115,6 +133,7 @@ AUDIT_ACTION_LABELS = {
     "agree-extension": "Extended deadline agreed",
     "defer": "Deferral recorded",
     "return-from-deferral": "Return from deferral recorded",
+    "deferral-reason": "DfE's reason for a deferral given",
     "change-status": "Participant status changed",
     "propose-withdrawal": "Withdrawal proposed",
     "confirm-withdrawal": "Withdrawal confirmed",
@@ -129,6 +148,10 @@ AUDIT_ACTION_LABELS = {
     "reactivate": "User reactivated",
     "resend-invitation": "Invitation sent again",
     "sign-out-everywhere": "User signed out everywhere",
+    "send-invitation": "Invitation emailed",
+    "accept-invitation": "Invitation accepted: password set",
+    "request-password-reset": "Password reset requested",
+    "reset-password": "Password reset with an emailed link",
     "schedule-meeting": "Partnership meeting scheduled",
     "move-meeting": "Partnership meeting moved",
     "cancel-meeting": "Partnership meeting cancelled",
@@ -350,6 +373,60 @@ def label(labels: dict[str, str], value: str | None) -> str:
     return labels.get(value) or words(value)
 
 
+# At risk (rules/pace.py): the reason in a line, "Needs 60 credits in 3 weeks; has earned 4 credits a week".
+AT_RISK_LABEL = "At risk"
+AT_RISK_HINT = "At their pace over the last 4 weeks, they will not meet their next output by its review date"
+
+
+def _many(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _time_left(days: int) -> str:
+    return _many(days, "day") if days < 14 else _many(days // 7, "week")
+
+
+def _weekly(amount: int, days: int, thing: str) -> str:
+    """4 credits over 28 days: "4 credits a week"; under one a week: "1 credit in 4 weeks"."""
+    if amount * 7 >= days:
+        return f"{_many(round(amount * 7 / days), thing)} a week"
+    return f"{_many(amount, thing)} in the last {_time_left(days)}"
+
+
+def at_risk_reason(risk) -> str:
+    """risk: a rules.pace.Risk."""
+    pace, left = risk.pace, _time_left(risk.days_left)
+    if risk.sessions is None:
+        needs = f"Needs {_many(risk.credits, 'credit')} in {left}"
+        if not pace.credits:
+            return f"{needs}; has earned none in the last {_time_left(pace.days)}"
+        return f"{needs}; has earned {_weekly(pace.credits, pace.days, 'credit')}"
+    needs = f"Needs a new credit or session in {left}"
+    if not pace.credits and not pace.sessions:
+        return f"{needs}; none in the last {_time_left(pace.days)}"
+    done = [_weekly(n, pace.days, thing) for n, thing in ((pace.credits, "credit"), (pace.sessions, "session")) if n]
+    return f"{needs}; has managed {' and '.join(done)}"
+
+
+def agreed_deadline(deadline: date | None, as_of: date) -> str:
+    """The deadline a lead agreed with the participant: "Agreed deadline 31 Mar 2023" ("…, passed")."""
+    if deadline is None:
+        return ""
+    return f"Agreed deadline {short_date(deadline)}{', passed' if deadline < as_of else ''}"
+
+
+NEVER_CONTACTED = "No contact logged"
+
+
+def last_contact(contact) -> str:
+    """contact: has contacted_on, method and outcome: "27 Feb 2023, phone call: agreed a plan to catch up"."""
+    if contact is None:
+        return NEVER_CONTACTED
+    how = label(CONTACT_METHOD_LABELS, contact.method)
+    return (f"{short_date(contact.contacted_on)}, {how[:1].lower()}{how[1:]}: "
+            f"{label(CONTACT_OUTCOME_LABELS, contact.outcome).lower()}")
+
+
 NO_NEW_OUTPUTS = "meets no new outputs"
 
 # Sending to DfE when this server has no DfE API address or token (declarations/dfe.py configuration_problem)
@@ -369,3 +446,38 @@ def newly_met_summary(counts: dict[int, int]) -> str:
         who = f"{many} participant{'' if many == 1 else 's'}" if not parts else f"{many}"
         parts.append(f"Output {number} for {who}")
     return "meets " + ", ".join(parts)
+
+
+# Accounts: the emails an account gets, and how long sign-in makes someone wait (tracker/accounts/).
+INVITATION_EMAIL_SUBJECT = "Your account on the NPQ engagement tracker"
+INVITATION_EMAIL_BODY = """Dear {name},
+
+{inviter} has invited you to the NPQ engagement tracker of Education Development Trust, as {role}.
+
+Set your password with this link. It works once, for 7 days:
+{link}
+
+If the link does not open the page, go to {page} and enter this code:
+{code}
+
+If you did not expect this email, you can ignore it.
+"""
+RESET_EMAIL_SUBJECT = "Reset your password for the NPQ engagement tracker"
+RESET_EMAIL_BODY = """Dear {name},
+
+Someone asked to reset the password of your account on the NPQ engagement tracker. If it was you,
+choose a new password with this link. It works once, for 1 hour:
+{link}
+
+If the link does not open the page, go to {page} and enter this code:
+{code}
+
+If it was not you, you can ignore this email: your password has not changed.
+"""
+
+
+def sign_in_wait(seconds: float) -> str:
+    """Why a sign-in was refused without checking the password, and for how long ("Wait 2 minutes")."""
+    minutes = max(1, -(-int(seconds) // 60))
+    return (f"Too many attempts to sign in to this account from here. Wait {minutes} minute"
+            f"{'' if minutes == 1 else 's'} and try again.")

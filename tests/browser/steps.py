@@ -85,7 +85,93 @@ _OVERFLOW = """() => {
                           + ` (right edge ${Math.round(e.getBoundingClientRect().right)}px)`);
   return {extra: root.scrollWidth - width, out};
 }"""
+# On a phone a table of app-table--cards shows each row as a card whose cells are labelled by their
+# data-label: every cell but the first (the card's title) must carry its column's visible heading.
+_UNLABELLED_CELLS = """() => {
+  const visible = e => { const c = e.cloneNode(true);
+    c.querySelectorAll('.govuk-visually-hidden').forEach(h => h.remove());
+    return c.textContent.replace(/\\s+/g, ' ').trim(); };
+  const found = new Set();
+  for (const table of document.querySelectorAll('table.app-table--cards')) {
+    const heads = [...table.querySelectorAll('thead th')].map(visible);
+    const name = table.id || (table.caption ? table.caption.textContent.trim().slice(0, 40) : 'a table');
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        if (i === 0 || !heads[i] || cell.tagName !== 'TD') return;
+        const label = (cell.dataset.label || '').trim();
+        if (label !== heads[i]) found.add(`${name}: column "${heads[i]}" labelled "${label}"`);
+      });
+    }
+  }
+  return [...found].slice(0, 8);
+}"""
 WIDTHS = (390, 1280)  # a phone, and a laptop
+PHONE = 390
+
+# WCAG 2.2 2.5.8 Target size (minimum), as the success criterion words it. Each visible control
+# (a link, button, input, select, textarea, summary) is a target; a checkbox or radio counts with
+# its label, which activates it too. A target passes when it is at least 24 by 24 px, or by the
+# criterion's exceptions:
+# - inline: a link set in a sentence or block of text (its size is constrained by the line height
+#   of the text around it): an inline <a> whose nearest block holds text outside any control;
+# - spacing: a 24 px circle centred on the undersized target intersects no other target, nor the
+#   circle of another undersized target.
+_SMALL_TARGETS = """() => {
+  const MIN = 24, R = MIN / 2;
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const shown = e => {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    if (r.width < 2 && r.height < 2) return false;  // govuk-visually-hidden, skip links until focused
+    if (s.visibility === 'hidden' || s.display === 'none') return false;
+    // inside a closed <details> (laid out, but not rendered); GOV.UK inputs are opacity 0 on purpose
+    if (e.checkVisibility && !e.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) return false;
+    for (let a = e; a; a = a.parentElement) {
+      const c = getComputedStyle(a);
+      if (c.clipPath && c.clipPath !== 'none' && a.getBoundingClientRect().width <= 1) return false;
+    }
+    return true;
+  };
+  const els = [...document.querySelectorAll(selector)].filter(shown);
+  const rectOf = e => {
+    let best = e.getBoundingClientRect();
+    if ((e.type === 'checkbox' || e.type === 'radio') && e.labels) {
+      for (const l of e.labels) { const r = l.getBoundingClientRect();
+        if (Math.min(r.width, r.height) > Math.min(best.width, best.height)) best = r; }
+    }
+    return best;
+  };
+  const block = e => { let a = e.parentElement;
+    while (a && getComputedStyle(a).display.startsWith('inline')) a = a.parentElement; return a; };
+  const inline = e => {
+    if (e.tagName !== 'A' || getComputedStyle(e).display !== 'inline') return false;
+    const b = block(e); if (!b) return false;
+    const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!t.textContent.trim() || t.parentElement.closest(selector)) continue;
+      if (!shown(t.parentElement)) continue;
+      return true;
+    }
+    return false;
+  };
+  const targets = els.map(e => ({e, r: rectOf(e)}));
+  const small = targets.filter(t => (t.r.width < MIN - 0.5 || t.r.height < MIN - 0.5) && !inline(t.e));
+  const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
+  const hitsRect = ([x, y], r) => {
+    const dx = Math.max(r.left - x, 0, x - r.right), dy = Math.max(r.top - y, 0, y - r.bottom);
+    return dx * dx + dy * dy < R * R - 0.01;
+  };
+  const describe = t => {
+    const e = t.e, text = (e.innerText || e.value || e.getAttribute('aria-label') || e.name || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${text}" ${Math.round(t.r.width)}x${Math.round(t.r.height)}px`;
+  };
+  const failing = small.filter(t => {
+    const c = centre(t.r);
+    return targets.some(o => o.e !== t.e && !o.e.contains(t.e) && !t.e.contains(o.e) && hitsRect(c, o.r))
+      || small.some(o => o.e !== t.e && (() => { const [x, y] = centre(o.r);
+           return Math.hypot(x - c[0], y - c[1]) < MIN - 0.01; })());
+  });
+  return failing.slice(0, 8).map(describe);
+}"""
 
 
 class Journey:
@@ -124,7 +210,9 @@ class Journey:
         check_accessibility(self.page)
 
     def fits(self, widths=WIDTHS) -> None:
-        """At each window width the page is no wider than the window: wide tables scroll in their own region."""
+        """At each window width the page is no wider than the window: wide tables scroll in their own region.
+        On a phone, every target is big enough or far enough from others (WCAG 2.2 2.5.8), and tables
+        stacked as cards label each cell with its column's heading."""
         page = self.page
         before = page.viewport_size
         try:
@@ -133,6 +221,12 @@ class Journey:
                 found = page.evaluate(_OVERFLOW)
                 assert found["extra"] <= 0, (f"{page.url} is {found['extra']}px wider than a {width}px window; "
                                              f"sticking out: {', '.join(found['out']) or 'nothing visible'}")
+                if width <= PHONE:
+                    unlabelled = page.evaluate(_UNLABELLED_CELLS)
+                    assert not unlabelled, f"{page.url}: cells of stacked tables without their heading: {unlabelled}"
+                    small = page.evaluate(_SMALL_TARGETS)
+                    assert not small, (f"{page.url} at {width}px has targets under 24 by 24 px (WCAG 2.2 2.5.8) "
+                                       f"too close to another: {'; '.join(small)}")
         finally:
             if before:
                 page.set_viewport_size(before)

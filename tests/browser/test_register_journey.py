@@ -4,9 +4,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
+
+from tracker.models.evidence import RegisterEntry
+from tracker.models.people import Participant
+from tracker.rules.facts import ATTENDED, CONTINGENCY
 
 from ..factories import gen_participant
 from ..web.conftest import make_user
+from .steps import Journey
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +26,18 @@ def north_group(session):
     make_user("facilitator@north.example", "facilitator", "NORTH")
 
 
+def create_the_npqlt_block_1_register(journey) -> None:
+    """On "Take a register": NPQLT block 1's F2F session for cohort 3, held on 10 November 2022."""
+    page = journey.page
+    page.get_by_label("Training event").select_option(label="NPQLT – Block 1 – NPQLT F2F Training Session")
+    page.get_by_label("Cohort").select_option(label="Cohort 3 (October 2022)")
+    date = page.get_by_role("group", name="Session date")
+    date.get_by_label("Day").fill("10")
+    date.get_by_label("Month").fill("11")
+    date.get_by_label("Year").fill("2022")
+    journey.press("Create the register")
+
+
 def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(journey, north_group):
     page = journey.page
     # Given a NORTH facilitator, signed in
@@ -30,13 +48,7 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
     journey.follow("Registers", exact=True)
     assert journey.heading() == "Registers"
     journey.press("Take a register")
-    page.get_by_label("Training event").select_option(label="NPQLT – Block 1 – NPQLT F2F Training Session")
-    page.get_by_label("Cohort").select_option(label="Cohort 3 (October 2022)")
-    date = page.get_by_role("group", name="Session date")
-    date.get_by_label("Day").fill("10")
-    date.get_by_label("Month").fill("11")
-    date.get_by_label("Year").fill("2022")
-    journey.press("Create the register")
+    create_the_npqlt_block_1_register(journey)
 
     # Then the register lists their own two participants, no one from another partner
     assert "Register created" in journey.banner()
@@ -71,3 +83,46 @@ def test_a_facilitator_takes_a_register_and_the_participants_output_1_turns_met(
     journey.open_participant("N002")
     output_1 = page.get_by_role("row", name=re.compile(r"^Output 1: "))
     assert output_1.get_by_text("Not met", exact=True).is_visible(), output_1.inner_text()
+
+
+def test_a_facilitator_marks_a_register_with_their_thumbs_on_a_phone(chromium, live_server, as_of, north_group, session):
+    # Given a NORTH facilitator on a 390 px phone that takes taps, not clicks
+    context = chromium.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, has_touch=True,
+                                   is_mobile=True, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(30_000)
+    journey = Journey(context.new_page())
+    page = journey.page
+    journey.sign_in("facilitator@north.example")
+
+    # When they take the register of NPQLT block 1's F2F session for cohort 3 on 10 November 2022
+    journey.visit("/registers/new")
+    create_the_npqlt_block_1_register(journey)
+
+    # Then the register fits the phone, and each mark is a full-width row a thumb can hit
+    journey.fits(widths=(390,))
+    marks = {ref: page.get_by_role("group", name=f"Mark for Name {ref} ({ref})") for ref in ("N001", "N002")}
+    for group in marks.values():
+        for option in ("Attended", "Absent", "Contingency activity"):
+            box = group.locator("label", has_text=option).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (option, box)
+            assert box["width"] >= 250 and box["height"] >= 40, (option, box)
+
+    # When they tap N001 attended and N002 contingency activity, and tap Save marks
+    marks["N001"].get_by_text("Attended", exact=True).tap()
+    marks["N002"].get_by_text("Contingency activity", exact=True).tap()
+    assert marks["N001"].get_by_label("Attended").is_checked()
+    assert marks["N002"].get_by_label("Contingency activity").is_checked()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save marks").tap()
+    journey.arrived()
+
+    # Then both marks are stored, and shown as given when the register is opened again
+    assert "2 marks saved" in journey.banner()
+    session.expire_all()
+    stored = dict(session.execute(select(Participant.participant_id, RegisterEntry.mark)
+                                  .join(RegisterEntry, RegisterEntry.participant_id == Participant.id)).all())
+    assert stored == {"N001": ATTENDED, "N002": CONTINGENCY}, stored
+    journey.visit(page.url)
+    assert marks["N001"].get_by_label("Attended").is_checked()
+    assert marks["N002"].get_by_label("Contingency activity").is_checked()
+    context.close()

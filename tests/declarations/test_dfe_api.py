@@ -165,6 +165,15 @@ def test_refresh_reads_every_page_then_only_changes_since_a_little_before_the_la
     assert state_of(*next((a["participant_id"], a["declaration_type"]) for a in [dfe.declarations[dfe_id]["attributes"]]))[0] == "payable"
 
 
+def statements_of(ref: str, kind: str) -> tuple[str | None, str | None]:
+    """The statements DfE named for the declaration: its payment's and its refund's."""
+    return tuple(db.session.execute(
+        select(DeclarationRecord.statement_id, DeclarationRecord.clawback_statement_id)
+        .join(Participant, Participant.id == DeclarationRecord.participant_id)
+        .where(Participant.participant_id == ref, DeclarationRecord.declaration_type == kind,
+               DeclarationRecord.current.is_(True))).one())
+
+
 def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
     examples("declarations", "submit", "--as-of", AS_OF, "--partner", "NORTH")
     (ref, kind), (ref2, kind2) = posted(dfe)[:2]
@@ -173,9 +182,14 @@ def test_void_stores_the_state_dfe_returns(examples, dfe):  # noqa: F811
     assert result.stdout.strip() == f"{ref} {kind}: voided"
     assert state_of(ref, kind)[0] == "voided"
     assert dfe.received[-1]["method"] == "PUT" and dfe.received[-1]["path"].endswith(f"/{state_of(ref, kind)[1]}/void")
+    january = dfe.add_statement("January", 2027, 2022, "2026-12-31", "2027-01-25")
     dfe.set_state(state_of(ref2, kind2)[1], "paid")
     examples("declarations", "refresh")
+    assert statements_of(ref2, kind2) == (january, None)  # DfE put it on its next statement
+    february = dfe.add_statement("February", 2027, 2022, "2027-01-31", "2027-02-25")
+    dfe.statements[0]["attributes"]["paid"] = True
     assert examples("declarations", "void", ref2, kind2).stdout.strip() == f"{ref2} {kind2}: awaiting-clawback"
+    assert statements_of(ref2, kind2) == (january, february)  # the refund goes on the next one
     again = examples("declarations", "void", ref, kind)
     assert again.exit_code == 1 and "DfE refused to void it (422): This declaration has already been voided." in again.stderr
 

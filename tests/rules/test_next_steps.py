@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from tracker.rules.next_steps import (
     REGISTER,
     SELF_STUDY_OPTION,
     VIDEO,
+    NextSteps,
     Offered,
     Option,
     Syllabus,
@@ -261,3 +263,74 @@ def test_at_most_five_of_each_listed_option():
                       syllabus, Evidence(), d("2022-10-10"), START)
     assert [o.activity_id for o in made.options if o.option == SELF_STUDY_OPTION] == [1, 2, 3, 4, 5]
     assert [o.option for o in made.options] == [SELF_STUDY_OPTION] * 5 + [VIDEO]
+
+
+# The dates each training event was held, or is due, for the participant's group (partner and cohort).
+group_sessions = st.dictionaries(st.sampled_from([WEBINAR, F2F]), st.lists(day_in_range(), min_size=1, max_size=3))
+
+
+class Drawn(NamedTuple):
+    made: NextSteps | None  # with the group's sessions
+    without: NextSteps | None  # without them
+    sessions: dict
+    as_of: date
+
+
+@st.composite
+def any_next_steps(draw) -> Drawn:
+    """Any participant's next steps as of any day, with and without the dates their group held its events."""
+    schedule, content, sessions, as_of = draw(schedules), draw(contents), draw(group_sessions), draw(as_of_day())
+    found = evidence(*draw(st.lists(records, max_size=14)))
+    results = compute_outputs(schedule, content, found)
+    return Drawn(next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START, sessions),
+                 next_steps(ACTIVE, schedule, results, content, TOY_SYLLABUS, found, as_of, START), sessions, as_of)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_next_steps())
+def test_no_session_offered_to_attend_was_held_for_the_group_before_the_step_counts(drawn):
+    made = drawn.made
+    if made is None:
+        return
+    assert made.options == drawn.without.options, "the group's sessions change the words, never the CSV's options"
+    for option in made.options:
+        dates = drawn.sessions.get(option.activity_id, [])
+        if made.held_on(option.activity_id):
+            assert max(dates) < made.counts_from and made.held_on(option.activity_id) == max(dates)
+        else:  # offered to attend: a session still to come for the group, or none known yet
+            assert not dates or max(dates) >= made.counts_from >= drawn.as_of
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_next_steps())
+def test_the_final_outputs_activities_cover_what_is_needed_when_the_course_still_has_it(drawn):
+    made = drawn.made
+    if made is None or made.why.kind != FINAL:
+        return
+    offered = [o.credits for o in made.to_earn]
+    assert sum(offered) <= made.available, "no activity is offered for more than it can still give"
+    if not offered:
+        assert made.why.score >= made.why.required
+        return
+    needed = made.to_earn[0].needed
+    assert needed == made.why.required - made.why.score > 0
+    if made.available >= needed:
+        assert sum(offered) >= needed, "the offered credits cover what is needed"
+        assert sum(offered[:-1]) < needed, "and no more activities than it takes"
+    else:
+        assert sum(offered) == made.available
+
+
+def test_the_final_output_counts_the_credits_still_available_beside_those_needed():
+    on_time = [attended(d("2022-10-20")), attended(R1 + days(1), F2F), credit(d("2023-01-01"), SELF_STUDY, 5)]
+    made = steps(on_time, as_of=d("2023-03-01"))
+    # total 30 needs 27; 5 held: 22 more needed, 25 still available (everything but the self-study)
+    assert (made.to_earn[0].needed, made.available) == (22, 25)
+
+
+def test_an_event_held_before_as_of_for_the_group_is_held_and_one_still_to_come_is_not():
+    made = next_steps(ACTIVE, specialist(), compute_outputs(specialist(), toy_content(), Evidence()), toy_content(),
+                      TOY_SYLLABUS, Evidence(), d("2022-10-10"), START,
+                      {WEBINAR: [d("2022-09-20")], F2F: [d("2022-09-21"), d("2022-11-02")]})
+    assert made.held_on(WEBINAR) == d("2022-09-20")
+    assert made.held_on(F2F) is None  # its second session is still to come

@@ -13,12 +13,14 @@ def test_every_route_declares_an_access_rule(app):
     assert unguarded == []
 
 
-def test_only_sign_in_invitations_health_and_the_favicon_are_public(app):
+def test_only_sign_in_invitations_password_resets_health_and_the_favicon_are_public(app):
     public = sorted(
         rule.rule for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and getattr(app.view_functions[rule.endpoint], "access_rule", None) == PUBLIC
     )
-    assert public == ["/favicon.ico", "/health", "/invitations/<token>", "/sign-in"]
+    assert public == ["/favicon.ico", "/health", "/invitations", "/invitations/password", "/password/forgotten",
+                      "/password/reset", "/password/reset/new", "/sign-in"]
+    assert not any("<" in path for path in public), "a public address carries no code or token"
 
 
 def test_no_route_changes_state_on_get(app):

@@ -19,6 +19,7 @@ from bench.dfe_stand_in import TOKEN
 from ..declarations.stand_in import dfe  # noqa: F401  (fixture)
 from ..factories import give_dfe_ids, ref_of
 from ..test_examples import example_dataset  # noqa: F401  (fixture)
+from .test_uploads import text_of
 
 AS_OF = "2023-03-01"
 
@@ -80,6 +81,11 @@ def test_an_admin_fetches_dfes_changes_through_a_job_and_voids_a_declaration(adm
     db.session.expire_all()
     assert db.session.get(DeclarationRecord, record.id).state == "awaiting-clawback"
     assert "Awaiting clawback" in admin.get(url).get_data(as_text=True)
+    assert db.session.scalar(select(Job.kind).order_by(Job.id.desc()).limit(1)) == "void-at-dfe"  # DfE's pace kept
+    again = admin.post(url + "/void", {}, form_url=url)  # e.g. from a page left open
+    assert again.status_code == 302
+    assert ("Nothing was done at DfE: DfE refused to void it (422): The declaration will or has been be refunded."
+            in text_of(admin.get(url).get_data(as_text=True)))
 
 
 def test_while_a_dfe_job_is_under_way_another_gives_its_page(admin, dfe):

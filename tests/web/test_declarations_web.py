@@ -232,7 +232,7 @@ def test_a_selection_of_nothing_is_refused(declarations_page):
 def test_the_page_filters_by_partner(declarations_page):
     page = declarations_page.get("/declarations?partner=south").get_data(as_text=True)
     rows = page.split('id="shown"')[1].split("</table>")[0]
-    assert "<td class=\"govuk-table__cell\">SOUTH</td>" in rows and "NORTH</td>" not in rows
+    assert "<td class=\"govuk-table__cell\" data-label=\"Partner\">SOUTH</td>" in rows and "NORTH</td>" not in rows
 
 
 def test_staff_reopen_a_voided_declaration_and_it_is_to_send_again(declarations_page):

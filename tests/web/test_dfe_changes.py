@@ -6,12 +6,14 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tracker.escalation.deferrals import defer
 from tracker.escalation.withdrawals import confirm_withdrawal, propose_withdrawal
 from tracker.extensions import db
-from tracker.models import DfeChange, Participant
+from tracker.models import AuditEvent, Deferral, DfeChange, Participant
 
 from ..declarations.stand_in import dfe  # noqa: F401  (fixture)
 from ..factories import give_dfe_ids
+from .test_uploads import text_of
 
 N001 = "/participants/N001"
 NOT_STARTED = ("An NPQ participant who has not got a started declaration cannot be withdrawn. Please contact support "
@@ -45,3 +47,37 @@ def test_a_partner_never_sees_what_dfe_is_told_nor_can_send_it(as_north_lead, df
     assert "At DfE" not in page and "Send to DfE" not in page
     assert as_north_lead.post(f"{N001}/dfe-changes", form_url=N001).status_code == 403
     assert dfe.received == []
+
+
+def test_a_deferral_recorded_before_dfes_reasons_is_given_one_and_dfe_can_then_be_told(as_edt_staff, dfe):  # noqa: F811
+    give_dfe_ids(["N001"])
+    n001 = db.session.scalar(select(Participant).where(Participant.participant_id == "N001"))
+    deferral = defer(n001, deferred_on=date(2026, 10, 1), note="", actor="staff@edt.example", today=date(2026, 11, 24),
+                     reason="parental-leave")
+    deferral.reason = None  # as recorded before the tracker asked for DfE's reason
+    db.session.commit()
+    page = text_of(as_edt_staff.get(N001).get_data(as_text=True))
+    assert "the deferral has no reason from DfE's list: give one on the participant's deferral page" in page
+    assert "DfE's reason for the deferral" in as_edt_staff.get(f"{N001}/deferral").get_data(as_text=True)
+    refused = as_edt_staff.post(f"{N001}/deferral/reason", {"reason": "holiday"}, form_url=f"{N001}/deferral")
+    assert refused.status_code == 400 and "Select the reason for the deferral" in refused.get_data(as_text=True)
+    assert db.session.get(Deferral, deferral.id).reason is None
+    given = as_edt_staff.post(f"{N001}/deferral/reason", {"reason": "career-break"}, form_url=f"{N001}/deferral")
+    assert given.status_code == 302
+    assert db.session.get(Deferral, deferral.id).reason == "career-break"
+    assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)) == "deferral-reason"
+    page = text_of(as_edt_staff.get(N001).get_data(as_text=True))
+    assert "Deferral, reason: career break" in page and "DfE's reason for the deferral" not in page
+    assert "DfE's reason for the deferral" not in as_edt_staff.get(f"{N001}/deferral").get_data(as_text=True)
+    again = as_edt_staff.post(f"{N001}/deferral/reason", {"reason": "parental-leave"}, form_url=f"{N001}/deferral")
+    assert again.status_code == 400 and "already has DfE's reason" in text_of(again.get_data(as_text=True))
+
+
+def test_a_partner_lead_gives_dfes_reason_only_for_their_own_participants(as_north_lead, two_partners):
+    s001 = db.session.scalar(select(Participant).where(Participant.participant_id == "S001"))
+    defer(s001, deferred_on=date(2026, 10, 1), note="", actor="staff@edt.example", today=date(2026, 11, 24),
+          reason="parental-leave").reason = None
+    db.session.commit()
+    assert as_north_lead.post("/participants/S001/deferral/reason", {"reason": "career-break"},
+                              form_url=N001).status_code == 404
+    assert db.session.scalar(select(Deferral.reason)) is None

@@ -98,6 +98,23 @@ def test_dfes_statements_by_month_with_the_declarations_on_each(held_at_dfe, as_
     assert "Cohort 2022 Next cut-off" in words and "retained-2 1 1 eligible" in words
 
 
+def test_a_declaration_names_its_statement_and_a_paid_one_voided_its_refund(held_at_dfe, as_edt_staff):
+    first = held_at_dfe["started"][0]
+    record = db.session.scalar(select(DeclarationRecord).where(
+        DeclarationRecord.participant_id == first.participant_pk, DeclarationRecord.declaration_type == "started"))
+    page = text_of(as_edt_staff.get(f"/declarations/{first.participant_id}/started").get_data(as_text=True))
+    assert ("DfE's statement January 2023, cohort 2022 (cut-off 31 December 2022, paid on 25 January 2023)"
+            in page) and "Refund on DfE's statement" not in page
+    record.state, record.clawback_statement_id = "awaiting-clawback", "apr-2023"  # voided at DfE after it was paid
+    db.session.commit()
+    page = text_of(as_edt_staff.get(f"/declarations/{first.participant_id}/started").get_data(as_text=True))
+    assert ("Refund on DfE's statement April 2023, cohort 2022 (cut-off 31 March 2023, to be paid on 25 April 2023)"
+            in page)
+    words = text_of(as_edt_staff.get("/dfe/statements").get_data(as_text=True))
+    assert ("Refunds on the April 2023 statement for cohort 2022: paid declarations voided (1) Declaration How many "
+            "In DfE's states started 1 1 awaiting clawback") in words
+
+
 def test_before_a_sync_the_statements_page_says_how_to_read_them(as_edt_admin):
     assert "The tracker holds none of DfE's statements: sync with DfE to read them." in text_of(
         as_edt_admin.get("/dfe/statements").get_data(as_text=True))

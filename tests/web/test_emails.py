@@ -44,7 +44,8 @@ def send_form(browser, query=PICKED) -> dict:
 def mail_merge_steps(browser, query=PICKED) -> dict[str, str]:
     rows = list(load_workbook(io.BytesIO(browser.get(f"/participants/mail-merge.xlsx?{query}").data))
                 .active.iter_rows(values_only=True))
-    return {r[0]: r[6] for r in rows[1:]}
+    step = rows[0].index("next_step")
+    return {r[0]: r[step] for r in rows[1:]}
 
 
 def contacts(participant_id: str) -> list[ContactAttempt]:
@@ -66,7 +67,7 @@ def test_the_lead_previews_the_first_selected_participants_message_or_another(no
     preview = text_of(tree.find(".//div[@id='message-preview']"))
     assert "To: ex006@example.org" in preview and "Dear Name EX006," in preview
     assert f"Your next step: {steps['EX006']}." in preview
-    assert "Subject: Your NPQ: your next step for Output 2: Retention Point" in preview
+    assert "Subject: Your NPQ: your next step for Output 2 (keeping up with your course)" in preview
     assert "{" not in preview
     rows = [tr.get("data-participant") for tr in tree.find(".//table[@id='recipients']").iter("tr") if tr.get("data-participant")]
     assert rows == ["EX006", "EX004"]
@@ -205,7 +206,7 @@ def test_the_partner_edits_its_template_and_unknown_placeholders_are_refused(app
     north_lead.post("/emails/send", send_form(north_lead), form_url="/dashboard")
     [mail] = mailbox.to("ex006@example.org")
     north = db.session.scalar(select(DeliveryPartner.name).where(DeliveryPartner.code == "NORTH"))
-    assert mail.subject == f"{north}: Output 2: Retention Point by 14 July 2022"
+    assert mail.subject == f"{north}: Output 2 (keeping up with your course) by 14 July 2022"
     assert mail.body.startswith("Hi Name EX006 (EX006),\n\nNo new engagement since 18 December 2022")
     assert "Review 23 June 2022." in mail.body
     make_user("lead@south.example", "partner-lead", "SOUTH")
@@ -251,6 +252,6 @@ def test_edt_staff_email_a_partners_participants_with_that_partners_template(app
     response = staff.post("/emails/send", send_form(staff), form_url="/dashboard")
     assert response.status_code == 302
     [to_ex006] = mailbox.to("ex006@example.org")
-    assert to_ex006.subject == "North says: Output 2: Retention Point"
+    assert to_ex006.subject == "North says: Output 2 (keeping up with your course)"
     assert len(mailbox.received) == 2 and all(r.subject.startswith("North says: Output ") for r in mailbox.received)
     assert north_lead.get(response.headers["Location"]).status_code == 404  # EDT's send is not NORTH's page

@@ -191,8 +191,8 @@ def test_registers_imported_from_attendance_files_are_listed_for_their_partner_o
     assert "Registers imported from attendance files" in page
     table = page.split('id="imported-registers"')[1]
     assert "NPQLT F2F Training Session" in table and "NPQSL" not in table
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in table
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in table
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Marks">2</td>' in table
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Attended or contingency">1</td>' in table
 
 
 def alive_after(thread: threading.Thread, seconds: float) -> bool:

@@ -308,7 +308,7 @@ def test_an_imported_register_is_opened_from_the_registers_page_and_corrected_by
     page = text_of(lead.get(register).get_data(as_text=True))
     assert "Name EX036" in page and "Name EX100" in page
     # the imported marks now belong to the register: the imported list no longer shows them
-    imported = re.search(r'<table class="govuk-table" id="imported-registers">.*?</table>',
+    imported = re.search(r'<table class="govuk-table app-table--cards" id="imported-registers">.*?</table>',
                          lead.get("/registers").get_data(as_text=True), re.S).group(0)
     assert "NPQLTD – Block 2" in imported and "NPQLT – Block 2" not in imported  # NPQLTD's is a register of its own
     ex100 = db.session.scalar(select(Participant.id).where(Participant.participant_id == "EX100"))

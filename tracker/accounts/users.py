@@ -1,4 +1,9 @@
-"""Creating accounts and invitations."""
+"""Creating accounts, invitations and password resets.
+
+An invitation or reset is a random token (32 bytes) of which only the SHA-256 hash is kept; it works
+once, until it expires (INVITE_LIFETIME, RESET_LIFETIME), and a new one replaces the old. The links
+carry it in the URL's fragment, never in its path or query (tracker/web/auth.py says why).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +22,9 @@ from .passwords import hash_password, password_problem
 from .sessions import end_all_sessions
 
 INVITE_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=1)
+# A new reset email is not sent while the last one is this fresh, so no one can flood an inbox.
+RESET_RESEND_AFTER = timedelta(minutes=2)
 PARTNER_ROLES = (PARTNER_LEAD, FACILITATOR)
 
 
@@ -79,6 +87,39 @@ def accept_invite(user: User, password: str) -> None:
     change_password(user, password)
     user.invite_token_hash = None
     user.invite_expires_at = None
+    record(user.email, "accept-invitation", "user", user.id)
+
+
+def request_reset(email: str, now: datetime) -> tuple[User, str] | None:
+    """A reset link for the active account with this email, or None: no such account, or one was sent
+    moments ago. The caller answers the same either way."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().casefold()))
+    if user is None or not user.active:
+        return None
+    if user.reset_expires_at is not None and user.reset_expires_at - RESET_LIFETIME > now - RESET_RESEND_AFTER:
+        return None
+    token = secrets.token_urlsafe(32)
+    user.reset_token_hash = _token_hash(token)
+    user.reset_expires_at = now + RESET_LIFETIME
+    record(user.email, "request-password-reset", "user", user.id, after={"expires_at": user.reset_expires_at})
+    return user, token
+
+
+def user_for_reset(token: str, now: datetime) -> User | None:
+    user = db.session.scalar(select(User).where(User.reset_token_hash == _token_hash(token)))
+    if user is None or not user.active or user.reset_expires_at is None or user.reset_expires_at < now:
+        return None
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """The link's one use: a new password (the same rules as everywhere), every session ended."""
+    change_password(user, password)
+    user.reset_token_hash = None
+    user.reset_expires_at = None
+    user.invite_token_hash = None
+    user.invite_expires_at = None
+    record(user.email, "reset-password", "user", user.id)
 
 
 def change_password(user: User, password: str) -> None:
@@ -124,6 +165,8 @@ def deactivate(user: User, actor: str) -> int:
     user.active = False
     user.invite_token_hash = None
     user.invite_expires_at = None
+    user.reset_token_hash = None
+    user.reset_expires_at = None
     ended = end_all_sessions(user.id)
     record(actor, "deactivate", "user", user.id, after={"active": False, "sessions_ended": ended})
     return ended

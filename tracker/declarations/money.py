@@ -18,15 +18,27 @@ from .produce import produce
 
 
 def statements_by_month() -> tuple[list[Month], int]:
-    """DfE's statements as the last sync read them, by month, with the current declarations on each."""
+    """DfE's statements as the last sync read them, by month, with the current declarations on each
+    and the refunds of paid declarations voided."""
     statements = [(s.dfe_id, Statement(s.month, s.year, s.cohort, s.cut_off_date, s.payment_date, s.paid))
                   for s in db.session.scalars(select(DfeStatement))]
     record = DeclarationRecord.__table__.c
-    counted = db.session.execute(
-        select(record.statement_id, record.declaration_type, record.state, func.count())
-        .where(record.current.is_(True), record.statement_id.is_not(None))
-        .group_by(record.statement_id, record.declaration_type, record.state)).all()
-    return by_month(statements, counted, DECLARATION_TYPES)
+
+    def counted(statement):
+        return db.session.execute(
+            select(statement, record.declaration_type, record.state, func.count())
+            .where(record.current.is_(True), statement.is_not(None))
+            .group_by(statement, record.declaration_type, record.state)).all()
+
+    return by_month(statements, counted(record.statement_id), DECLARATION_TYPES, counted(record.clawback_statement_id))
+
+
+def statements_of(record: DeclarationRecord | None) -> dict[str, tuple[str, DfeStatement | None]]:
+    """The statements DfE named for a declaration, as the last answer or refresh gave them:
+    "payment" and "refund" -> (DfE's statement id, the statement if a sync read it)."""
+    named = {"payment": record.statement_id, "refund": record.clawback_statement_id} if record else {}
+    return {role: (dfe_id, db.session.scalar(select(DfeStatement).where(DfeStatement.dfe_id == dfe_id)))
+            for role, dfe_id in named.items() if dfe_id}
 
 
 def comparison(as_of: date, cohort: int | None = None, course: str | None = None,

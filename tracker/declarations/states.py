@@ -83,13 +83,14 @@ def change_state(state: str, actor: str, *, declaration: Declaration | None = No
 
 
 def keep_held(record: DeclarationRecord, attributes: dict) -> bool:
-    """Keeps the statement and the outcome DfE holds for the declaration (its answer's or list's
-    attributes); whether either changed."""
+    """Keeps the statements (payment, refund) and the outcome DfE holds for the declaration (its
+    answer's or list's attributes); whether any changed."""
     statement = attributes.get("statement_id") or None
+    refund = attributes.get("clawback_statement_id") or None
     passed = attributes.get("has_passed")
     passed = passed if isinstance(passed, bool) else {"true": True, "false": False}.get(passed)
-    changed = (record.statement_id, record.has_passed) != (statement, passed)
-    record.statement_id, record.has_passed = statement, passed
+    changed = (record.statement_id, record.clawback_statement_id, record.has_passed) != (statement, refund, passed)
+    record.statement_id, record.clawback_statement_id, record.has_passed = statement, refund, passed
     return changed
 
 

@@ -9,7 +9,7 @@ from ..models.people import participant_id_is
 from ..rules.declaration_states import STATES
 from ..refusal import Refusal
 from .dfe import DfeApi, DfeProblem
-from .states import current_record, change_state
+from .states import current_record, change_state, keep_held
 
 
 def void(api: DfeApi, participant_ref: str, kind: str, actor: str) -> str:
@@ -30,4 +30,5 @@ def void(api: DfeApi, participant_ref: str, kind: str, actor: str) -> str:
     if state not in STATES:
         raise DfeProblem(f"DfE answered without a known state: {state!r}")
     change_state(state, actor, record=record, from_dfe=True, note="voided through DfE's API")
+    keep_held(record, answer.data.get("attributes") or {})
     return state

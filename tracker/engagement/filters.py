@@ -27,6 +27,7 @@ class ParticipantFilters:
     escalation: str = ""
     search: str = ""  # part of the name or the participant id, any case
     behind: str = ""  # "yes": only participants behind on a block completion window (applied by the caller)
+    at_risk: str = ""  # "yes": only participants at risk of missing their next output (rules/pace.py; the caller)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ParticipantFilters:
@@ -42,6 +43,7 @@ class ParticipantFilters:
             escalation=escalation if escalation in ESCALATIONS else "",
             search=" ".join((args.get("q") or "").split())[:SEARCH_MAX],
             behind="yes" if (args.get("behind") or "").strip().lower() == "yes" else "",
+            at_risk="yes" if (args.get("at_risk") or "").strip().lower() == "yes" else "",
         )
 
     def query_args(self) -> dict[str, str]:

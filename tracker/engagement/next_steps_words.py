@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from ..formats import long_date, short_date
 from ..rules.facts import FINAL, FIRST, MODERATED
+from ..words import ASSESSMENT_STEP_LABELS, OUTPUT_FOR_PARTICIPANT_LABELS
 from ..rules.next_steps import (
     ASSESSMENT,
     CREDITS_90,
@@ -62,64 +63,142 @@ def short_why(steps: NextSteps) -> str:
     return f"No new engagement since {short_date(reason.anchor)}"
 
 
+FEW = 5  # the final output's activities named before "and N more" on the page and to the participant
+IN_A_LIST = 2  # and in a line of a list (the action list, the participants export, the PDF)
+
+
 @dataclass(frozen=True)
 class Step:
-    """One thing the participant (or EDT) could do, in words."""
+    """One thing the participant (or EDT) could do, in words; the final output's credits step names
+    its first few activities by block (`items`) and how many more there are."""
 
     option: str
     text: str
     credits: int | None = None
+    items: tuple[str, ...] = ()
+    more: int = 0
 
 
-def _step(option: Option) -> Step:
+def _named(steps: NextSteps, option: Option) -> str:
+    """An activity as the participant can do it: a training event already held for their group is its
+    contingency activity."""
+    if steps.held_on(option.activity_id):
+        return f"the contingency activity for {option.title}"
+    return option.title
+
+
+def _register(steps: NextSteps, option: Option) -> Step:
+    held = steps.held_on(option.activity_id)
+    if held:
+        return Step(REGISTER, f"Do the contingency activity for {option.title} (block {option.block}): "
+                              f"its session was on {long_date(held)}")
+    return Step(REGISTER, f"Attend {option.title} (block {option.block}), or do its contingency activity")
+
+
+def _step(steps: NextSteps, option: Option) -> Step:
     if option.option == REGISTER:
-        return Step(REGISTER, f"Attend {option.title} (block {option.block}), or do its contingency activity")
-    if option.option in (SELF_STUDY_OPTION, PROGRESS, CREDITS_90):
-        return Step(option.option, f"Complete {option.title} (block {option.block}, {_credits(option.credits)})",
+        return _register(steps, option)
+    if option.option in (SELF_STUDY_OPTION, PROGRESS):
+        named = _named(steps, option)
+        return Step(option.option, f"Complete {named} (block {option.block}, {_credits(option.credits)})",
                     option.credits)
-    if option.option == VIDEO:
-        return Step(VIDEO, f"Watch at least 90% of the Block {option.block} video introduction "
-                           "(acceptable, not DfE's preferred evidence)")
-    return Step(ASSESSMENT, "EDT records a moderated assessment with its result")
+    return Step(VIDEO, f"Watch at least 90% of the Block {option.block} video introduction "
+                       "(acceptable, not DfE's preferred evidence)")
+
+
+def credits_to_earn(needed: int, available: int) -> str:
+    """How many credits the final output still needs, beside how many the course can still give."""
+    earn = f"Earn {needed} more credit{'' if needed == 1 else 's'}"
+    if available < needed:
+        return f"{earn}; only {available} are still available, so 90% cannot be reached: ask your delivery partner"
+    if available == needed:
+        return f"{earn}; {available} are still available, so every remaining activity is needed"
+    if needed * 10 >= available * 8:
+        return f"{earn}; {available} are still available, so nearly every remaining activity is needed"
+    return f"{earn}; {available} are still available"
+
+
+def first_few(steps: NextSteps, few: int = FEW) -> tuple[list[str], int]:
+    """The final output's first few activities to earn, by block ("Block 1: A (2 credits), B (1 credit)"),
+    and how many more there are: together they name every activity needed."""
+    named, shown = [], steps.to_earn[:few]
+    for block in dict.fromkeys(o.block for o in shown):
+        listed = ", ".join(f"{_named(steps, o)} ({_credits(o.credits)})" for o in shown if o.block == block)
+        named.append(f"Block {block}: {listed}")
+    return named, len(steps.to_earn) - len(shown)
+
+
+def _assessment_step(steps: NextSteps) -> str:
+    return ASSESSMENT_STEP_LABELS.get(steps.why.assessment_status, ASSESSMENT_STEP_LABELS[None])
+
+
+def _final_steps(steps: NextSteps, few: int = FEW) -> list[Step]:
+    made = []
+    if steps.to_earn:
+        needed = steps.to_earn[0].needed
+        items, more = first_few(steps, few)
+        made.append(Step(CREDITS_90, credits_to_earn(needed, steps.available or 0), needed, tuple(items), more))
+    if any(o.option == ASSESSMENT for o in steps.options):
+        text = _assessment_step(steps)
+        made.append(Step(ASSESSMENT, text[:1].upper() + text[1:]))
+    return made
 
 
 def steps_in_order(steps: NextSteps) -> list[Step]:
     """Cheapest first: activities by the credits they take (fewest first), then training events,
-    then block videos; for the final output the activities are all needed, in course order, then
-    the assessment."""
-    made = [_step(o) for o in steps.options]
+    then block videos; for the final output the credits to earn (the first few activities in course
+    order), then the assessment."""
     if steps.why.kind == FINAL:
-        return made
+        return _final_steps(steps)
+    made = [_step(steps, o) for o in steps.options]
     activities = sorted((s for s in made if s.credits is not None), key=lambda s: s.credits)
     return activities + [s for s in made if s.option == REGISTER] + [s for s in made if s.option == VIDEO]
 
 
-def lead(steps: NextSteps) -> str:
+def every_activity(steps: NextSteps) -> list[str]:
+    """All the final output's activities to earn, in course order, for the page's longer list."""
+    return [f"{_named(steps, o)} (block {o.block}, {_credits(o.credits)})" for o in steps.to_earn]
+
+
+def intro(steps: NextSteps) -> str:
+    """The sentence before the steps on the participant page."""
+    review = f" (review date {long_date(steps.review_date)})" if steps.review_date else ""
+    when = f"done on or after {long_date(steps.counts_from)}"
+    if steps.why.kind != FINAL:
+        return f"Any one of these, {when}, meets Output {steps.output}{review}:"
+    if len(_final_steps(steps)) == 1:
+        return f"This, {when}, meets Output {steps.output}{review}:"
+    return f"Both of these, {when}, meet Output {steps.output}{review}:"
+
+
+def lead(steps: NextSteps, few: int = IN_A_LIST) -> str:
     """What would meet output k, in one sentence (the next step of lists, exports and emails), and
     from when, if that is after the day asked about: engagement before the day after the last output
-    point, or before the cohort starts, does not count."""
-    text = _lead(steps)
+    point, or before the cohort starts, does not count. few: the final output's activities named."""
+    text = _lead(steps, few)
     if steps.counts_from > steps.as_of and text:
         return f"From {long_date(steps.counts_from)}, {text[:1].lower()}{text[1:]}"
     return text
 
 
-def _lead(steps: NextSteps) -> str:
+def _lead(steps: NextSteps, few: int) -> str:
     if steps.why.kind == FINAL:
-        needed = next((o.needed for o in steps.options if o.option == CREDITS_90), None)
         parts = []
-        if needed:
-            activities = [o for o in steps.options if o.option == CREDITS_90]
-            parts.append(f"earn {_credits(needed)} more, starting with {activities[0].title} (block {activities[0].block})")
-        if any(o.option == ASSESSMENT for o in steps.options):
-            parts.append("a moderated assessment result (EDT)")
-        text = " and ".join(parts)
+        for step in _final_steps(steps, few):
+            if step.option == ASSESSMENT:
+                parts.append(_assessment_step(steps))  # as the label says it, not capitalised mid-sentence
+                continue
+            more = f", and {step.more} more" if step.more else ""
+            parts.append(f"{step.text}, starting with {'; '.join(step.items)}{more}")
+        text = "; ".join(parts)
         return text[:1].upper() + text[1:]
     ordered = steps_in_order(steps)
     first = ordered[0].text if ordered else ""
     events = [o for o in steps.options if o.option == REGISTER]
     if ordered and ordered[0].option != REGISTER and events:
-        first += f", or attend {events[0].title}"
+        open_event = next((o for o in events if not steps.held_on(o.activity_id)), None)
+        first += (f", or attend {open_event.title}" if open_event
+                  else f", or do the contingency activity for {events[0].title}")
     return first
 
 
@@ -154,11 +233,22 @@ class Notice:
     window_end: date | None = None
     why: str = ""
     next_step: str = ""
+    agreed_deadline: date | None = None  # a later deadline the lead agreed with them for this output
+
+    @property
+    def deadline(self) -> date | None:
+        """The date to do it by: the deadline agreed with the participant, else the end of the window."""
+        return self.agreed_deadline or self.window_end
 
 
-def notice(participant_id: str, name: str, email: str, steps: NextSteps | None) -> Notice:
+def notice(participant_id: str, name: str, email: str, steps: NextSteps | None,
+           agreed_deadline: date | None = None) -> Notice:
+    """agreed_deadline: Standing.agreed_deadline, the latest deadline agreed for the output escalation
+    refers to (the same output as the steps': the earliest not met)."""
     if steps is None:
         return Notice(participant_id, name, email)
     review = steps.review_date
-    return Notice(participant_id, name, email, f"Output {steps.output}: {steps.output_name}", review,
-                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps))
+    output = f"Output {steps.output} ({OUTPUT_FOR_PARTICIPANT_LABELS[steps.why.kind]})"
+    return Notice(participant_id, name, email, output, review,
+                  review + timedelta(days=WINDOW_DAYS) if review else None, why(steps), lead(steps, FEW),
+                  agreed_deadline)

@@ -53,6 +53,9 @@ class Standing:
     payment_agreed: bool
     outputs: list[OutputStanding]
     escalation: Escalation
+    # the latest deadline agreed for the output escalation refers to, whatever the state (shown from
+    # the window on, when escalation itself only says `extended` once the window has ended)
+    agreed_deadline: date | None = None
 
 
 def participants_query() -> Select:
@@ -199,8 +202,9 @@ class _Verdicts:
             chase = escalation(chased, escalation_schedule(schedule, periods), results, self.as_of,
                                total_known=total_known, extensions=extensions or {})
         chase = self.escalations.setdefault(chase, chase)  # one of each, like the outputs
+        deadline = extensions.get(chase.output) if extensions and chase.output else None
         return Standing(pk, participant_id, full_name, partner, course, course_id, cohort, status, agreed, outputs,
-                        chase)
+                        chase, deadline)
 
     def output(self, spec: OutputSpec, met: OutputMet, agreed: bool, total_known: bool) -> OutputStanding:
         key = (id(spec), id(met), agreed, total_known)  # courses of a group share their specs

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from ..extensions import db
-from ..models import DeliveryPartner, PartnershipMeeting
+from ..models import ContactAttempt, DeliveryPartner, PartnershipMeeting
 from ..rules.facts import OutputSpec
 from ..rules.status import (
     BLOCKED,
@@ -21,6 +21,7 @@ from ..rules.status import (
     EXTENDED,
     MET,
     MET_LATE,
+    NONE,
     NOT_MET,
     OUTPUT_STATUSES,
     PENDING,
@@ -28,6 +29,8 @@ from ..rules.status import (
     WINDOW,
 )
 from ..rules.next_steps import NextSteps
+from ..rules.pace import Risk
+from .at_risk import at_risk_by_participant
 from .book import Book
 from .next_steps import next_steps_for
 from .standing import Standing, participants_query, standings
@@ -130,10 +133,11 @@ class ActionItem:
     window_ends: date | None
     extended_to: date | None
     days_left: int | None  # to the review date (due soon), window end or extension end; negative once past
+    agreed_deadline: date | None = None  # the latest deadline agreed for this output, whatever the state
 
     @property
     def timing(self) -> str:
-        if self.state == DUE_SOON:
+        if self.state in (DUE_SOON, NONE):  # NONE: at risk, its review date further ahead
             return _days(-self.days_after_review, "to the review date")
         if self.state == WINDOW:
             return _days(self.days_left, "left in the window")
@@ -166,10 +170,44 @@ def action_list(found: list[Standing], as_of: date) -> list[ActionItem]:
         items.append(
             ActionItem(s.participant_id, s.full_name, s.partner, s.course, s.cohort, chase.state, chase.output,
                        spec.name, chase.review_date, chase.days_after_review(as_of), chase.window_ends,
-                       chase.extended_to, days_left)
+                       chase.extended_to, days_left, s.agreed_deadline)
         )
     items.sort(key=lambda a: (URGENCY[a.state], -a.days_after_review, a.participant_id))
     return items
+
+
+def at_risk_items(found: list[Standing], risks: dict[int, Risk], as_of: date) -> list[ActionItem]:
+    """Those at risk whose escalation is none yet (review date more than 14 days ahead): after the
+    action list's own rows, the nearest review date first."""
+    items = [
+        ActionItem(s.participant_id, s.full_name, s.partner, s.course, s.cohort, NONE, risk.output,
+                   s.outputs[risk.output - 1].spec.name, risk.review_date, (as_of - risk.review_date).days, None,
+                   None, (risk.review_date - as_of).days, s.agreed_deadline)
+        for s in found if s.escalation.state == NONE and (risk := risks.get(s.pk)) is not None
+    ]
+    items.sort(key=lambda a: (a.review_date, a.participant_id))
+    return items
+
+
+@dataclass(frozen=True)
+class LastContact:
+    contacted_on: date
+    method: str
+    outcome: str
+
+
+def last_contacts(pks: list[int]) -> dict[int, LastContact]:
+    """Each participant's latest logged contact (the latest date, then the latest logged), in one query."""
+    latest: dict[int, LastContact] = {}
+    for start in range(0, max(len(pks), 1), 2000):
+        for pk, on, method, outcome in db.session.execute(
+            select(ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.method,
+                   ContactAttempt.outcome)
+            .where(ContactAttempt.participant_id.in_(pks[start : start + 2000]))
+            .order_by(ContactAttempt.participant_id, ContactAttempt.contacted_on, ContactAttempt.id)
+        ):
+            latest[pk] = LastContact(on, method, outcome)
+    return latest
 
 
 @dataclass(frozen=True)
@@ -214,9 +252,16 @@ class Dashboard:
     steps: dict[str, NextSteps] = field(default_factory=dict)
     behind: tuple[tuple[Standing, tuple], ...] = ()  # (participant, the blocks they are behind on)
     windows_set: bool = False  # some cohort has block completion windows
+    # participant_id -> their risk of missing the next output at their pace (rules/pace.py)
+    risks: dict[str, Risk] = field(default_factory=dict)
+    # participant_id -> their latest logged contact, for the action list's rows
+    contacts: dict[str, LastContact] = field(default_factory=dict)
 
     def actions_in(self, state: str) -> int:
         return sum(1 for a in self.actions if a.state == state)
+
+    def at_risk_actions(self) -> list[ActionItem]:
+        return [a for a in self.actions if a.participant_id in self.risks]
 
 
 def dashboard(as_of: date, query: Select | None = None, partner_id: int | None = None,
@@ -227,13 +272,18 @@ def dashboard(as_of: date, query: Select | None = None, partner_id: int | None =
     """
     book = book or Book()
     found = standings(as_of, participants_query() if query is None else query, book)
-    actions = action_list(found, as_of)
-    shown = {a.participant_id for a in actions[:ACTIONS_SHOWN]}
+    risks = at_risk_by_participant(found, as_of, book)
+    actions = action_list(found, as_of) + at_risk_items(found, risks, as_of)
+    # the rows shown, whether the list is filtered to those at risk or not
+    shown = {a.participant_id for a in actions[:ACTIONS_SHOWN]} | {s.participant_id for s in found if s.pk in risks}
     chased = [s for s in found if s.participant_id in shown]
     steps = next_steps_for(chased, as_of, book)
+    contacts = last_contacts([s.pk for s in chased])
     return Dashboard(as_of, len(found), reviews_ahead(found, book, as_of), output_counts(found),
                      actions, next_meetings(as_of, partner_id), blocked_for_payment(found),
-                     {s.participant_id: steps[s.pk] for s in chased if s.pk in steps}, *_behind(found, as_of, book))
+                     {s.participant_id: steps[s.pk] for s in chased if s.pk in steps}, *_behind(found, as_of, book),
+                     {s.participant_id: risks[s.pk] for s in found if s.pk in risks},
+                     {s.participant_id: contacts[s.pk] for s in chased if s.pk in contacts})
 
 
 def _behind(found: list[Standing], as_of: date, book: Book) -> tuple[tuple, bool]:

@@ -47,6 +47,20 @@ def defer(participant: Participant, *, deferred_on: date | None, note: str | Non
     return deferral
 
 
+def give_reason(deferral: Deferral, reason: str | None, actor: str) -> None:
+    """DfE's reason for a deferral recorded before the tracker asked for one, so that DfE can be told of it."""
+    if deferral.reason in DEFERRAL_REASONS:
+        raise Refusal("reason", "This deferral already has DfE's reason")
+    if deferral.returned_on is not None:
+        raise Refusal("reason", "The participant has returned from this deferral")
+    require_choice("reason", reason, DEFERRAL_REASONS, "Select the reason for the deferral")
+    before = deferral.reason
+    deferral.reason = reason
+    record(actor, "deferral-reason", "deferral", deferral.id, participant_id=deferral.participant_id,
+           before={"reason": before}, after={"reason": reason})
+    db.session.flush()
+
+
 def later_cohorts(participant: Participant) -> list[int]:
     """The cohorts after the participant's own that offer their course: where EDT may move them on return."""
     course = db.session.get(Course, participant.course_id)

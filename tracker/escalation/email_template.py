@@ -8,9 +8,11 @@ from string import Formatter
 PLACEHOLDERS = {
     "name": "the participant's full name",
     "participant_id": "the participant's ID",
-    "output": "the output they are working towards, e.g. Output 2: Retention Point",
+    "output": "the output they are working towards, in a teacher's words, e.g. Output 2 (keeping up with your course)",
     "review_date": "that output's review date, e.g. 23 June 2022",
-    "window_end": "the end of the 3-week escalation window after the review date",
+    "deadline": "the date to do it by: the deadline you agreed with them, or else the end of the 3-week "
+                "window after the review date",
+    "window_end": "the same date as {deadline} (the name templates used before)",
     "why": "why the output is not met yet, in a sentence",
     "next_step": "the next step that would meet it, in a sentence",
     "partner": "your delivery partner's name",
@@ -27,7 +29,7 @@ What is missing: {why}.
 
 Your next step: {next_step}.
 
-Please do this by {window_end}. If anything is in the way, reply to this email and we will help.
+Please do this by {deadline}. If anything is in the way, reply to this email and we will help.
 
 {partner}"""
 

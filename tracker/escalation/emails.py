@@ -96,14 +96,17 @@ def recipients(found: list[Standing], steps: dict[int, NextSteps]) -> list[Recip
         .join(DeliveryPartner, DeliveryPartner.id == Participant.partner_id)
         .where(Participant.id.in_([s.pk for s in found])))}
     return [Recipient(s.pk, rows[s.pk].partner_id, rows[s.pk].code, rows[s.pk].name,
-                      notice(s.participant_id, s.full_name, rows[s.pk].email or "", steps.get(s.pk)))
+                      notice(s.participant_id, s.full_name, rows[s.pk].email or "", steps.get(s.pk),
+                             s.agreed_deadline))
             for s in found]
 
 
 def placeholder_values(recipient: Recipient) -> dict[str, str]:
     told = recipient.notice
     return {"name": told.name, "participant_id": told.participant_id, "output": told.output,
-            "review_date": long_date(told.review_date), "window_end": long_date(told.window_end),
+            "review_date": long_date(told.review_date), "deadline": long_date(told.deadline),
+            # the same date: a template written before {deadline} never contradicts an agreed deadline
+            "window_end": long_date(told.deadline),
             "why": told.why, "next_step": told.next_step, "partner": recipient.partner_name}
 
 
@@ -175,7 +178,7 @@ def _log(sent: EmailSent, recipient: Recipient, problem: str, *, actor: str, tod
         _not_sent(sent, problem, actor)
         return
     sent.sent, sent.problem = True, ""
-    log_contact(db.session.get(Participant, recipient.pk), contacted_on=today, method="email", outcome="no-response",
+    log_contact(db.session.get(Participant, recipient.pk), contacted_on=today, method="email", outcome="sent",
                 note=f"Next-step email sent to {sent.to_address}: {sent.subject}", actor=actor, today=today)
 
 

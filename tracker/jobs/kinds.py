@@ -41,6 +41,7 @@ SEND_TO_DFE = "declarations-to-dfe"
 REFRESH_FROM_DFE = "declarations-from-dfe"
 SYNC_WITH_DFE = "dfe-sync"
 CHANGES_TO_DFE = "changes-to-dfe"
+VOID_AT_DFE = "void-at-dfe"
 DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and nothing sent twice)
 UPLOAD_CHECK = "upload-check"
 UPLOAD_IMPORT = "upload-import"
@@ -177,6 +178,22 @@ def _told(done: int, total: int | None, counts: dict) -> str:
     return "; ".join(words)
 
 
+def _void_at_dfe(params: dict, progress) -> None:
+    from ..declarations.dfe import DfeApi
+    from ..declarations.void import void
+    from ..extensions import db
+
+    with DfeApi.from_environment(params["actor"]) as api:
+        try:
+            void(api, params["participant"], params["kind"], params["actor"])
+        finally:
+            db.session.commit()  # DfE's answer is kept, a refusal too
+
+
+def _voiding(params: dict) -> str:
+    return f"{params['participant']}'s {params['kind']} declaration voided at DfE"
+
+
 def _upload_params(params: dict) -> tuple:
     """(upload id, today, uploader, when it was asked for) of an upload's job."""
     return params["upload"], date.fromisoformat(params["today"]), params["user"], datetime.fromisoformat(params["at"])
@@ -210,6 +227,7 @@ KINDS = {kind.name: kind for kind in (
     JobKind(REFRESH_FROM_DFE, "DfE's changes read", _refresh_from_dfe, _refreshing, group=DFE, summary=_read),
     JobKind(SYNC_WITH_DFE, "Sync with DfE", _sync_with_dfe, _syncing, group=DFE, summary=_synced),
     JobKind(CHANGES_TO_DFE, "Changes sent to DfE", _changes_to_dfe, _telling, group=DFE, summary=_told),
+    JobKind(VOID_AT_DFE, "Declaration voided at DfE", _void_at_dfe, _voiding, group=DFE),
     JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
     # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
     JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),

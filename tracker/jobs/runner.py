@@ -40,6 +40,16 @@ def run_job(job_id: int) -> None:
         execute(job_id)
 
 
+@huey.task()
+def email_password_reset(email: str, base_url: str) -> None:
+    """"Forgotten your password?" (tracker/accounts/emails.py): the link is made and sent here, not in the
+    request, so the page takes as long for an address with no account as for one with."""
+    from ..accounts.emails import email_reset
+
+    with _app_context():
+        email_reset(email, base_url)
+
+
 # What the scheduler runs, in words for the jobs page (tracker/jobs/schedule.py): task name -> label
 SCHEDULE: dict[str, str] = {}
 

@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     invite_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     invite_expires_at: Mapped[datetime | None]
     invited_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # "Forgotten your password?": the hash of the one link that works, until it expires or is used
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    reset_expires_at: Mapped[datetime | None]
     partner: Mapped[DeliveryPartner | None] = relationship()
 
     @property
@@ -58,11 +61,13 @@ class SignInAttempt(db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Password checks in the current 15-minute window, per account and per client address."""
+    """Password checks counted for an account from an address, or for an address across accounts
+    (tracker/accounts/signin.py): how many, the latest, and when the next may be made."""
     __tablename__ = "sign_in_throttle"
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    window_start: Mapped[datetime]
     checks: Mapped[int]
+    last_at: Mapped[datetime]
+    next_at: Mapped[datetime]
 
 
 class UserSession(db.Model):

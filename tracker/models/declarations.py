@@ -33,9 +33,11 @@ class DeclarationRecord(db.Model):
     # and the participant id its body named, which DfE's list is searched by when its answer is lost.
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), index=True)
     sent_as: Mapped[str | None] = mapped_column(String(64))
-    # As DfE last answered or listed it: the statement holding its payment, and has_passed (the
-    # outcome DfE holds for a completed declaration; None: none, or not known).
+    # As DfE last answered or listed it: the statement holding its payment, the statement holding the
+    # refund of a paid declaration voided (awaiting or clawed back), and has_passed (the outcome DfE
+    # holds for a completed declaration; None: none, or not known).
     statement_id: Mapped[str | None] = mapped_column(String(64))
+    clawback_statement_id: Mapped[str | None] = mapped_column(String(64))
     has_passed: Mapped[bool | None] = mapped_column(Boolean)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 CONTACT_METHODS = ("email", "phone", "in-person", "video-call", "letter")
-CONTACT_OUTCOMES = ("no-response", "spoke-to-participant", "agreed-plan", "requested-deferral", "other")
+CONTACT_OUTCOMES = ("sent", "no-response", "spoke-to-participant", "agreed-plan", "requested-deferral", "other")
 # DfE's withdrawal reasons (lead provider API) where they fit an NPQ participant.
 WITHDRAWAL_REASONS = (
     "insufficient-capacity-to-undertake-programme",

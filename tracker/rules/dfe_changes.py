@@ -116,7 +116,7 @@ def _status(s: Standing) -> list[Change]:
             return [Change(DEFER, course, "no deferral was recorded in the tracker (the status came from a file), "
                                           "so there is no reason to give DfE")]
         if s.deferral_reason not in DFE_DEFERRAL_REASONS:
-            return [Change(DEFER, course, "the deferral has no reason from DfE's list: choose one on the "
-                                          "participant's page")]
+            return [Change(DEFER, course, "the deferral has no reason from DfE's list: give one on the "
+                                          "participant's deferral page")]
         return [Change(DEFER, {**course, "reason": s.deferral_reason})]
     return [Change(RESUME, course)]

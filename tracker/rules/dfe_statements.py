@@ -4,7 +4,7 @@ that statement's payment date."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -33,10 +33,15 @@ class OnStatement:
     dfe_id: str
     statement: Statement
     declarations: dict[str, dict[str, int]]
+    refunds: dict[str, dict[str, int]] = field(default_factory=dict)  # paid declarations voided: refunded here
 
     @property
     def total(self) -> int:
         return sum(n for states in self.declarations.values() for n in states.values())
+
+    @property
+    def refunded(self) -> int:
+        return sum(n for states in self.refunds.values() for n in states.values())
 
 
 @dataclass(frozen=True)
@@ -49,24 +54,36 @@ class Month:
 
 
 def by_month(statements: Iterable[tuple[str, Statement]], counted: Iterable[tuple[str, str, str, int]],
-             types: tuple[str, ...] = ()) -> tuple[list[Month], int]:
+             types: tuple[str, ...] = (), refunds: Iterable[tuple[str, str, str, int]] = ()) -> tuple[list[Month], int]:
     """DfE's statements grouped by the month they are paid in, earliest first, each with the
-    declarations on it from `counted` (statement id, declaration type, state, how many); and how many
+    declarations on it from `counted` (statement id, declaration type, state, how many) and the
+    refunds on it from `refunds` (clawback statement id, type, state, how many); and how many
     declarations name a statement the tracker has not read (a sync reads them). Types are ordered
     as `types` (others after them)."""
+    known = dict(statements)
+    on, unknown = _on(known, counted)
+    back, unknown_refunds = _on(known, refunds)
+    order = {kind: i for i, kind in enumerate(types)}
+
+    def ordered(found: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        return {k: found[k] for k in sorted(found, key=lambda kind: (order.get(kind, len(order)), kind))}
+
+    months: dict[tuple[int, str], list[OnStatement]] = {}
+    for dfe_id, s in sorted(known.items(), key=lambda item: (item[1].payment_date, item[1].cohort, item[0])):
+        months.setdefault((s.year, s.month), []).append(
+            OnStatement(dfe_id, s, ordered(on.get(dfe_id, {})), ordered(back.get(dfe_id, {}))))
+    return [Month(month, year, tuple(listed)) for (year, month), listed in months.items()], unknown + unknown_refunds
+
+
+def _on(known: dict[str, Statement], counted: Iterable[tuple[str, str, str, int]]
+        ) -> tuple[dict[str, dict[str, dict[str, int]]], int]:
+    """statement id -> type -> state -> how many, of the known statements; how many name another."""
     on: dict[str, dict[str, dict[str, int]]] = {}
     unknown = 0
-    known = dict(statements)
     for statement_id, kind, state, n in counted:
         if statement_id not in known:
             unknown += n
             continue
         states = on.setdefault(statement_id, {}).setdefault(kind, {})
         states[state] = states.get(state, 0) + n
-    order = {kind: i for i, kind in enumerate(types)}
-    months: dict[tuple[int, str], list[OnStatement]] = {}
-    for dfe_id, s in sorted(known.items(), key=lambda item: (item[1].payment_date, item[1].cohort, item[0])):
-        found = on.get(dfe_id, {})
-        kinds = sorted(found, key=lambda kind: (order.get(kind, len(order)), kind))
-        months.setdefault((s.year, s.month), []).append(OnStatement(dfe_id, s, {k: found[k] for k in kinds}))
-    return [Month(month, year, tuple(listed)) for (year, month), listed in months.items()], unknown
+    return on, unknown

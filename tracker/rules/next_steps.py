@@ -4,10 +4,16 @@ DOMAIN.md, "Next steps". For an active participant as of D, k is the earliest ou
 by D; each option, dated counts_from, meets output k on that date on its own (for the final
 output: every credits-90 row and the assessment row together). counts_from is never before the
 cohort start: evidence dated earlier is refused, so no step may ask for it.
+
+The options are those of the next steps CSV (INTERCHANGE.md) and never change with the words. Beside
+them the rule says which training events have already been held for the participant's group (so
+the words offer the contingency activity, not a session that took place) and, for the final
+output, how many credits the course still has to earn.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from itertools import islice
@@ -90,6 +96,13 @@ class Why:
     assessment_result: str | None = None
 
 
+class Held(NamedTuple):
+    """A training event whose every session for the participant's group was before counts_from."""
+
+    activity_id: int
+    last_session: date
+
+
 @dataclass(frozen=True)
 class NextSteps:
     output: int
@@ -99,6 +112,18 @@ class NextSteps:
     why: Why
     options: tuple[Option, ...]
     as_of: date
+    # training events among the options already held for the group: their contingency activity is the step
+    held: tuple[Held, ...] = ()
+    available: int | None = None  # final: the credits the course's unfinished activities could still add
+
+    def held_on(self, activity_id: int | None) -> date | None:
+        """The last session of this training event for the group, when every one was before counts_from."""
+        return next((h.last_session for h in self.held if h.activity_id == activity_id), None)
+
+    @property
+    def to_earn(self) -> tuple[Option, ...]:
+        """The final output's credits-90 options: every activity needed, in course order."""
+        return tuple(o for o in self.options if o.option == CREDITS_90)
 
 
 def next_steps(
@@ -110,9 +135,29 @@ def next_steps(
     evidence: Evidence,
     as_of: date,
     cohort_start: date,
+    sessions: Mapping[int, Sequence[date]] | None = None,
 ) -> NextSteps | None:
     """The next steps as of `as_of` for a participant of the cohort starting `cohort_start`, or None
-    when there are none (DOMAIN.md)."""
+    when there are none (DOMAIN.md). sessions: the dates of each training event (activity id) held,
+    or due, for the participant's group (partner and cohort), as its registers show them."""
+    made = _next_steps(participant_status, schedule, outputs, content, syllabus, evidence, as_of, cohort_start)
+    if made is None or not sessions:
+        return made
+    return replace(made, held=held_before(made, sessions))
+
+
+def held_before(steps: NextSteps, sessions: Mapping[int, Sequence[date]]) -> tuple[Held, ...]:
+    """The events among the options whose sessions for the group were all before counts_from: none of
+    them can be attended in time to count, so their contingency activity is the step."""
+    held = []
+    for activity in dict.fromkeys(o.activity_id for o in steps.options if o.activity_id is not None):
+        dates = sessions.get(activity)
+        if dates and max(dates) < steps.counts_from:
+            held.append(Held(activity, max(dates)))
+    return tuple(held)
+
+
+def _next_steps(participant_status, schedule, outputs, content, syllabus, evidence, as_of, cohort_start):
     if participant_status != ACTIVE:
         return None
     earliest = max(as_of, cohort_start)  # counts_from of Output 1 and the final output
@@ -184,12 +229,16 @@ def _final(
     required = credits_needed(content.total)
     needed = required - score
     options: list[Option] = []
+    missing_by_activity = {
+        a.activity_id: content.credits.get(a.activity_id, 0) - best.get(a.activity_id, 0) for a in syllabus.activities
+    }
+    available = sum(m for m in missing_by_activity.values() if m > 0)
     if needed > 0:
         gathered = 0
         for a in syllabus.activities:
             if gathered >= needed:
                 break
-            missing = content.credits.get(a.activity_id, 0) - best.get(a.activity_id, 0)
+            missing = missing_by_activity[a.activity_id]
             if missing > 0:
                 options.append(Option(CREDITS_90, a.block, a.activity_id, a.title, missing, needed))
                 gathered += missing
@@ -207,5 +256,6 @@ def _final(
         assessment_status=latest.status if latest else None,
         assessment_result=latest.result if latest else None,
     )
-    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, tuple(options), as_of)
+    return NextSteps(spec.number, spec.name, spec.review_date, counts_from, why, tuple(options), as_of,
+                     available=available)
 

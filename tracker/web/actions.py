@@ -20,7 +20,7 @@ from ..engagement.standing import participants_query, standings
 from ..escalation.available import (AGREEMENT, CONTACT, CONTACTERS, DECIDERS, DECIDERS_OF_WITHDRAWALS, DECISION, DEFERRAL,
                                     EXTENSION, PROPOSERS, WITHDRAWAL, available_actions)
 from ..escalation.contacts import log_contact
-from ..escalation.deferrals import defer, later_cohorts, open_deferral, return_from_deferral
+from ..escalation.deferrals import defer, give_reason, later_cohorts, open_deferral, return_from_deferral
 from ..escalation.extensions import agree_extension, extendable, why_not_extend
 from ..engagement.history import escalation_history
 from ..escalation.withdrawals import (confirm_withdrawal, decline_withdrawal, propose_withdrawal,
@@ -71,12 +71,20 @@ class ExtensionForm(FlaskForm):
     note = _note("What did you agree? (optional)")
 
 
+def _deferral_reason():
+    return RadioField("Reason for the deferral", widget=GovRadioInput(), choices=_choices(DEFERRAL_REASON_LABELS),
+                      validate_choice=False, description="DfE is told of the deferral with this reason.",
+                      validators=[InputRequired("Select the reason for the deferral")])
+
+
 class DeferralForm(FlaskForm):
     deferred_on = DayMonthYear("Date of deferral")
-    reason = RadioField("Reason for the deferral", widget=GovRadioInput(), choices=_choices(DEFERRAL_REASON_LABELS),
-                        validate_choice=False, description="DfE is told of the deferral with this reason.",
-                        validators=[InputRequired("Select the reason for the deferral")])
+    reason = _deferral_reason()
     note = _note()
+
+
+class DeferralReasonForm(FlaskForm):
+    reason = _deferral_reason()
 
 
 class ReturnForm(FlaskForm):
@@ -148,6 +156,8 @@ def agreement(participant_id: str):
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
     form = ContactForm()
+    if not form.is_submitted():
+        form.contacted_on.data = today()  # most contacts are logged the day they happen
     if attempt(form, lambda: log_contact(
             participant, contacted_on=form.contacted_on.data, method=form.method.data, outcome=form.outcome.data,
             note=form.note.data, actor=current_user.email, today=today())):
@@ -207,7 +217,30 @@ def deferral(participant_id: str):
     if done:
         flash(message, "success")
         return _participant_page(participant)
-    return _render("deferral.html", participant, form=form, title=title, deferral=open_deferral(participant))
+    return _deferral_page(participant, form, title)
+
+
+def _deferral_page(participant: Participant, form, title: str, reason_form: DeferralReasonForm | None = None):
+    """The deferral page; for an open deferral recorded without DfE's reason, a form to give it."""
+    deferral = open_deferral(participant)
+    if deferral is not None and deferral.reason not in DEFERRAL_REASON_LABELS and reason_form is None:
+        reason_form = DeferralReasonForm(formdata=None)
+    return _render("deferral.html", participant, form=form, title=title, deferral=deferral, reason_form=reason_form)
+
+
+@bp.post("/participants/<participant_id>/deferral/reason")
+@access(DECIDERS)
+def deferral_reason(participant_id: str):
+    participant = participant_or_404(participant_id)
+    deferral = open_deferral(participant)
+    if deferral is None:
+        abort(404)
+    form = DeferralReasonForm()
+    if attempt(form, lambda: give_reason(deferral, form.reason.data, current_user.email)):
+        flash(f"DfE's reason for {participant.full_name}'s deferral is recorded: "
+              f"{DEFERRAL_REASON_LABELS[form.reason.data].lower()}. DfE is told with the next changes sent.", "success")
+        return _participant_page(participant)
+    return _deferral_page(participant, ReturnForm(formdata=None), "Record a return from deferral", form), 400
 
 
 @bp.route("/participants/<id:participant_id>/withdrawal/new", methods=["GET", "POST"])

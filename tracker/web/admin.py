@@ -6,7 +6,7 @@ user's sessions at once (tracker/accounts/sessions.py).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
@@ -16,7 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..accounts import users as accounts
+from ..accounts.emails import INVITATION_PAGE, link, send_invitation
 from ..accounts.users import PARTNER_ROLES, create_user
+from ..audit import record
+from ..escalation.mailer import MailServer, NotSent
 from ..clock import now
 from ..extensions import db
 from ..models import DeliveryPartner, User
@@ -27,7 +30,6 @@ from .refusals import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/users")
 INVITERS = (EDT_ADMIN, PARTNER_LEAD)
-# EDT staff first: with "None (EDT staff)" as the partner, the form starts in a state it accepts.
 ADMIN_ROLES = (EDT_STAFF, EDT_ADMIN, PARTNER_LEAD, FACILITATOR)
 LEAD_ROLES = (FACILITATOR, PARTNER_LEAD)
 NO_PARTNER = ""
@@ -51,14 +53,19 @@ def _is_admin() -> bool:
     return current_user.role == EDT_ADMIN
 
 
-def _offer_roles_and_partners(form) -> None:
+NO_ROLE = SelectChoice("", "Choose a role")
+
+
+def _offer_roles_and_partners(form, *, choose: bool = False) -> None:
+    """choose: the role starts unchosen, so no one is given a role by not looking (the invite form)."""
+    first = [NO_ROLE] if choose else []
     if _is_admin():
-        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in ADMIN_ROLES]
+        form.role.choices = first + [SelectChoice(r, ROLE_NAMES[r]) for r in ADMIN_ROLES]
         partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all()
         form.partner.choices = [SelectChoice(NO_PARTNER, "None (EDT staff)")] + [
             SelectChoice(p.code, f"{p.code} – {p.name}") for p in partners]
     else:
-        form.role.choices = [SelectChoice(r, ROLE_NAMES[r]) for r in LEAD_ROLES]
+        form.role.choices = first + [SelectChoice(r, ROLE_NAMES[r]) for r in LEAD_ROLES]
         form.partner.choices = [SelectChoice(current_user.partner.code, current_user.partner.code)]
         form.partner.data = current_user.partner.code
 
@@ -92,31 +99,55 @@ def _visible_users():
     return db.session.scalars(query).all()
 
 
-def _flash_invitation(user: User, token: str, verb: str) -> None:
-    link = url_for("auth.accept_invitation", token=token, _external=True)
-    flash(f"Invitation {verb} for {user.email}. Send them this link (valid for 7 days): {link}", "success")
+LINK_HELD = "invitation_link"  # shown once, on the next page, when the link was not emailed
+
+
+def _deliver_invitation(user: User, token: str, verb: str) -> None:
+    """Emails the invitation when email is set up; otherwise (or when it cannot go) the next page shows
+    the link in a field to copy, and says why."""
+    server = MailServer.from_config(current_app.config)
+    base = current_app.config.get("PUBLIC_URL") or request.url_root
+    if server is not None:
+        try:
+            send_invitation(server, user, base, token, current_user.name)
+        except NotSent as failed:
+            flash(f"Invitation {verb} for {user.email}, but the email did not go: {failed} "
+                  "Send them the link below yourself.", "problem")
+        else:
+            record(current_user.email, "send-invitation", "user", user.id, after={"email": user.email})
+            db.session.commit()
+            flash(f"Invitation emailed to {user.email}. The link in it works once, for 7 days.", "success")
+            return
+    else:
+        flash(f"Invitation {verb} for {user.email}. Email is not set up, so send them the link below yourself.",
+              "success")
+    session[LINK_HELD] = {"email": user.email, "link": link(base, INVITATION_PAGE, token)}
+
+
+def _held_link() -> dict | None:
+    return session.pop(LINK_HELD, None)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @access(INVITERS)
 def users():
     form = InviteForm()
-    _offer_roles_and_partners(form)
+    _offer_roles_and_partners(form, choose=True)
     invited = []
     if attempt(form, lambda: invited.extend(create_user(
             form.email.data, form.name.data, form.role.data, now(), partner_id=_chosen_partner_id(form),
             invited_by=current_user.id, actor=current_user.email))):
         user, token = invited
-        _flash_invitation(user, token, "created")
+        _deliver_invitation(user, token, "created")
         return redirect(url_for("admin.users"))
     people = _visible_users()
     return render_template("admin/users.html", title="Users", form=form, users=people, role_names=ROLE_NAMES,
-                           manageable={u.id for u in people if _can_manage(u)})
+                           manageable={u.id for u in people if _can_manage(u)}, invitation=_held_link())
 
 
 def _user_page(person: User, form: RoleForm):
     return render_template("admin/user.html", title=person.name, person=person, form=form, role_names=ROLE_NAMES,
-                           can_sign_out=_is_admin())
+                           can_sign_out=_is_admin(), invitation=_held_link())
 
 
 @bp.get("/<int:user_id>")
@@ -173,7 +204,7 @@ def reactivate(user_id: int):
 @access(INVITERS)
 def resend(user_id: int):
     return _act(user_id, lambda person: accounts.resend_invitation(person, now(), current_user.email),
-                lambda person, token: _flash_invitation(person, token, "sent again"))
+                lambda person, token: _deliver_invitation(person, token, "made again"))
 
 
 @bp.post("/<int:user_id>/sign-out")

@@ -1,22 +1,35 @@
-"""Signing in and out, and accepting an invitation."""
+"""Signing in and out, accepting an invitation, and resetting a forgotten password.
+
+Invitation and reset links carry their code in the URL's fragment (/invitations#CODE), which the
+browser never sends to the server, so the code never reaches an access log or a Referer. The page
+the link opens posts the code (static/js/link-code.js fills the form in and sends it; without
+JavaScript the person pastes the code the email also gives). The POST exchanges the code for a
+reference in the signed session cookie (the code's hash, not the code) and redirects to a page
+whose address has no code, where the password is set. Codes are kept hashed, work once and expire
+(tracker/accounts/users.py).
+"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..accounts.passwords import MIN_LENGTH, verify_password
-from ..accounts.signin import claim_check, settle
-from ..accounts.users import accept_invite, change_password, user_for_invite
+from ..accounts.signin import Refused, claim_check, settle
+from ..accounts.users import (
+    RESET_LIFETIME, _token_hash, accept_invite, change_password, reset_password, user_for_invite, user_for_reset,
+)
 from ..clock import now
+from ..escalation.mailer import MailServer
 from ..extensions import db
 from ..models import User
+from ..words import sign_in_wait
 from .access import ANYONE, PUBLIC, access
 from .refusals import attempt
 from .security import begin_session, finish_session
@@ -43,6 +56,16 @@ def _confirm():
 class SetPasswordForm(FlaskForm):
     password = _new_password()
     confirm = _confirm()
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code from your email", widget=GovTextInput(), validators=[
+        DataRequired("Enter the code from your email")])
+
+
+class ForgottenForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(), validators=[
+        DataRequired("Enter your email address"), Email("Enter an email address like name@example.org")])
 
 
 class ChangePasswordForm(FlaskForm):
@@ -73,8 +96,8 @@ def sign_in():
         address = request.remote_addr or "unknown"
         at = now()
         claim = claim_check(email, address, at)
-        if claim is None:
-            form.password.errors.append("Too many attempts to sign in. Wait 15 minutes and try again.")
+        if isinstance(claim, Refused):
+            form.password.errors.append(sign_in_wait((claim.until - at).total_seconds()))
             return render_template("auth/sign_in.html", form=form), 429
         user = db.session.scalar(select(User).where(User.email == email))
         right = user is not None and user.active and verify_password(user.password_hash, form.password.data)
@@ -98,17 +121,99 @@ def sign_out():
     return redirect(url_for("auth.sign_in"))
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-@access(PUBLIC)
-def accept_invitation(token: str):
-    user = user_for_invite(token, now())
+# The two kinds of emailed link: where the code is entered, the page that sets the password, the user
+# a code belongs to, and what to say when a code does not work.
+LINKS = {
+    "invitation": ("auth.invitation", "auth.invitation_password", user_for_invite, "invite_token_hash",
+                   "This invitation has expired or has been used. Ask whoever invited you to send a new one."),
+    "reset": ("auth.reset", "auth.reset_password_page", user_for_reset, "reset_token_hash",
+              "This link has expired or has been used. Ask for a new one from the sign-in page."),
+}
+HELD = "account_link"  # the session's reference: which kind of link, and its code's hash
+
+
+def _enter_code(kind: str, title: str, lead: str):
+    """The page a link opens: posts the code from the fragment (or as typed) and, when it works, holds
+    a reference to it in the session and goes on to a page whose address has no code."""
+    code_page, password_page, find, _, expired = LINKS[kind]
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = form.code.data.strip().lstrip("#")
+        if find(code, now()) is None:
+            form.code.errors.append(expired)
+        else:
+            session[HELD] = {"kind": kind, "hash": _token_hash(code)}
+            return redirect(url_for(password_page))
+    return render_template("auth/link_code.html", title=title, lead=lead, form=form)
+
+
+def _held_user(kind: str) -> User | None:
+    held = session.get(HELD) or {}
+    if held.get("kind") != kind:
+        return None
+    _, _, _, column, _ = LINKS[kind]
+    user = db.session.scalar(select(User).where(getattr(User, column) == held.get("hash")))
+    if user is None or not user.active:
+        return None
+    expires = user.invite_expires_at if kind == "invitation" else user.reset_expires_at
+    return user if expires is not None and expires >= now() else None
+
+
+def _set_password(kind: str, action, template_title: str, done: str):
+    code_page, _, _, _, expired = LINKS[kind]
+    user = _held_user(kind)
     if user is None:
-        abort(404)
+        session.pop(HELD, None)
+        flash(expired, "problem")
+        return redirect(url_for(code_page))
     form = SetPasswordForm()
-    if attempt(form, lambda: accept_invite(user, form.password.data)):
-        flash("Your password is set. Sign in to continue.", "success")
+    if attempt(form, lambda: action(user, form.password.data)):
+        session.pop(HELD, None)
+        flash(done, "success")
         return redirect(url_for("auth.sign_in"))
-    return render_template("auth/set_password.html", form=form, user=user)
+    return render_template("auth/set_password.html", title=template_title, form=form, user=user, kind=kind)
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@access(PUBLIC)
+def invitation():
+    return _enter_code("invitation", "Accept your invitation",
+                       "Enter the code from your invitation email to set your password.")
+
+
+@bp.route("/invitations/password", methods=["GET", "POST"])
+@access(PUBLIC)
+def invitation_password():
+    return _set_password("invitation", accept_invite, "Set your password", "Your password is set. Sign in to continue.")
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@access(PUBLIC)
+def forgotten():
+    """The same answer whether or not the account exists: a worker makes and sends the link."""
+    form = ForgottenForm()
+    email_set_up = MailServer.from_config(current_app.config) is not None
+    if email_set_up and form.validate_on_submit():
+        from ..jobs.runner import email_password_reset
+
+        email = form.email.data.strip().casefold()
+        email_password_reset(email, current_app.config.get("PUBLIC_URL") or request.url_root)
+        return render_template("auth/reset_sent.html", title="Check your email", email=email,
+                               hours=int(RESET_LIFETIME.total_seconds() // 3600))
+    return render_template("auth/forgotten.html", title="Reset your password", form=form, email_set_up=email_set_up)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@access(PUBLIC)
+def reset():
+    return _enter_code("reset", "Reset your password", "Enter the code from your email to choose a new password.")
+
+
+@bp.route("/password/reset/new", methods=["GET", "POST"])
+@access(PUBLIC)
+def reset_password_page():
+    return _set_password("reset", reset_password, "Choose a new password",
+                         "Your password is changed and you are signed out everywhere. Sign in with your new password.")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
-"""The delivery partner's dashboard: review dates ahead, output counts, who to act on, next meeting.
+"""The delivery partner's dashboard: who to act on first (all, or only those at risk), then counts,
+the next meeting, review dates ahead and output counts.
 
 A partner user sees their own partner; EDT staff see all partners, or one with ?partner=CODE.
 """
@@ -32,6 +33,8 @@ def index():
     partner_id = partner.id if partner else None
     # The same for everyone who may see this partner (or all partners) until the data changes.
     view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
+    at_risk_only = request.args.get("show") == "at-risk"
+    listed = view.at_risk_actions() if at_risk_only else view.actions
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
         if current_user.is_edt else []
     return render_template(
@@ -40,7 +43,9 @@ def index():
         view=view,
         partner=partner,
         partners=partners,
-        actions=view.actions[:ACTIONS_SHOWN],
+        actions=listed[:ACTIONS_SHOWN],
+        listed=listed,
+        at_risk_only=at_risk_only,
         list_args={"partner": partner.code} if partner and current_user.is_edt else {},
         short_why=short_why,
         next_step=lead,

@@ -19,12 +19,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..declarations.bodies import csv_file, json_lines
-from ..declarations.dfe import DfeApi, DfeProblem, configuration_problem
+from ..declarations.dfe import configuration_problem
 from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
+from ..declarations.money import statements_of
 from ..declarations.produce import unsigned
 from ..declarations.submit import pending, send_params
 from ..declarations.sync import next_statement
-from ..declarations.void import void
 from ..declarations.states import (
     change_many, change_state, current_record, history, reopen, states_csv,
 )
@@ -35,12 +35,14 @@ from ..imports.base import Context
 from ..engagement.book import Book
 from ..engagement.version import cached
 from ..models import DeliveryPartner, Participant
+from ..models.jobs import DONE
 from ..models.people import participant_id_in, participant_key
 from ..rules.declaration_states import STATES, VOIDED, reachable
 from ..clock import today
 from ..refusal import Refusal
 from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS, DFE_NOT_SET_UP
 from .access import ADMIN, EDT, access, participant_or_404
+from .dfe_changes import job_here
 from .refusals import attempt
 from .paging import Page
 
@@ -205,6 +207,7 @@ def show(participant_id: str, kind: str):
         why=why, recordable=recordable, state_labels=STATE_LABELS, standing_labels=STANDING_LABELS,
         reopenable=current == VOIDED, voidable=bool(current and stored_id(record)) and current_user.role == "edt-admin",
         participant_link=url_for("participants.show", participant_id=participant.participant_id),
+        statements=statements_of(record),
     )
 
 
@@ -244,15 +247,6 @@ def upload():
                                 f"{'s' if len(result.errors) != 1 else ''}: nothing was recorded")
     return render_template("declarations/upload.html", title="Upload declaration states", form=form, result=result,
                            states=STATES)
-
-
-def _api():
-    """DfE's API as configured in the environment, or None with the reason flashed (void: a single request)."""
-    try:
-        return DfeApi.from_environment(current_user.email)
-    except DfeProblem as problem:
-        flash(str(problem), "error")
-        return None
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -297,16 +291,12 @@ def _job_page(kind: str, params: dict):
 @access(ADMIN)
 def void_at_dfe(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
-    api = _api()
-    if api is not None:
-        with api:
-            try:
-                state = void(api, participant.participant_id, kind, current_user.email)
-            except (DfeProblem, Refusal) as problem:
-                db.session.commit()
-                flash(str(problem), "error")
-            else:
-                db.session.commit()
-                flash(f"DfE voided {participant.participant_id}'s {kind} declaration: it is now "
-                      f"{STATE_LABELS[state].lower()}", "success")
+    if _configured():
+        params = {"actor": current_user.email, "participant": participant.participant_id, "kind": kind}
+        job = job_here(kinds.VOID_AT_DFE, params, "void it",
+                       "DfE is being asked to void it: its answer shows here when the job has finished.")
+        record = current_record(participant.id, kind)
+        if job is not None and job.state == DONE and record is not None:
+            flash(f"DfE voided {participant.participant_id}'s {kind} declaration: it is now "
+                  f"{STATE_LABELS[record.state].lower()}", "success")
     return redirect(url_for("declarations.show", participant_id=participant.participant_id, kind=kind))

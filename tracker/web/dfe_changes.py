@@ -32,13 +32,22 @@ def send(participant_id: str):
         return page
     params = {"actor": current_user.email, "participants": [participant.id], "today": today().isoformat(),
               "names": participant.participant_id}
-    job = start(kinds.CHANGES_TO_DFE, params, actor=current_user.email, partner_id=None)
+    job_here(kinds.CHANGES_TO_DFE, params, "send the changes",
+             "The changes are being sent to DfE: DfE's answers show here when the job has finished.")
+    return page
+
+
+def job_here(kind: str, params: dict, what: str, under_way: str) -> Job | None:
+    """Starts a job talking to DfE for the page the user is on, and says on it how it went unless
+    it is done: another under way, failed (with why), or still running. The job when it is ours."""
+    job = start(kind, params, actor=current_user.email, partner_id=None)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
-    if job.kind != kinds.CHANGES_TO_DFE or json.loads(job.params) != params:
-        flash("Another job talking to DfE is under way: send the changes when it has finished.", "error")
-    elif job.state == FAILED:
-        flash(f"Nothing could be sent to DfE: {job.error}", "error")
+    if job.kind != kind or json.loads(job.params) != params:
+        flash(f"Another job talking to DfE is under way: {what} when it has finished.", "error")
+        return None
+    if job.state == FAILED:
+        flash(f"Nothing was done at DfE: {job.error}", "error")
     elif job.state != DONE:
-        flash("The changes are being sent to DfE: DfE's answers show here when the job has finished.", "success")
-    return page
+        flash(under_way, "success")
+    return job

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..formats import FILTERS
-from ..words import ESCALATION_LABELS, STATUS_LABELS
+from ..words import AT_RISK_LABEL, ESCALATION_LABELS, STATUS_LABELS, agreed_deadline, at_risk_reason, last_contact
 
 _STATUS_CLASSES = {
     "met": "govuk-tag--green",
@@ -33,3 +33,6 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(function, name)
     app.add_template_global(STATUS_TAGS, "STATUS_TAGS")
     app.add_template_global(ESCALATION_TAGS, "ESCALATION_TAGS")
+    for function in (agreed_deadline, at_risk_reason, last_contact):
+        app.add_template_global(function, function.__name__)
+    app.add_template_global(AT_RISK_LABEL, "AT_RISK_LABEL")

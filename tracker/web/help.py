@@ -25,25 +25,18 @@ class _GovukClasses(Treeprocessor):
         for element in root.iter():
             if element.tag in CLASSES:
                 element.set("class", CLASSES[element.tag])
-        _scroll_tables(root)
+        for table in root.iter("table"):
+            _stack_on_phones(table)
 
 
-def _scroll_tables(root) -> None:
-    """Each table in a region of its own that scrolls sideways (the app's scroll_region), so that on
-    a phone the page stays as wide as the screen and only a wide table scrolls."""
-    from xml.etree.ElementTree import Element
-
-    for parent in list(root.iter()):
-        for index, child in enumerate(list(parent)):
-            if child.tag != "table":
-                continue
-            heading = " ".join("".join(th.itertext()).strip() for th in child.iter("th"))
-            region = Element("div", {"class": "app-table-scroll", "role": "region", "tabindex": "0",
-                                     "aria-label": f"Table of {heading[:60]}, scrolls sideways"})
-            parent.remove(child)
-            region.append(child)
-            region.tail, child.tail = child.tail, None
-            parent.insert(index, region)
+def _stack_on_phones(table) -> None:
+    """A table's rows stack as cards on a phone, each cell labelled by its column's heading."""
+    table.set("class", "govuk-table app-table--cards")
+    headings = ["".join(th.itertext()).strip() for th in table.iter("th")]
+    for row in table.iter("tr"):
+        for heading, cell in zip(headings, row.findall("td")):
+            if heading:
+                cell.set("data-label", heading)
 
 
 class _Govuk(markdown.Extension):

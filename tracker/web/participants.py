@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..clock import today
+from ..engagement.at_risk import at_risk_by_participant
 from ..engagement.book import Book
 from ..engagement.filters import ParticipantFilters, Sorting, apply, page_number, page_window, paginate
 from ..engagement.history import audit_trail, escalation_history
@@ -20,7 +21,7 @@ from ..engagement.windows import behind_by_participant, windows_set
 from ..words import WITHDRAWAL_REASON_LABELS
 from ..escalation.withdrawals import open_proposal
 from ..engagement.next_steps import next_steps_for
-from ..engagement.next_steps_words import lead, short_why, steps_in_order, what_is_missing
+from ..engagement.next_steps_words import every_activity, intro, lead, short_why, steps_in_order, what_is_missing
 from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
@@ -56,6 +57,9 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
     if filters.behind:
         late = behind_by_participant(matched, today(), book)
         matched = [s for s in matched if s.pk in late]
+    if filters.at_risk:
+        risks = at_risk_by_participant(matched, today(), book)
+        matched = [s for s in matched if s.pk in risks]
     return filters, matched, book
 
 
@@ -199,6 +203,8 @@ def show(participant_id: str):
         missing=what_is_missing(standing.outputs, steps),
         steps=steps,
         step_list=steps_in_order(steps) if steps else [],
+        step_intro=intro(steps) if steps else "",
+        step_activities=every_activity(steps) if steps else [],
         assessments=sorted(assessments_by_participant([participant.id]).get(participant.id, []),
                            key=lambda a: a.recorded_on, reverse=True),
         chase=next((a.timing for a in action_list([standing], as_of)), ""),
@@ -212,6 +218,7 @@ def show(participant_id: str):
         actions=action_links(participant),
         periods=load_periods([participant.id]).get(participant.id),
         behind=behind_by_participant([standing], as_of, book).get(participant.id, []),
+        risk=at_risk_by_participant([standing], as_of, book).get(participant.id),
         windows_set=windows_set(participant.cohort, facts.course.course_group),
         proposal=open_proposal(participant),
         at_dfe=at_dfe(participant) if current_user.is_edt else None,
