@@ -219,3 +219,13 @@ def test_a_reports_bad_address_is_not_remembered_as_another_email(two_partners):
     with pytest.raises(Refusal, match="is not an email address"):
         record_other_email("N001", SCRIPTED, None, "test")
     assert record_other_email("N001", "n.one@school.example", None, "test").participant_id == "N001"
+
+
+def test_every_route_that_takes_a_participant_id_or_a_code_reads_it_with_the_id_converter(app):
+    from tracker.web.ids import IdConverter
+
+    taken = [(rule.rule, name) for rule in app.url_map.iter_rules() for name in rule.arguments
+             if name in ("participant_id", "code", "group")]
+    assert len(taken) > 15
+    assert [(r, n) for r, n in taken if not isinstance(next(
+        rule for rule in app.url_map.iter_rules() if rule.rule == r)._converters[n], IdConverter)] == []

@@ -228,7 +228,7 @@ def _deferral_page(participant: Participant, form, title: str, reason_form: Defe
     return _render("deferral.html", participant, form=form, title=title, deferral=deferral, reason_form=reason_form)
 
 
-@bp.post("/participants/<participant_id>/deferral/reason")
+@bp.post("/participants/<id:participant_id>/deferral/reason")
 @access(DECIDERS)
 def deferral_reason(participant_id: str):
     participant = participant_or_404(participant_id)
