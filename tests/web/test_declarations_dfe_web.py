@@ -3,7 +3,9 @@ job's page with its counts and a result per declaration; fetch DfE's changes (a 
 Against the stand-in API on loopback; jobs run at once in the test's process."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from sqlalchemy import select, update
@@ -110,7 +112,15 @@ def test_partner_users_never_see_dfe_jobs_which_are_edts(admin, dfe, app):
 def test_without_dfes_api_configured_nothing_is_sent_and_the_page_says_why(admin, monkeypatch):
     monkeypatch.delenv("DFE_API_URL", raising=False)
     monkeypatch.delenv("DFE_API_TOKEN", raising=False)
-    assert "not configured on this server" in admin.get("/declarations/submit").get_data(as_text=True)
-    admin.post("/declarations/submit", {}, form_url="/declarations/submit")
-    assert "DFE_API_URL is not set" in admin.get("/declarations/submit").get_data(as_text=True)
+    listing = html.unescape(admin.get("/declarations").get_data(as_text=True))
+    assert "Sending declarations to DfE is not set up on this server yet" in listing
+    assert "The people who run the tracker's server for EDT set it up" in listing
+    assert "Send the declarations to send to DfE" not in listing and "Fetch DfE's changes" not in listing
+    confirm = html.unescape(admin.get("/declarations/submit").get_data(as_text=True))
+    assert "is not set up on this server yet" in confirm and "DFE_API_URL" not in confirm
+    assert re.search(r"\d+ declarations? would be sent to DfE once it is set up", confirm)
+    assert "govuk-button" not in confirm.split("</h1>")[1].split("</main>")[0]  # no button to press
+    admin.post("/declarations/submit", {}, form_url="/declarations/submit")  # a form kept open from before
+    again = html.unescape(admin.get("/declarations/submit").get_data(as_text=True))
+    assert "is not set up on this server yet" in again and "DFE_API_URL" not in again
     assert db.session.scalar(select(DeclarationRecord.id)) is None

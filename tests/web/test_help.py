@@ -25,3 +25,9 @@ def test_the_readme_and_the_rules_do_not_send_readers_to_the_steering_documents(
     for path in (ROOT / "README.md", ROOT / "docs" / "rules.md"):
         assert "shared/DOMAIN.md" not in path.read_text()
     assert "docs/rules.md" in (ROOT / "README.md").read_text()
+
+
+def test_the_rules_page_speaks_to_a_delivery_partner(as_north_lead):
+    page = as_north_lead.get("/help/rules").get_data(as_text=True)
+    for developer_words in ("tracker/rules", "README", "flask ", ".py", "the code"):
+        assert developer_words not in page.split("<main")[1], developer_words

@@ -222,3 +222,39 @@ def test_a_start_moved_after_recorded_evidence_is_refused_with_a_count(app, sess
     else:
         assert result.exit_code == 0, result.stderr
         assert session.get(Cohort, 3).start_date == date.fromisoformat(start)
+
+
+def test_a_title_a_spreadsheet_would_run_is_exported_with_a_quote_and_loads_back_unchanged(
+        app, session, tmp_path, shipped_reference_data_afterwards):
+    formula = '=HYPERLINK("https://evil.example","Recorded webinar 2.1")'
+    folder = tmp_path / "reference"
+    assert run(app, "reference", "export", str(folder)).exit_code == 0
+    complete_npqll_block_2(folder)
+    edit(folder / "content.csv", lambda row: row.update(title=formula) if row["title"] == "Recorded webinar 2.1" else None)
+    result = run(app, "reference", "load", str(folder))
+    assert result.exit_code == 0, result.stderr
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, formula).credits == 3
+
+    again = tmp_path / "again"
+    assert run(app, "reference", "export", str(again)).exit_code == 0
+    written = (again / "content.csv").read_text()
+    assert "'=HYPERLINK(" in written and ",=HYPERLINK(" not in written and "\"=HYPERLINK(" not in written
+    result = run(app, "reference", "load", str(again))
+    assert (result.exit_code, result.stdout.strip()) == (0, "changed: nothing; met_on recomputed for 0 participants")
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, formula) is not None
+
+
+def test_a_nul_in_a_reference_file_is_a_problem_naming_file_row_and_field(app, session, tmp_path):
+    folder = tmp_path / "reference"
+    assert run(app, "reference", "export", str(folder)).exit_code == 0
+    complete_npqll_block_2(folder)
+    edit(folder / "content.csv", lambda row: row.update(title="Recorded\x00 webinar 2.1")
+         if row["title"] == "Recorded webinar 2.1" else None)
+    result = run(app, "reference", "load", str(folder))
+    assert result.exit_code == 1
+    assert any(line.startswith("content.csv: row ") and ": title: contains a NUL character" in line
+               for line in result.stderr.splitlines()), result.stderr
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC") is not None

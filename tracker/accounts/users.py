@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..audit import record
 from ..extensions import db
+from ..imports.fields import an_email
 from ..models import User
 from ..models.accounts import FACILITATOR, PARTNER_LEAD, ROLES
 from ..refusal import Refusal
@@ -50,7 +51,10 @@ def create_user(email: str, name: str, role: str, now: datetime, *, password: st
     With an actor, the new account is written to the audit trail: "invite" when it waits for an
     invitation to be accepted, "create" when it has a password.
     """
-    email = email.strip().casefold()
+    try:  # the one check of an address (imports/fields.py): the form's own check may be bypassed
+        email = an_email(email).casefold()
+    except ValueError as error:
+        raise Refusal("email", f"Enter an email address like name@example.org ({error})") from None
     partner_id = partner_for_role(role, partner_id)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Refusal("email", f"an account for {email} already exists")

@@ -22,7 +22,7 @@ from ..engagement.recompute import recompute
 from ..extensions import db
 from ..refusal import Refusal
 from .changes import Changes
-from .fields import DAY_FIRST
+from .fields import DAY_FIRST, control_character_problem
 from .mapping import NO_MAPPING, ColumnMapping, MappingProblem, Placed, headings_found, place
 from .reading import NO_LIMITS, FileProblem, Limits, read_rows
 from ..models.bulk import insert_rows
@@ -287,15 +287,15 @@ def _text_limits(importer: Importer, placed: Placed) -> list[tuple[str, int]]:
 
 def _stored_text_problem(row: dict[str, object], limits: list[tuple[str, int]]) -> RowError | None:
     """A cell the database could not store: longer than its column (SQLite would keep it,
-    PostgreSQL would refuse the whole import), or holding a NUL character."""
+    PostgreSQL would refuse the whole import), or holding a NUL or other control character."""
     for name, most in limits:
         cell = row[name]
         if type(cell) is not str:
             continue
         if len(cell) > most and len(cell.strip()) > most:
             return RowError(name, f"at most {most} characters")
-        if "\x00" in cell:
-            return RowError(name, "contains a NUL character, which cannot be stored")
+        if problem := control_character_problem(cell.strip()):
+            return RowError(name, problem)
     return None
 
 

@@ -52,6 +52,21 @@ def text(value: object) -> str:
     return value.strip()
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def control_character_problem(cell: str) -> str | None:
+    """Why a one-line text cell cannot be stored, when it holds a control character (a NUL, which
+    PostgreSQL refuses, a line break, an escape...): None when it holds none."""
+    if cell.isprintable():  # the usual case, fast; a no-break space is not "printable" but allowed
+        return None
+    found = CONTROL.search(cell)
+    if found is None:
+        return None
+    what = "a NUL character" if found[0] == "\x00" else f"a control character (U+{ord(found[0]):04X})"
+    return f"contains {what}, which cannot be stored: type the value again"
+
+
 def month_number(word: str) -> int | None:
     """1-12 for a month's name or its first three (or more) letters: `May`, `Sept`, `september`."""
     word = word.casefold()

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..exports.cells import safe
 from ..extensions import db
+from ..imports.fields import control_character_problem, text
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..rules.facts import COMPONENTS
 from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, offering_problems, schedule_problems, window_problems
@@ -160,8 +162,14 @@ class _Reader:
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
-                values = dict(zip(header, (c.strip() for c in cells)))
-                yield f"{name}.csv: row {number}", {c: values.get(c, "") for c in COLUMNS[name]}
+                values = dict(zip(header, (text(c) for c in cells)))  # the ' an export put before =... taken off
+                place = f"{name}.csv: row {number}"
+                unstorable = [f"{place}: {c}: {problem}" for c in COLUMNS[name]
+                              if (problem := control_character_problem(values.get(c, "")))]
+                if unstorable:
+                    self.problems.extend(unstorable)
+                    continue
+                yield place, {c: values.get(c, "") for c in COLUMNS[name]}
 
     def value(self, place: str, row: dict, column: str, parse):
         try:
@@ -432,6 +440,6 @@ def write_folder(data: Reference, folder: Path) -> list[Path]:
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS[name])
-            writer.writerows([_cell(v) for v in row] for row in rows)
+            writer.writerows([safe(_cell(v)) for v in row] for row in rows)  # '=HYPERLINK(..) as every export
         written.append(path)
     return written

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from ..audit import record
 from ..extensions import db
+from ..imports.fields import an_email
 from ..models import Course, OtherEmail, Participant
 from ..models.people import email_key, participant_id_is
 from ..refusal import Refusal
@@ -76,6 +77,10 @@ def record_other_email(participant_ref: str, address: str | None, partner_id: in
     if "@" not in address:
         raise Refusal("this_is", "The report gives no email address for this person, so there is nothing to "
                                  "remember them by: mark them on the register after importing it")
+    try:
+        an_email(address)
+    except ValueError as error:
+        raise Refusal("this_is", f"The report's address cannot be remembered: {error}") from None
     holder = _holder(address, partner_id)
     if holder is not None and holder.id != person.id:
         raise Refusal("this_is", f"{address} is already an address of {_named(holder, partner_id)}: it cannot also "

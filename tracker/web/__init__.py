@@ -20,16 +20,19 @@ def register_web(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from . import errors, filters, security
+    from . import errors, filters, inputs, security
     from .auth import bp as auth_bp
+    from .ids import IdConverter
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     security.init_app(app)
+    inputs.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     WTFormsHelpers(app)
     app.add_template_global(navigation)
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(auth_bp)
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)

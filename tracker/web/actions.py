@@ -138,7 +138,7 @@ def _render(template: str, participant: Participant, **context):
     return render_template(f"actions/{template}", participant=participant, labels=LABELS, **context)
 
 
-@bp.route("/participants/<participant_id>/agreements", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/agreements", methods=["GET", "POST"])
 @access(DECIDERS)
 def agreement(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -151,7 +151,7 @@ def agreement(participant_id: str):
     return _render("agreement.html", participant, form=form, title="Record a signed agreement")
 
 
-@bp.route("/participants/<participant_id>/contacts/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/contacts/new", methods=["GET", "POST"])
 @access(CONTACTERS)
 def contact(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -166,7 +166,7 @@ def contact(participant_id: str):
     return _render("contact.html", participant, form=form, title="Log a contact")
 
 
-@bp.route("/participants/<participant_id>/extensions/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/extensions/new", methods=["GET", "POST"])
 @access(DECIDERS)
 def extension(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -191,7 +191,7 @@ def extension(participant_id: str):
                    title="Agree an extended deadline")
 
 
-@bp.route("/participants/<participant_id>/deferral", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/deferral", methods=["GET", "POST"])
 @access(DECIDERS)
 def deferral(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -228,7 +228,7 @@ def _deferral_page(participant: Participant, form, title: str, reason_form: Defe
     return _render("deferral.html", participant, form=form, title=title, deferral=deferral, reason_form=reason_form)
 
 
-@bp.post("/participants/<participant_id>/deferral/reason")
+@bp.post("/participants/<id:participant_id>/deferral/reason")
 @access(DECIDERS)
 def deferral_reason(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -243,7 +243,7 @@ def deferral_reason(participant_id: str):
     return _deferral_page(participant, ReturnForm(formdata=None), "Record a return from deferral", form), 400
 
 
-@bp.route("/participants/<participant_id>/withdrawal/new", methods=["GET", "POST"])
+@bp.route("/participants/<id:participant_id>/withdrawal/new", methods=["GET", "POST"])
 @access(PROPOSERS)
 def withdrawal(participant_id: str):
     participant = participant_or_404(participant_id)
@@ -303,7 +303,7 @@ def decline(proposal_id: int):
     return _decide(proposal_id, decline_withdrawal, "Withdrawal of {name} declined: they stay on the course.")
 
 
-@bp.get("/participants/<participant_id>/history")
+@bp.get("/participants/<id:participant_id>/history")
 @access(ANYONE)
 def history(participant_id: str):
     participant = participant_or_404(participant_id)

@@ -68,7 +68,7 @@ def _final_output(participant: Participant):
     return next((o for o in found[0].outputs if o.spec.kind == FINAL), None) if found else None
 
 
-@bp.route("/<participant_id>/new", methods=["GET", "POST"])
+@bp.route("/<id:participant_id>/new", methods=["GET", "POST"])
 @access(EDT)
 def new(participant_id: str):
     participant = participant_or_404(participant_id)

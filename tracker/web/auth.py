@@ -76,8 +76,14 @@ class ChangePasswordForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
+    """A page of this site to go on to: a path starting with one `/`, without a scheme, a host, a
+    backslash (which browsers read as `/`) or any control character (a CR/LF would split the
+    redirect's header); anything else goes to the dashboard."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("home.dashboard")
 
 

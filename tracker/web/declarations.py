@@ -6,7 +6,6 @@ states are recorded through tracker/declarations/states.py.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -41,7 +40,7 @@ from ..models.people import participant_id_in, participant_key
 from ..rules.declaration_states import STATES, VOIDED, reachable
 from ..clock import today
 from ..refusal import Refusal
-from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS
+from ..words import DECLARATION_STANDING_LABELS, DECLARATION_STATE_LABELS, DFE_NOT_SET_UP
 from .access import ADMIN, EDT, access, participant_or_404
 from .dfe_changes import job_here
 from .refusals import attempt
@@ -103,6 +102,7 @@ def _page(many: ManyForm | None = None, status: int = 200):
         filters=query, cohorts=COHORTS, outputs=OUTPUTS, partners=partners, as_of=today(), why=why,
         state_labels=STATE_LABELS, standing_labels=STANDING_LABELS, standings=STANDINGS, many=many,
         selectable=standing in (TO_SEND,) + STATES, is_admin=current_user.role == "edt-admin",
+        dfe_set_up=configuration_problem() is None, not_set_up=DFE_NOT_SET_UP,
         participant_link=lambda ref: url_for("participants.show", participant_id=ref), cut_off=next_statement(today()),
         **query,
     ), status
@@ -183,7 +183,7 @@ def _declaration(participant, kind: str):
     return found, record, events
 
 
-@bp.route("/<participant_id>/<kind>", methods=["GET", "POST"])
+@bp.route("/<id:participant_id>/<kind>", methods=["GET", "POST"])
 @access(EDT)
 def show(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
@@ -211,7 +211,7 @@ def show(participant_id: str, kind: str):
     )
 
 
-@bp.post("/<participant_id>/<kind>/reopen")
+@bp.post("/<id:participant_id>/<kind>/reopen")
 @access(EDT)
 def reopen_voided(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)
@@ -258,7 +258,7 @@ def submit_to_dfe():
     if request.method == "GET":  # the POST does not list them again: the job does, so that it returns at once
         return render_template("declarations/submit.html", title="Send declarations to DfE",
                                count=len(pending(today(), today(), partner)), partner=partner,
-                               configured=bool(os.environ.get("DFE_API_URL")))
+                               configured=configuration_problem() is None, not_set_up=DFE_NOT_SET_UP)
     if not _configured():
         return redirect(url_for("declarations.submit_to_dfe", **({"partner": partner} if partner else {})))
     return _job_page(kinds.SEND_TO_DFE, send_params(today(), today(), partner, current_user.email))
@@ -275,7 +275,7 @@ def refresh_from_dfe():
 def _configured() -> bool:
     problem = configuration_problem()
     if problem:
-        flash(problem, "error")
+        flash(DFE_NOT_SET_UP, "error")  # the variable's name is for the command line and the server's people
     return problem is None
 
 
@@ -287,7 +287,7 @@ def _job_page(kind: str, params: dict):
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.post("/<participant_id>/<kind>/void")
+@bp.post("/<id:participant_id>/<kind>/void")
 @access(ADMIN)
 def void_at_dfe(participant_id: str, kind: str):
     participant = participant_or_404(participant_id)

@@ -19,7 +19,7 @@ from .access import EDT, access, participant_or_404
 bp = Blueprint("dfe_changes", __name__)
 
 
-@bp.post("/participants/<participant_id>/dfe-changes")
+@bp.post("/participants/<id:participant_id>/dfe-changes")
 @access(EDT)
 def send(participant_id: str):
     participant = participant_or_404(participant_id)

@@ -29,6 +29,7 @@ def _megabytes(size: int | None) -> str:
 def error_page(error: HTTPException):
     code = error.code or 500
     heading, advice = PAGES.get(code, (error.name, "Go back and try again."))
+    advice = getattr(error, "advice", None) or advice  # a refusal that can say what was wrong (inputs.py)
     if code == 413:
         advice = advice.format(limit=_megabytes(getattr(error, "limit", None) or request.max_content_length))
     if code >= 500:

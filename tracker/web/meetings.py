@@ -99,7 +99,7 @@ def cancel(meeting_id: int):
                                        meeting=meeting)
 
 
-@bp.get("/<code>.ics")
+@bp.get("/<id:code>.ics")
 @access(ANYONE)
 def calendar(code: str):
     partner = partner_or_404(code.upper())

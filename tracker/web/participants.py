@@ -160,7 +160,7 @@ def caveats(standing: Standing) -> dict[int, str]:
     return found
 
 
-@bp.post("/<participant_id>/other-emails/remove")
+@bp.post("/<id:participant_id>/other-emails/remove")
 @access(ANYONE)
 def remove_other_email(participant_id: str):
     """An other email removed: the participant's own partner's users, and EDT."""
@@ -183,7 +183,7 @@ def at_dfe(participant: Participant) -> dict:
             "told": [(in_words(t.action), t) for t in last_told(participant.id)]}
 
 
-@bp.get("/<participant_id>")
+@bp.get("/<id:participant_id>")
 @access(ANYONE)
 def show(participant_id: str):
     participant = participant_or_404(participant_id)

@@ -166,7 +166,7 @@ def index():
                            cohorts=cohorts, admin=_is_admin())
 
 
-@bp.get("/<code>")
+@bp.get("/<id:code>")
 @access(EDT)
 def course(code: str):
     course = _course_or_404(code)
@@ -180,7 +180,7 @@ def course(code: str):
                            total=facts.content.total, admin=_is_admin(), components=COMPONENT_NAMES)
 
 
-@bp.route("/<code>/activities/<int:activity_id>", methods=["GET", "POST"])
+@bp.route("/<id:code>/activities/<int:activity_id>", methods=["GET", "POST"])
 @access(ADMIN)
 def activity(code: str, activity_id: int):
     course = _course_or_404(code)
@@ -198,7 +198,7 @@ def activity(code: str, activity_id: int):
     return response or _activity_page(form, course, block, found, f"Change an activity of {course.code} block {block.number}")
 
 
-@bp.route("/<code>/blocks/<int:number>/activities/new", methods=["GET", "POST"])
+@bp.route("/<id:code>/blocks/<int:number>/activities/new", methods=["GET", "POST"])
 @access(ADMIN)
 def new_activity(code: str, number: int):
     course = _course_or_404(code)
@@ -214,7 +214,7 @@ def new_activity(code: str, number: int):
     return response or _activity_page(form, course, block, None, f"Add an activity to {course.code} block {block.number}")
 
 
-@bp.route("/<code>/blocks/<int:number>/totals", methods=["GET", "POST"])
+@bp.route("/<id:code>/blocks/<int:number>/totals", methods=["GET", "POST"])
 @access(ADMIN)
 def totals(code: str, number: int):
     course = _course_or_404(code)
@@ -242,7 +242,7 @@ def _pounds(text: str | None) -> Decimal | None:
     return value
 
 
-@bp.route("/<code>/price", methods=["GET", "POST"])
+@bp.route("/<id:code>/price", methods=["GET", "POST"])
 @access(ADMIN)
 def price(code: str):
     course = _course_or_404(code)
@@ -255,7 +255,7 @@ def price(code: str):
     return render_template("reference/price.html", title=f"Price per teacher of {course.code}", form=form, course=course)
 
 
-@bp.route("/schedules/<int:cohort>/<group>/<int:output>", methods=["GET", "POST"])
+@bp.route("/schedules/<int:cohort>/<id:group>/<int:output>", methods=["GET", "POST"])
 @access(ADMIN)
 def schedule(cohort: int, group: str, output: int):
     row = db.session.scalar(select(ScheduleOutput).where(
@@ -298,7 +298,7 @@ def windows():
                            groups=GROUP_BLOCKS, rows=rows, admin=_is_admin())
 
 
-@bp.route("/windows/<int:cohort>/<group>/<int:block>", methods=["GET", "POST"])
+@bp.route("/windows/<int:cohort>/<id:group>/<int:block>", methods=["GET", "POST"])
 @access(ADMIN)
 def window(cohort: int, group: str, block: int):
     row = db.session.get(Cohort, cohort)
