@@ -430,6 +430,9 @@ def last_contact(contact) -> str:
 NO_NEW_OUTPUTS = "meets no new outputs"
 
 # Sending to DfE when this server has no DfE API address or token (declarations/dfe.py configuration_problem)
+DFE_API_NOT_SET_UP = ("Talking to DfE's API is not set up on this server yet. The people who run the tracker's "
+                      "server for EDT set it up, with the address of DfE's API and EDT's lead provider API token "
+                      "from DfE.")
 DFE_NOT_SET_UP = ("Sending declarations to DfE is not set up on this server yet. The people who run the tracker's "
                   "server for EDT set it up, with the address of DfE's API and EDT's lead provider API token from "
                   "DfE. Until then, the declarations page still lists what is to send, gives DfE's request bodies "

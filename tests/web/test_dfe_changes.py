@@ -81,3 +81,16 @@ def test_a_partner_lead_gives_dfes_reason_only_for_their_own_participants(as_nor
     assert as_north_lead.post("/participants/S001/deferral/reason", {"reason": "career-break"},
                               form_url=N001).status_code == 404
     assert db.session.scalar(select(Deferral.reason)) is None
+
+
+def test_without_dfes_api_set_up_the_page_says_who_sets_it_up_and_offers_no_button(as_edt_staff, monkeypatch):
+    withdrawn_n001()
+    monkeypatch.delenv("DFE_API_URL", raising=False)
+    page = text_of(as_edt_staff.get(N001).get_data(as_text=True))
+    assert "Withdrawal, reason: personal reason: moving school" in page and "Send to DfE" not in page
+    assert "Talking to DfE's API is not set up on this server yet. The people who run the tracker's server" in page
+    response = as_edt_staff.post(f"{N001}/dfe-changes", form_url=N001)  # from a page loaded before
+    assert response.status_code == 302
+    page = text_of(as_edt_staff.get(N001).get_data(as_text=True))
+    assert "Talking to DfE's API is not set up" in page and "DFE_API_URL" not in page
+    assert db.session.scalar(select(DfeChange.id)) is None

@@ -272,10 +272,10 @@ def refresh_from_dfe():
     return _job_page(kinds.REFRESH_FROM_DFE, {"actor": current_user.email})
 
 
-def _configured() -> bool:
+def _configured(words: str = DFE_NOT_SET_UP) -> bool:
     problem = configuration_problem()
     if problem:
-        flash(DFE_NOT_SET_UP, "error")  # the variable's name is for the command line and the server's people
+        flash(words, "error")  # the variable's name is for the command line and the server's people
     return problem is None
 
 

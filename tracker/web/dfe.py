@@ -17,7 +17,7 @@ from ..jobs import kinds
 from ..models import DeliveryPartner
 from ..models.dfe import DfeDeliveryPartner, DfeEnrolment, DfeSync
 from ..refusal import Refusal
-from ..words import DECLARATION_STATE_LABELS
+from ..words import DECLARATION_STATE_LABELS, DFE_API_NOT_SET_UP
 from .access import ADMIN, EDT, access
 from .declarations import _configured, _job_page
 
@@ -47,7 +47,7 @@ def statements():
 @bp.post("/sync")
 @access(ADMIN)
 def sync_with_dfe():
-    if not _configured():
+    if not _configured(DFE_API_NOT_SET_UP):
         return redirect(url_for("dfe.index"))
     return _job_page(kinds.SYNC_WITH_DFE, {"actor": current_user.email})
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..jobs import kinds, start
 from ..models import Job
 from ..models.jobs import DONE, FAILED
+from ..words import DFE_API_NOT_SET_UP
 from .access import EDT, access, participant_or_404
 
 bp = Blueprint("dfe_changes", __name__)
@@ -28,7 +29,7 @@ def send(participant_id: str):
         flash("The form had expired: send the changes to DfE again.", "error")
         return page
     if configuration_problem():
-        flash(configuration_problem(), "error")
+        flash(DFE_API_NOT_SET_UP, "error")  # the variable's name is for the command line and the server's people
         return page
     params = {"actor": current_user.email, "participants": [participant.id], "today": today().isoformat(),
               "names": participant.participant_id}

@@ -35,7 +35,7 @@ from ..models import DeliveryPartner, Participant
 from ..registers.report_reviews import forget_other_email
 from ..rules.facts import CONTINGENCY
 from ..rules.status import ESCALATIONS, OUTPUT_STATUSES
-from ..words import BASIS_LABELS, MARK_LABELS, PARTICIPANT_SORT_LABELS
+from ..words import BASIS_LABELS, DFE_API_NOT_SET_UP, MARK_LABELS, PARTICIPANT_SORT_LABELS
 from .access import ANYONE, LEADS, access, own_partner_id, participant_or_404, partner_or_404, scoped
 from .actions import action_links
 
@@ -178,9 +178,11 @@ def remove_other_email(participant_id: str):
 def at_dfe(participant: Participant) -> dict:
     """For EDT: what DfE is to be told of the participant, and DfE's last answer to each kind of change."""
     from ..declarations.changes import describe, in_words, last_told, to_tell
+    from ..declarations.dfe import configuration_problem
 
     return {"to_tell": [(describe(change), change.held) for _, change in to_tell([participant.id], today())],
-            "told": [(in_words(t.action), t) for t in last_told(participant.id)]}
+            "told": [(in_words(t.action), t) for t in last_told(participant.id)],
+            "not_set_up": DFE_API_NOT_SET_UP if configuration_problem() else None}
 
 
 @bp.get("/<id:participant_id>")
