@@ -138,7 +138,7 @@ def test_one_row_per_partner_riskiest_first_with_the_reason_in_words(app, varied
     riskiest = found[order[0]]
     assert (f"{riskiest.escalated} of {riskiest.participants} ({round(100 * riskiest.escalated / riskiest.participants)}%)"
             " escalated") in text
-    assert 'aria-sort="descending"><a class="govuk-link app-sort-link" href="/overview?sort=risk&amp;order=asc">Risk rank' in text
+    assert 'aria-sort="descending"><a class="govuk-link app-sort-link" href="/overview?sort=risk&amp;order=asc">Risk, and why' in text
     assert "Sorted by risk" in text
 
 
