@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from tracker import formats, words
@@ -31,6 +31,9 @@ def test_the_formats():
     assert formats.date_time(datetime(2023, 6, 2, 9, 5)) == "2023-06-02 09:05"
     assert formats.short_date_time(datetime(2023, 6, 2, 9, 5)) == "02 Jun 2023 09:05"
     assert formats.time_of_day(datetime(2023, 6, 2, 9, 5)) == "09:05"
+    assert [formats.clock_time(time(h, m)) for h, m in ((9, 0), (14, 30), (12, 0), (0, 5))] == [
+        "9am", "2:30pm", "midday", "12:05am"]
+    assert formats.time_span(time(11, 30), 30) == "11:30am to midday" and formats.time_span(None, 60) == ""
     assert [formats.days_from_review(n) for n in (-2, -1, 0, 1, 3)] == [
         "2 days to go", "1 day to go", "review date today", "1 day after", "3 days after"]
 

@@ -83,6 +83,18 @@ PARTICIPANT_SORT_LABELS = {
     "escalation": "escalation (most urgent first)",
 }
 
+# EDT's overview: each sortable column, as "Sorted by ..." says it
+OVERVIEW_SORT_LABELS = {
+    "risk": "risk (share escalated, then share behind, then outputs not met)",
+    "partner": "delivery partner code",
+    "participants": "participants",
+    "escalated": "participants escalated",
+    "window": "participants in the window",
+    "extended": "participants on an extension",
+    "not-met": "share of outputs not met",
+    "expected": "expected payments",
+}
+
 CONTACT_METHOD_LABELS = {
     "email": "Email",
     "phone": "Phone call",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from datetime import date
 
 import pytest
@@ -50,3 +52,38 @@ def between(text: str, start: str, end: str) -> str:
 
 def participant_ids(text: str) -> set[str]:
     return set(re.findall(r"\bEX\d{3}\b", text))
+
+
+def headings_by_page(pdf: bytes) -> list[list[str]]:
+    """Each page's headings, in order, from the PDF's outline (WeasyPrint makes one entry per heading)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages: list[list[str]] = [[] for _ in reader.pages]
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages[reader.get_destination_page_number(item)].append(" ".join(item.title.split()))
+
+    walk(reader.outline)
+    return pages
+
+
+def introductions(html: str) -> dict[str, str]:
+    """heading text -> the paragraph right after it, as text: an introduction travels with its heading, so
+    it does not count as what the heading introduces (unless it is all there is: an all-clear)."""
+    def text(fragment: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", fragment).replace("&amp;", "&").replace("&#39;", "'").split())
+
+    pairs = re.findall(r'<h[1-4][^>]*>(.*?)</h[1-4]>\s*<p(?! class="all-clear")[^>]*>(.*?)</p>', html, flags=re.S)
+    return {text(heading): text(paragraph) for heading, paragraph in pairs}
+
+
+def pages_as_laid_out(pdf: bytes) -> list[str]:
+    """Each page's text in the order it reads on the page, top to bottom (poppler's pdftotext: pypdf gives
+    the drawing order, in which a chart drawn last reads as if it came after the heading below it)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils, from make system-deps) is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return [" ".join(page.decode("utf-8").split()) for page in text.split(b"\f")][: len(PdfReader(io.BytesIO(pdf)).pages)]

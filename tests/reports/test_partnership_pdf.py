@@ -10,11 +10,15 @@ import pytest
 from pypdf import PdfReader
 
 from tracker.engagement.standing import participants_query, standings
+from tracker.formats import long_date
 from tracker.models import ContactAttempt, DeliveryPartner, Extension
 from tracker.reports import partnership_html, partnership_pdf
+from tracker.reports.partnership import MIN_CHART_GROUP
 from tracker.words import STATUS_LABELS
 
-from .conftest import MEETING, PARTNER, PARTNER_NAME, between, participant_ids, pdf_pages
+from ..factories import gen_participant
+from .conftest import (MEETING, PARTNER, PARTNER_NAME, between, headings_by_page, introductions, pages_as_laid_out,
+                       participant_ids, pdf_pages)
 
 LABEL_STATUS = {label: status for status, label in STATUS_LABELS.items()}
 OPTIONAL_COLUMNS = ("Total unknown", "Criteria pending")
@@ -85,7 +89,7 @@ def test_the_escalated_participants_are_those_standings_escalates(example_datase
     # Most overdue first within a group.
     days = [int(d) for d in re.findall(r"(\d+) days after review", listed)]
     assert days == sorted(days, reverse=True) and len(days) == len(escalated)
-    callout = between(text, "Interventions to discuss", "Outputs by course and cohort")
+    callout = between(text, "Interventions to discuss", f"Escalated: {len(escalated)} participants")
     assert participant_ids(callout) == escalated
 
 
@@ -119,9 +123,10 @@ def test_interventions_logged_for_a_participant_appear(example_dataset):
 def test_the_charts_are_inline_svg(example_dataset):
     html = partnership_html(PARTNER, MEETING)
     assert html.startswith("<!DOCTYPE html>") and 'lang="en-GB"' in html
-    courses = {s.course for s in north_standings()}
-    assert html.count('<figure class="chart"><svg') == len(courses)
-    assert html.count('<svg') > len(courses)  # the progress histograms
+    per_course = Counter(s.course for s in north_standings())
+    charted = {course for course, n in per_course.items() if n >= MIN_CHART_GROUP}
+    assert charted and charted != set(per_course)  # the sample has courses on both sides of the line
+    assert html.count('<figure class="chart"><svg') == len(charted)
     assert "<style>" in html and "@page" in html
 
 
@@ -156,3 +161,67 @@ def test_the_command_refuses_a_date_it_cannot_read(example_dataset, app, tmp_pat
         args=["report", "partnership", "--partner", "NORTH", "--date", bad_date, "--output", str(tmp_path / "x.pdf")]
     )
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
+
+
+def test_page_one_is_the_summary_then_the_people_to_follow_up_then_the_detail(example_dataset):
+    pages = pdf_pages(partnership_pdf(PARTNER, MEETING))
+    # Page 1: who is there, what needs doing, and the output periods; nothing of the detail
+    assert "Summary" in pages[0] and "14 participants to follow up" in pages[0]
+    assert "8 past the 3-week window, 8 of them with no intervention logged" in pages[0]
+    for later in ("Participants to follow up", "Interventions to discuss", "Outputs by course and cohort",
+                  "Progress through course content"):
+        assert later not in pages[0]
+    # Page 2 starts with the people to follow up, and the detail comes after them
+    assert pages[1].startswith("Participants to follow up")
+    starts = {name: next(n for n, text in enumerate(pages) if name in text)
+              for name in ("Participants to follow up", "Due soon: 4 participants", "Outputs by course and cohort",
+                           "Progress through course content", "Notes on the figures")}
+    assert list(starts.values()) == sorted(starts.values()), starts
+    text = " ".join(pages)
+    assert text.index("Due soon: 4 participants") < text.index("Outputs by course and cohort")
+
+
+def test_the_cover_says_the_report_is_worked_out_as_of_the_meeting_date_ahead_of_today(app, example_dataset,
+                                                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2024-01-31")
+    cover = pdf_pages(partnership_pdf(PARTNER, MEETING))[0]
+    assert ("Worked out as of 10 February 2024, the meeting date: 10 days after this report was made on "
+            "31 January 2024.") in cover
+    assert "as they will stand on the meeting date if nothing more is recorded before it" in cover
+    monkeypatch.setitem(app.config, "TODAY", MEETING.isoformat())
+    assert "Worked out as of 10 February 2024, the meeting date, the day this report was made." in pdf_pages(
+        partnership_pdf(PARTNER, MEETING))[0]
+
+
+def test_no_chart_is_drawn_for_a_group_of_fewer_than_five(example_dataset):
+    for n in range(5):  # five active NPQSL cohort 3 participants: a group big enough for a histogram
+        gen_participant(f"BIG{n}", partner=PARTNER, course="NPQSL", cohort=3)
+    html = partnership_html(PARTNER, MEETING)
+    assert "NPQSL cohort 3 participant credit progress" not in html
+    assert 'aria-label="NPQSL cohort 3 credit progress' in html
+    histograms = re.findall(r'aria-label="(\w+ cohort \d) credit progress', html)
+    assert histograms == ["NPQSL cohort 3"], histograms  # every other group has one to four people
+    text = " ".join(pdf_pages(partnership_pdf(PARTNER, MEETING)))
+    small = between(text, "Groups of fewer than five", "Deferred and withdrawn")
+    assert "NPQLTD cohort 3 3" in small and "NPQSL cohort 3" not in small
+    bars = re.findall(r'aria-label="(\w+) output status by output', html)
+    per_course = Counter(s.course for s in north_standings())
+    assert sorted(bars) == sorted(c for c, n in per_course.items() if n >= 5) and len(bars) < len(per_course)
+
+
+@pytest.mark.parametrize("meeting", [MEETING, MEETING.replace(year=2023, month=3, day=1),
+                                     MEETING.replace(year=2023, month=11, day=20)])
+def test_no_page_ends_with_a_heading(example_dataset, meeting):
+    """A heading (with its introduction) is always followed on its page by some of what it introduces."""
+    pdf = partnership_pdf(PARTNER, meeting)
+    intros = introductions(partnership_html(PARTNER, meeting))
+    pages, headings = pages_as_laid_out(pdf), headings_by_page(pdf)
+    running = f"{PARTNER_NAME} — partnership meeting {long_date(meeting)}"
+    for number, (text, titles) in enumerate(zip(pages[:-1], headings), 1):
+        if not titles:
+            continue
+        last = titles[-1]
+        after = text[text.rindex(last) + len(last):].replace(running, "")
+        after = re.sub(r"Page \d+ of \d+", "", after).strip(" •")
+        intro = intros.get(last, "")
+        assert after and not (intro and intro.startswith(after)), f"page {number} ends with the heading {last!r}"

@@ -1,6 +1,7 @@
 """EDT's overview of all delivery partners, and the guard that its shortcut counts what standings() says."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +15,7 @@ from tracker.engagement.standing import participants_query, standings
 from tracker.extensions import db
 from tracker.models import Course, DeliveryPartner, Extension, Participant
 
-from ..factories import gen_participant
+from ..factories import PARTICIPANT_HEADER, gen_participant, import_text
 from ..test_examples import DATES, example_dataset  # noqa: F401  (fixture)
 
 
@@ -114,18 +115,85 @@ def test_a_partner_user_cannot_see_the_overview(as_north_lead, as_facilitator):
     assert as_facilitator.get("/overview").status_code == 403
 
 
+def partners_in_order(text: str) -> list[str]:
+    return re.findall(r'<tr class="govuk-table__row" data-partner="([^"]+)"', text)
+
+
 def test_the_overview_filters_by_cohort_and_course(app, as_edt_staff):
     text = as_edt_staff.get("/overview?course=NPQSL").get_data(as_text=True)
-    assert "SOUTH" in text and "NORTH</th>" not in text.replace("\n", "")
+    assert partners_in_order(text) == ["SOUTH"]
     assert "No participants match" in as_edt_staff.get("/overview?cohort=1").get_data(as_text=True)
 
 
-def test_the_overview_shows_shares_and_counts_of_each_status(app, varied_dataset, as_edt_staff, monkeypatch):
+def test_one_row_per_partner_riskiest_first_with_the_reason_in_words(app, varied_dataset, as_edt_staff, monkeypatch):
     monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
     text = as_edt_staff.get("/overview").get_data(as_text=True)
-    south = next(p for p in partner_overview(date(2023, 3, 1)) if p.code == "SOUTH")
-    count, share = south.count(1, "met"), south.share(1, "met")
-    assert f'{count}<br><span class="app-share">{share}%</span>' in text
-    assert f'{south.participants} participants</span>' in text
-    assert db.session.scalar(select(DeliveryPartner.id).where(DeliveryPartner.code == "EAST"))
-    assert "EAST" in text
+    found = {p.code: p for p in partner_overview(date(2023, 3, 1))}
+    order = partners_in_order(text)
+    assert sorted(order) == sorted(found)  # one row each
+    shares = [found[code].escalated / found[code].participants for code in order]
+    assert shares == sorted(shares, reverse=True) and shares[0] > 0
+    for code in order:
+        assert found[code].risk.reason in text
+    riskiest = found[order[0]]
+    assert (f"{riskiest.escalated} of {riskiest.participants} ({round(100 * riskiest.escalated / riskiest.participants)}%)"
+            " escalated") in text
+    assert 'aria-sort="descending"><a class="govuk-link app-sort-link" href="/overview?sort=risk&amp;order=asc">Risk, and why' in text
+    assert "Sorted by risk" in text
+
+
+def test_each_column_sorts_the_whole_list_on_the_server(app, varied_dataset, as_edt_staff, monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
+    found = {p.code: p for p in partner_overview(date(2023, 3, 1))}
+    by_code = as_edt_staff.get("/overview?sort=partner").get_data(as_text=True)
+    assert partners_in_order(by_code) == sorted(found)
+    assert by_code.count("aria-sort=") == 1 and 'aria-sort="ascending"' in by_code
+    assert partners_in_order(as_edt_staff.get("/overview?sort=partner&order=desc").get_data(as_text=True)) == sorted(
+        found, reverse=True)
+    most = partners_in_order(as_edt_staff.get("/overview?sort=participants").get_data(as_text=True))
+    assert [found[c].participants for c in most] == sorted((p.participants for p in found.values()), reverse=True)
+    # Filters and sorting travel together
+    filtered = as_edt_staff.get("/overview?cohort=3&sort=partner&order=desc").get_data(as_text=True)
+    assert 'href="/overview?cohort=3&amp;sort=escalated&amp;order=desc"' in filtered
+    assert '<input type="hidden" name="sort" value="partner">' in filtered
+    # An unknown column is the risk order
+    assert partners_in_order(as_edt_staff.get("/overview?sort=nonsense").get_data(as_text=True)) == partners_in_order(
+        as_edt_staff.get("/overview").get_data(as_text=True))
+
+
+def test_expected_payments_say_no_price_set_rather_than_nothing(app, varied_dataset, as_edt_staff, monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2023-11-20")
+    text = as_edt_staff.get("/overview").get_data(as_text=True)
+    assert "No price set" in text and "£0.00" not in text
+    db.session.scalar(select(Course).where(Course.code == "NPQSL")).price_per_teacher = Decimal("1000.00")
+    db.session.commit()
+    try:
+        text = as_edt_staff.get("/overview?sort=expected").get_data(as_text=True)
+        south = next(p for p in partner_overview(date(2023, 11, 20)) if p.code == "SOUTH")
+        assert south.expected > 0
+        assert f"£{south.expected_rounded:,.2f}" in text and "with no price set" in text
+        assert partners_in_order(text)[0] == "SOUTH"  # the most expected first
+    finally:
+        db.session.scalar(select(Course).where(Course.code == "NPQSL")).price_per_teacher = None
+        db.session.commit()
+
+
+def test_a_hundred_partners_are_one_row_each_ranked_and_paged(app, as_edt_staff, monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2023-03-01")
+    rows = []
+    for n in range(100):  # n % 4 escalated (cohort 1, nothing met) and two on track (cohort 4, just started)
+        code = f"DP{n:03}"
+        rows += [f"{code}E{k},Name,{code.lower()}e{k}@example.org,{code},NPQLT,1,yes,yes,active" for k in range(n % 4)]
+        rows += [f"{code}T{k},Name,{code.lower()}t{k}@example.org,{code},NPQLT,4,yes,yes,active" for k in range(2)]
+    assert import_text("participants", PARTICIPANT_HEADER, *rows).ok
+    first = as_edt_staff.get("/overview")
+    assert first.status_code == 200
+    text = first.get_data(as_text=True)
+    order = partners_in_order(text)
+    assert len(order) == 50 and "page 1 of 3" in text  # 102 partners with NORTH and SOUTH
+    # NORTH's and SOUTH's one participant each is escalated (100%), then 3 of 5 escalated, by code
+    assert order[:5] == ["NORTH", "SOUTH", "DP003", "DP007", "DP011"]
+    assert "3 of 5 (60%) escalated" in text
+    rest = partners_in_order(as_edt_staff.get("/overview?page=3").get_data(as_text=True))
+    assert rest == ["DP092", "DP096"]  # no one escalated or behind: the least risk, by code
+    assert "No one behind" in as_edt_staff.get("/overview?page=3").get_data(as_text=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tracker.formats import long_date
 from tracker.models import DeliveryPartner, PartnershipMeeting
 
 from ..clock import TODAY
@@ -67,3 +68,16 @@ def test_a_bad_meeting_date_is_explained_and_linked_to_its_day_box(as_north_lead
     assert '<title>Error: Partnership meeting report' in page
     empty = as_north_lead.get("/reports/partnership.pdf?partner=NORTH&date=&date=&date=").get_data(as_text=True)
     assert '<a href="#date-day">Enter the meeting date</a>' in empty
+
+
+def test_the_form_says_the_report_is_worked_out_as_of_the_meeting_date(as_north_lead, session):
+    north = session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == "NORTH"))
+    session.add(PartnershipMeeting(partner_id=north.id, meeting_date=TODAY + timedelta(days=10), note="Spring"))
+    session.commit()
+    page = " ".join(re.sub(r"<[^>]+>", " ", as_north_lead.get("/reports/").get_data(as_text=True)).split())
+    page = page.replace(" :", ":")
+    assert "The report is worked out as of the meeting date" in page
+    assert f"from the evidence recorded by today ({long_date(TODAY)})" in page
+    assert "Meeting date The report is worked out as of this date." in page  # the date boxes' hint
+    ahead = long_date(TODAY + timedelta(days=10))
+    assert f"Report for the meeting on {ahead} (Spring): as of {ahead}, 10 days from today" in page

@@ -20,8 +20,10 @@ from ..extensions import db
 from ..models import DeliveryPartner, Extension, OutputRecord, Participant
 from ..rules.course import OUTPUT_COUNT
 from ..rules.facts import OutputMet
+from ..rules.partner_risk import PartnerFigures, Risk, risk
 from ..rules.status import (
-    CRITERIA_PENDING, ESCALATED, EXTENDED, MET, MET_LATE, TOTAL_UNKNOWN, WINDOW, escalation, met_by, output_status,
+    BLOCKED, CRITERIA_PENDING, DUE_SOON, ESCALATED, EXTENDED, MET, MET_LATE, NOT_MET, TOTAL_UNKNOWN, WINDOW, escalation,
+    met_by, output_status,
 )
 from .agreements import agreed_on
 from .book import Book
@@ -29,6 +31,8 @@ from .standing import participants_query, standings
 
 MAX_OUTPUTS = max(OUTPUT_COUNT.values())
 PAID_STATUSES = (MET, MET_LATE)  # blocked outputs earn nothing until the agreements are signed
+ACHIEVED = (MET, MET_LATE, BLOCKED)  # the criteria are satisfied, paid or not
+DECIDED = ACHIEVED + (NOT_MET,)  # outputs with a verdict: not pending, not undecided
 CENT = Decimal("0.01")
 
 
@@ -46,6 +50,7 @@ class PartnerOverview:
     escalations: Counter = field(default_factory=Counter)
     expected: Decimal = Decimal(0)  # payments expected for met and met-late outputs, where priced
     unpriced: int = 0  # met and met-late outputs of courses with no price per teacher
+    without_price: int = 0  # participants on a course with no price per teacher
 
     def with_output(self, number: int) -> int:
         """How many participants have an output with this number (courses have 3 or 4)."""
@@ -79,6 +84,42 @@ class PartnerOverview:
     def expected_rounded(self) -> Decimal:
         return self.expected.quantize(CENT)
 
+    @property
+    def no_price(self) -> bool:
+        """Nothing is expected because no price is set (for the met outputs, or for any of the partner's
+        courses): not the same as £0.00 earned."""
+        return not self.expected and (self.unpriced > 0 or self.without_price == self.participants)
+
+    def achieved_share(self, number: int) -> int | None:
+        """Whole-number percentage of the participants with this output who have satisfied it (paid or not)."""
+        total = self.with_output(number)
+        return None if not total else round(100 * sum(self.count(number, st) for st in ACHIEVED) / total)
+
+    @property
+    def not_met(self) -> int:
+        return sum(counts[NOT_MET] for counts in self.outputs.values())
+
+    @property
+    def decided(self) -> int:
+        return sum(counts[st] for counts in self.outputs.values() for st in DECIDED)
+
+    @property
+    def not_met_share(self) -> int | None:
+        return None if not self.decided else round(100 * self.not_met / self.decided)
+
+    @property
+    def escalated_share(self) -> int | None:
+        return None if not self.participants else round(100 * self.escalated / self.participants)
+
+    @property
+    def figures(self) -> PartnerFigures:
+        return PartnerFigures(self.participants, self.escalated, self.extended, self.in_window,
+                              self.escalations[DUE_SOON], self.decided, self.not_met)
+
+    @property
+    def risk(self) -> Risk:
+        return risk(self.figures)
+
 
 def combined(partners: list[PartnerOverview], code: str = "ALL", name: str = "All delivery partners") -> PartnerOverview:
     """The sum of several partners' figures (the overview's totals row)."""
@@ -90,6 +131,7 @@ def combined(partners: list[PartnerOverview], code: str = "ALL", name: str = "Al
         total.escalations.update(p.escalations)
         total.expected += p.expected
         total.unpriced += p.unpriced
+        total.without_price += p.without_price
     return total
 
 
@@ -101,6 +143,7 @@ class Verdict:
     escalation: str
     value: Decimal
     unpriced: int
+    priced: bool  # the course has a price per teacher
 
 
 class _Judge:
@@ -159,7 +202,8 @@ class _Judge:
         if index is None:
             value, unpriced = self.earned(course_id, cohort, statuses)
             index = self.index[key] = len(self.verdicts)
-            self.verdicts.append(Verdict(statuses, state, value, unpriced))
+            priced = self.book.courses[course_id].course.price_per_teacher is not None
+            self.verdicts.append(Verdict(statuses, state, value, unpriced, priced))
         self.counts[(partner, index)] += count
 
     def earned(self, course_id: int, cohort: int, statuses) -> tuple[Decimal, int]:
@@ -187,6 +231,7 @@ def _add(partner: PartnerOverview, verdict: Verdict, count: int) -> None:
     partner.escalations[verdict.escalation] += count
     partner.expected += verdict.value * count
     partner.unpriced += verdict.unpriced * count
+    partner.without_price += 0 if verdict.priced else count
 
 
 def _narrow(query, cohort: int | None, course_id: int | None):

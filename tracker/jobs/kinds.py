@@ -61,7 +61,8 @@ def _partnership_report(params: dict, progress) -> Result:
 def _report_for(params: dict) -> str:
     from ..formats import long_date
 
-    return f"Partnership meeting report for {params['partner']}, meeting on {long_date(date.fromisoformat(params['date']))}"
+    return (f"Partnership meeting report for {params['partner']}, meeting on {long_date(date.fromisoformat(params['date']))}"
+            " (worked out as of that date)")
 
 
 def _next_step_emails(params: dict, progress) -> None:

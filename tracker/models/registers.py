@@ -1,7 +1,7 @@
 """Register sessions taken in the browser, uploads awaiting confirmation, partnership meetings."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -92,3 +92,6 @@ class PartnershipMeeting(db.Model):
     meeting_date: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
     cancelled_at: Mapped[datetime | None]
+    start_time: Mapped[time | None]  # UK local time; none: the meeting is for the day
+    minutes: Mapped[int | None]  # its length, with a start time
+    online_link: Mapped[str | None] = mapped_column(String(500))

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..clock import today
 from ..engagement.book import Book
 from ..engagement.history import HistoryItem, histories
 from ..engagement.next_steps import next_steps_for
@@ -29,6 +30,9 @@ from ..rules.status import BLOCKED, ESCALATED, EXTENDED, URGENCY
 # "No output met 3+ weeks after the review date": past the window, with or without an extension.
 PAST_WINDOW = (ESCALATED, EXTENDED)
 BANDS = 10
+# A chart of one to four people says nothing a line of figures does not, and a bar of one person is
+# a name in all but print: groups smaller than this get their figures in words only.
+MIN_CHART_GROUP = 5
 
 
 class UnknownPartner(LookupError):
@@ -74,6 +78,14 @@ class CourseStatus:
     rows: list[tuple[int, dict[str, int]]]  # (output number, status -> count)
     output_names: list[tuple[int, str]]
 
+    @property
+    def participants(self) -> int:
+        return max((sum(counts.values()) for _, counts in self.rows), default=0)
+
+    @property
+    def charted(self) -> bool:
+        return self.participants >= MIN_CHART_GROUP
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -103,6 +115,10 @@ class Progress:
             return None
         middle = len(values) // 2
         return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+    @property
+    def charted(self) -> bool:
+        return not self.note and self.participants >= MIN_CHART_GROUP
 
     @property
     def at_or_above_expected(self) -> int:
@@ -213,6 +229,25 @@ class PartnershipReport:
     not_chased: list[NotChased] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
     not_preferred: list[NotPreferred] = field(default_factory=list)
+    made_on: date | None = None  # the day the report was made: its evidence is what was recorded by then
+
+    @property
+    def days_ahead(self) -> int:
+        """How far the meeting date, as of which everything is worked out, is after the day the report was made."""
+        return 0 if self.made_on is None else (self.meeting_date - self.made_on).days
+
+    @property
+    def follow_up_count(self) -> int:
+        return sum(len(g.actions) for g in self.action_groups)
+
+    @property
+    def charted_progress(self) -> list[Progress]:
+        return [p for p in self.progress if p.charted]
+
+    @property
+    def small_progress(self) -> list[Progress]:
+        """Groups with figures but too few participants for a chart."""
+        return [p for p in self.progress if not p.charted and not p.note]
 
     @property
     def past_window_count(self) -> int:
@@ -227,7 +262,9 @@ class PartnershipReport:
         return f"Partnership meeting report: {self.partner_name}, {long_date(self.meeting_date)}"
 
 
-def build_report(partner_code: str, meeting_date: date, book: Book | None = None) -> PartnershipReport:
+def build_report(partner_code: str, meeting_date: date, book: Book | None = None,
+                 made_on: date | None = None) -> PartnershipReport:
+    """Everything is worked out as of meeting_date; made_on (default: the clock's today) is said on the cover."""
     code = partner_code.strip().upper()
     partner = db.session.execute(
         select(DeliveryPartner.id, DeliveryPartner.code, DeliveryPartner.name).where(DeliveryPartner.code == code)
@@ -291,6 +328,7 @@ def build_report(partner_code: str, meeting_date: date, book: Book | None = None
             for o in s.outputs
             if o.met_on is not None and o.met.not_preferred
         ],
+        made_on=made_on or today(),
     )
 
 

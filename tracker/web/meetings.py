@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ..clock import now, today
 from ..extensions import db
-from ..formats import long_date
-from ..meetings import add_meeting, cancel_meeting, meetings_of, move_meeting, warnings
+from ..formats import clock_time, long_date
+from ..meetings import When, add_meeting, cancel_meeting, meetings_of, move_meeting, warnings
 from ..meetings.calendar import partner_calendar
 from ..models import DeliveryPartner, PartnershipMeeting
 from .access import ANYONE, EDT, access, own_partner_id, partner_or_404
@@ -23,15 +23,22 @@ from .refusals import done
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
-class MeetingForm(FlaskForm):
-    partner = SelectField("Delivery partner", widget=GovSelect(), validators=[DataRequired("Choose a delivery partner")])
-    meeting_date = DayMonthYear("Meeting date")
-    note = TextAreaField("Note (optional)", widget=GovTextArea())
-
-
 class MoveForm(FlaskForm):
     meeting_date = DayMonthYear("Meeting date")
+    start_time = StringField("Start time (optional)", widget=GovTextInput(),
+                             description="UK time, for example 14:30 or 2:30pm. Leave empty for a meeting set for the day.")
+    minutes = StringField("Length in minutes (optional)", widget=GovTextInput(),
+                          description="An hour if left empty")
+    online_link = StringField("Online link (optional)", widget=GovTextInput(),
+                              description="The Teams or Zoom link to join the meeting, starting https://")
     note = TextAreaField("Note (optional)", widget=GovTextArea())
+
+    def when(self) -> When:
+        return When(self.start_time.data, self.minutes.data, self.online_link.data)
+
+
+class MeetingForm(MoveForm):
+    partner = SelectField("Delivery partner", widget=GovSelect(), validators=[DataRequired("Choose a delivery partner")])
 
 
 class CancelForm(FlaskForm):
@@ -63,7 +70,7 @@ def new():
         SelectChoice(p.code, f"{p.code} – {p.name}") for p in _partners()]
     partner = db.session.scalar(select(DeliveryPartner).where(DeliveryPartner.code == (form.partner.data or "")))
     response = done(form, lambda: add_meeting(partner, meeting_date=form.meeting_date.data, note=form.note.data,
-                                              actor=current_user.email),
+                                              actor=current_user.email, when=form.when()),
                     lambda m: f"Meeting with {partner.code} scheduled for {long_date(m.meeting_date)}.",
                     url_for("meetings.index"))
     return response or render_template("meetings/new.html", title="Schedule a partnership meeting", form=form)
@@ -80,9 +87,11 @@ def _meeting_or_404(meeting_id: int) -> PartnershipMeeting:
 @access(EDT)
 def move(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    form = MoveForm(data={"meeting_date": meeting.meeting_date, "note": meeting.note})
+    form = MoveForm(data={"meeting_date": meeting.meeting_date, "note": meeting.note,
+                          "start_time": clock_time(meeting.start_time), "minutes": meeting.minutes or "",
+                          "online_link": meeting.online_link or ""})
     response = done(form, lambda: move_meeting(meeting, meeting_date=form.meeting_date.data, note=form.note.data,
-                                               actor=current_user.email),
+                                               actor=current_user.email, when=form.when()),
                     "Meeting moved.", url_for("meetings.index"))
     return response or render_template("meetings/move.html", title="Move a partnership meeting", form=form,
                                        meeting=meeting)
@@ -103,5 +112,5 @@ def cancel(meeting_id: int):
 @access(ANYONE)
 def calendar(code: str):
     partner = partner_or_404(code.upper())
-    return Response(partner_calendar(partner, now()), mimetype="text/calendar",
+    return Response(partner_calendar(partner, now(), today()), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="npq-meetings-{partner.code}.ics"'})

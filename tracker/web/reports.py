@@ -30,7 +30,7 @@ class ReportForm(FlaskForm):
         csrf = False  # a GET form: it changes nothing
 
     partner = SelectField("Delivery partner", widget=GovSelect(), choices=[], validate_choice=False)
-    date = DayMonthYear("Meeting date", description="For example, 24 11 2026")
+    date = DayMonthYear("Meeting date", description="The report is worked out as of this date. For example, 24 11 2026")
 
 
 def _partners() -> list[DeliveryPartner]:
