@@ -1,7 +1,7 @@
 """partnership meetings: an optional start time, length and online link
 
 Revision ID: c4a8e2f6b9d1
-Revises: b6e2d4f8a1c3
+Revises: c1a7e3f9d2b4
 Create Date: 2026-12-20 10:00:00
 
 A meeting may have a start time (UK local time) and a length in minutes, so that the calendar file
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4a8e2f6b9d1'
-down_revision = 'b6e2d4f8a1c3'
+down_revision = 'c1a7e3f9d2b4'
 branch_labels = None
 depends_on = None
 
