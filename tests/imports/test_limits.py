@@ -150,7 +150,7 @@ def test_a_value_as_long_as_its_column_is_stored_on_either_database(people):
 
 def test_a_nul_character_in_a_stored_value_is_a_row_error(people):
     assert refused("attendance", ATTENDANCE, "P3,1,NPQLT Live Webinar,2022-10-20,attended,Ann\x00Lee") == [
-        "row 2: marked_by: contains a NUL character, which cannot be stored"]
+        "row 2: marked_by: contains a NUL character, which cannot be stored: type the value again"]
 
 
 def test_a_file_mixing_utf8_and_windows_1252_is_refused(people):
