@@ -24,8 +24,8 @@ from ..jobs.kinds import RECOMPUTE
 from ..models.jobs import DONE
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
-from ..reference.editing import (Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals,
-                                 set_window)
+from ..reference.editing import (Outcome, add_activity, complete_block, edit_activity, edit_schedule, edit_start,
+                                 set_price, set_totals, set_window)
 from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
@@ -41,8 +41,9 @@ TBC_HINT = "A whole number, or TBC while it is not known"
 class NumberOrTBC(StringField):
     """A whole number of credits, or TBC (stored as None)."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, named=None, **kwargs):
         super().__init__(label, validators, widget=GovTextInput(), **kwargs)
+        self.named = named  # what an error calls the field, when not its label
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").strip()
@@ -51,7 +52,7 @@ class NumberOrTBC(StringField):
         if raw == "" or raw.upper() == "TBC":
             return
         if not raw.isdigit():
-            raise ValueError(f"{self.label.text} must be a whole number, or TBC")
+            raise ValueError(f"{self.named or self.label.text} must be a whole number, or TBC")
         self.data = int(raw)
 
     def _value(self):
@@ -73,6 +74,20 @@ class ActivityForm(FlaskForm):
     credits = NumberOrTBC("Credits", description=TBC_HINT)
     block_total = NumberOrTBC("Block's printed total", description=TBC_HINT)
     course_total = NumberOrTBC("Course's printed total", description=TBC_HINT)
+
+
+def block_credits_form(block: Block, course: Course) -> FlaskForm:
+    """One credits field per activity of the block (credits_<id>, labelled by its title), and the printed totals."""
+    fields = {
+        f"credits_{a.id}": NumberOrTBC(a.title, named=f"Credits of '{a.title}'",
+                                       description=f"{COMPONENT_NAMES.get(a.component, a.component)}, {a.duration}")
+        for a in block.activities
+    }
+    fields["block_total"] = NumberOrTBC("Block's printed total", description=TBC_HINT)
+    fields["course_total"] = NumberOrTBC("Course's printed total", description=TBC_HINT)
+    form_class = type("BlockCreditsForm", (FlaskForm,), fields)
+    data = {f"credits_{a.id}": a.credits for a in block.activities}
+    return form_class(data={**data, "block_total": block.printed_total, "course_total": course.printed_total})
 
 
 class NewActivityForm(ActivityForm):
@@ -227,6 +242,25 @@ def totals(code: str, number: int):
     if response:
         return response
     return render_template("reference/totals.html", title=f"Printed totals of {course.code} block {block.number}",
+                           form=form, course=course, block=block)
+
+
+@bp.route("/<id:code>/blocks/<int:number>/credits", methods=["GET", "POST"])
+@access(ADMIN)
+def block_credits(code: str, number: int):
+    """Every activity's credits of a block in one form: saved together or not at all."""
+    course = _course_or_404(code)
+    block = _block_or_404(course, number)
+    if not block.activities:
+        abort(404)
+    form = block_credits_form(block, course)
+    response = done(form, lambda: complete_block(
+        block, current_user.email, {a: form[f"credits_{a.id}"].data for a in block.activities},
+        block_total=form.block_total.data, course_total=form.course_total.data),
+        _saved(f"{course.code} block {block.number}: credits saved"), _block_url(course, block))
+    if response:
+        return response
+    return render_template("reference/block_credits.html", title=f"Credits of {course.code} block {block.number}",
                            form=form, course=course, block=block)
 
 
