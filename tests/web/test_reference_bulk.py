@@ -73,3 +73,121 @@ def test_credits_that_break_a_printed_total_are_refused_together(as_edt_admin):
 def test_staff_and_partners_cannot_complete_a_block(as_edt_staff, as_north_lead):
     assert as_edt_staff.get("/reference/NPQLL/blocks/2/credits").status_code == 403
     assert as_north_lead.get("/reference/NPQLL/blocks/2/credits").status_code == 403
+
+
+def content_file(change) -> bytes:
+    """content.csv as it is now, downloaded from the page, with `change` applied to each row (a dict)."""
+    import csv
+    import io
+
+    from tracker.reference.content_file import current
+
+    rows = list(csv.DictReader(io.StringIO(current().decode("utf-8"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        change(row)
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def upload(browser, content: bytes, filename: str = "content.csv"):
+    import io
+
+    return browser.post("/reference/content-file", {"file": (io.BytesIO(content), filename)},
+                        content_type="multipart/form-data")
+
+
+def hidden(page: str, name: str) -> str:
+    import re
+
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def test_an_uploaded_content_file_with_a_changed_credit_is_previewed_then_loaded(as_edt_admin):
+    # Given content.csv as the tracker has it, downloaded from the upload page
+    from tracker.reference.content_file import current
+
+    downloaded = as_edt_admin.get("/reference/content-file/content.csv").get_data()
+    assert downloaded == current() and downloaded.startswith(b"course,block,position,component,title,duration,credits\n")
+
+    def webinar_worth_3(row):
+        if (row["course"], row["block"], row["title"]) == ("NPQLL", "2", "TBC"):
+            row["credits"] = "3"
+
+    # When EDT upload it with NPQLL block 2's webinar worth 3 credits
+    page = upload(as_edt_admin, content_file(webinar_worth_3), "NPQ content.csv").get_data(as_text=True)
+    # Then the preview lists that one change, and nothing is changed yet
+    assert "What NPQ content.csv would change" in page
+    assert "content.csv: NPQLL block 2 &#39;TBC&#39;: credits TBC becomes 3" in page
+    assert "1 change to the course content" in page
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC").credits is None
+    # When they confirm, it is loaded, audited and said
+    response = as_edt_admin.post("/reference/content-file/confirm", {
+        name: hidden(page, name) for name in ("filename", "content", "changes")}, form_url="/reference/content-file")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC").credits == 3
+    assert [(e.action, e.actor) for e in audits("activity")] == [("update", "admin@edt.example")]
+    assert "NPQ content.csv loaded: 1 change" in as_edt_admin.get("/reference").get_data(as_text=True)
+
+
+def test_a_bad_content_file_is_refused_naming_its_row_and_column_and_changes_nothing(as_edt_admin):
+    def bad(row):
+        if (row["course"], row["block"], row["title"]) == ("NPQLL", "2", "TBC"):
+            row["credits"] = "three"
+        if (row["course"], row["block"], row["title"]) == ("NPQLL", "2", "Survey"):
+            row["component"] = "quiz"
+
+    response = upload(as_edt_admin, content_file(bad), "npq.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "npq.csv: row 224: credits: &#39;three&#39; is not a whole number or TBC" in page
+    assert "npq.csv: row 225: component: &#39;quiz&#39; is not one of" in page
+    assert "Confirm and load" not in page
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC").credits is None
+    assert audits("activity") == []
+
+
+def test_credits_an_uploaded_file_would_put_past_a_printed_total_are_refused(as_edt_admin):
+    def more(row):
+        if (row["course"], row["block"], row["title"]) == ("NPQLT", "1", "Survey"):
+            row["credits"] = "3"
+
+    page = upload(as_edt_admin, content_file(more)).get_data(as_text=True)
+    assert "NPQLT block 1: activities add up to 48, printed total is 46 (as the tracker holds it)" in page
+    assert "Confirm and load" not in page
+
+
+def test_a_workbook_or_windows_text_is_read_or_refused_plainly(as_edt_admin):
+    page = upload(as_edt_admin, b"PK\x03\x04rest", "content.xlsx").get_data(as_text=True)
+    assert "content.xlsx is an Excel workbook: save it as CSV UTF-8" in page
+    # A file saved by Excel on Windows (Windows-1252) reads as any file the tracker reads
+    page = upload(as_edt_admin, content_file(lambda row: None).decode().encode("cp1252")).get_data(as_text=True)
+    assert "there is nothing to load" in page
+
+
+def test_the_preview_is_refused_on_confirm_when_the_content_changed_since(as_edt_admin):
+    def webinar_worth_3(row):
+        if (row["course"], row["block"], row["title"]) == ("NPQLL", "2", "TBC"):
+            row["credits"] = "3"
+
+    page = upload(as_edt_admin, content_file(webinar_worth_3)).get_data(as_text=True)
+    tbc = activity_of("NPQLL", 2, "TBC")
+    assert as_edt_admin.post(f"/reference/NPQLL/activities/{tbc.id}", {
+        "title": "TBC", "duration": "TBC", "credits": "2", "block_total": "TBC", "course_total": "TBC"}).status_code == 302
+    response = as_edt_admin.post("/reference/content-file/confirm", {
+        name: hidden(page, name) for name in ("filename", "content", "changes")}, form_url="/reference/content-file")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert activity_of("NPQLL", 2, "TBC").credits == 2
+    assert "changed after the preview" in as_edt_admin.get("/reference/content-file").get_data(as_text=True)
+
+
+def test_staff_and_partners_cannot_load_content(as_edt_staff, as_north_lead):
+    for browser in (as_edt_staff, as_north_lead):
+        assert browser.get("/reference/content-file").status_code == 403
+        assert browser.get("/reference/content-file/content.csv").status_code == 403

@@ -8,12 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, render_template, url_for
+import base64
+import binascii
+import hashlib
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -24,6 +29,9 @@ from ..jobs.kinds import RECOMPUTE
 from ..models.jobs import DONE
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
+from ..reference import content_file
+from ..reference.loader import ReferenceError, folder_changes, load_folder
+from ..registers.uploads import clean_filename
 from ..reference.editing import (Outcome, add_activity, complete_block, edit_activity, edit_schedule, edit_start,
                                  set_price, set_totals, set_window)
 from ..refusal import Refusal
@@ -112,6 +120,24 @@ class WindowForm(FlaskForm):
 class PriceForm(FlaskForm):
     price = StringField("Price per teacher, in pounds", widget=GovTextInput(),
                         description="For example 1250.00. Leave empty when there is no price.")
+
+
+class ContentFileForm(FlaskForm):
+    file = FileField("Course content file", widget=GovFileInput(), validators=[FileRequired("Select the content file")],
+                     description="A CSV file with the columns of content.csv: course, block, position, component, "
+                                 "title, duration, credits")
+
+
+class ConfirmContentForm(FlaskForm):
+    """The file previewed, carried to Confirm, and a digest of the changes shown: the same file must
+    still make the same changes."""
+    filename = HiddenField()
+    content = HiddenField()
+    changes = HiddenField()
+
+
+def _digest(changes: list[str]) -> str:
+    return hashlib.sha256("\n".join(changes).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -348,3 +374,85 @@ def window(cohort: int, group: str, block: int):
         return response
     return render_template("reference/window.html", title=f"Block {block} window of cohort {cohort} {group} courses",
                            form=form, cohort=row, group=group, block=block)
+
+
+MOST_PROBLEMS = 50
+
+
+def _content_changes(filename: str, content: bytes) -> tuple[list[str] | None, list[str]]:
+    """(changes, []) when the file could be loaded, or (None, its problems), by the code `reference load` runs."""
+    problem = content_file.file_problem(filename, content)
+    if problem:
+        return None, [problem]
+    try:
+        with content_file.folder_with_content(content) as folder:
+            return folder_changes(folder), []
+    except ReferenceError as error:
+        problems = content_file.as_uploaded(error.problems, filename)
+        if len(problems) > MOST_PROBLEMS:
+            problems = problems[:MOST_PROBLEMS] + [f"and {len(problems) - MOST_PROBLEMS} more"]
+        return None, problems
+
+
+def _content_page(form, confirm=None, changes=None, filename=None, problems=None):
+    return render_template("reference/content_file.html", title="Load a course content file", form=form,
+                           confirm=confirm, changes=changes, filename=filename, problems=problems)
+
+
+@bp.route("/content-file", methods=["GET", "POST"])
+@access(ADMIN)
+def content_upload():
+    """Upload content.csv: checked and previewed, loaded only on Confirm."""
+    form = ContentFileForm()
+    if not form.validate_on_submit():
+        return _content_page(form)
+    filename = clean_filename(form.file.data.filename)
+    content = form.file.data.read(content_file.MAX_BYTES + 1)
+    changes, problems = _content_changes(filename, content)
+    db.session.rollback()
+    if problems:
+        form.file.errors = [problems[0] if len(problems) == 1 else f"{filename} has {len(problems)} problems, listed below"]
+        return _content_page(form, problems=problems if len(problems) > 1 else None)
+    confirm = ConfirmContentForm(formdata=None, data={
+        "filename": filename, "content": base64.b64encode(content).decode(), "changes": _digest(changes)})
+    return _content_page(form, confirm, changes, filename)
+
+
+@bp.post("/content-file/confirm")
+@access(ADMIN)
+def content_confirm():
+    confirm = ConfirmContentForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    filename = clean_filename(confirm.filename.data)
+    try:
+        content = base64.b64decode(confirm.content.data or "", validate=True)
+    except binascii.Error:
+        abort(400)
+    changes, problems = _content_changes(filename, content)
+    db.session.rollback()
+    if problems or _digest(changes) != confirm.changes.data:
+        flash("The course content changed after the preview: check the file again before loading it.")
+        return redirect(url_for("reference.content_upload"))
+    if not changes:
+        flash(f"{filename} changes nothing.")
+        return redirect(url_for("reference.index"))
+    try:
+        with content_file.folder_with_content(content) as folder:
+            loaded = load_folder(folder, current_user.email, recompute_now=False)
+    except ReferenceError:
+        db.session.rollback()
+        flash("The course content changed after the preview: check the file again before loading it.")
+        return redirect(url_for("reference.content_upload"))
+    db.session.commit()
+    count = len(changes)
+    flash(_saved(f"{filename} loaded: {count} change{'s' if count != 1 else ''}")(Outcome(loaded.participants)),
+          "success")
+    return redirect(url_for("reference.index"))
+
+
+@bp.get("/content-file/content.csv")
+@access(ADMIN)
+def content_download():
+    return Response(content_file.current(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=content.csv"})
