@@ -353,7 +353,8 @@ def snapshot() -> Reference:
     from ..engagement.book import title_key
 
     data = Reference()
-    courses = {c.id: c for c in db.session.scalars(select(Course))}
+    # in the order they were installed (the shipped files'), so an export's rows do not move after an edit
+    courses = {c.id: c for c in db.session.scalars(select(Course).order_by(Course.id))}
     for course in courses.values():
         data.courses[course.code] = CourseRow(course.code, course.name, course.course_group, course.outputs,
                                               course.dfe_identifier, course.cohorts)
