@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Activity, Block, Course
+from tracker.models import Block, Course
 
 from .test_reference_web import activity_of, audits
 from .test_reference_web import shipped_reference_data_afterwards  # noqa: F401  (the fixture puts the shipped data back)
