@@ -91,21 +91,43 @@ def _totals_changes(actor: str, block: Block, block_total, course_total) -> None
 def edit_activity(activity: Activity, actor: str, *, title: str, duration: str, credits: int | None,
                   block_total=KEEP, course_total=KEEP) -> Outcome:
     """Complete or correct an activity (None credits: TBC), with its block's and course's printed totals."""
-    block = activity.block
-    title, duration = title.strip(), duration.strip()
-    _check_title(block, title, activity)
-    _check_number("credits", credits, "Credits")
+    return edit_activities(activity.block, actor, {activity: (title, duration, credits)}, block_total=block_total,
+                           course_total=course_total)
+
+
+def complete_block(block: Block, actor: str, credits: dict[Activity, int | None], *, block_total=KEEP,
+                   course_total=KEEP) -> Outcome:
+    """Set the credits of several activities of a block at once (None: TBC), all or nothing, as edit_activity does
+    each: checked together, so a block's activities may reach its printed total only when all are set."""
+    return edit_activities(block, actor, {a: (a.title, a.duration, c) for a, c in credits.items()},
+                           block_total=block_total, course_total=course_total, field="credits_{id}")
+
+
+def edit_activities(block: Block, actor: str, changes: dict[Activity, tuple[str, str, int | None]], *,
+                    block_total=KEEP, course_total=KEEP, field: str = "credits") -> Outcome:
+    """The one way activities are corrected: activity -> (title, duration, credits) of `block`, checked as a
+    whole against the block's and course's printed totals before anything is stored, each change audited.
+    field: the form field a refused activity's credits are on ("{id}" is the activity's id)."""
+    cleaned = {}
+    for activity, (title, duration, credits) in changes.items():
+        if activity.block_id != block.id:
+            raise Refusal(None, f"'{activity.title}' is not an activity of {block.course.code} block {block.number}")
+        title, duration = title.strip(), duration.strip()
+        _check_title(block, title, activity)
+        _check_number(field.format(id=activity.id), credits, f"Credits of '{title}'" if len(changes) > 1 else "Credits")
+        cleaned[activity] = (title, duration, credits)
     _check_number("block_total", None if block_total is KEEP else block_total, "The block's printed total")
     _check_number("course_total", None if course_total is KEEP else course_total, "The course's printed total")
-    _refuse(_course_problems(block.course, credits={activity.id: credits},
+    _refuse(_course_problems(block.course, credits={a.id: c for a, (_, _, c) in cleaned.items()},
                              block_totals={} if block_total is KEEP else {block.id: block_total},
-                             course_total=course_total), "credits")
-    before = {"course": block.course.code, "block": block.number, "title": activity.title,
-              "duration": activity.duration, "credits": activity.credits}
-    after = {"title": title, "duration": duration or "TBC", "credits": credits}
-    if any(before[k] != v for k, v in after.items()):
-        record(actor, "update", "activity", activity.id, before=before, after=after)
-        activity.title, activity.duration, activity.credits = after["title"], after["duration"], credits
+                             course_total=course_total), "credits" if len(changes) == 1 else "block_total")
+    for activity, (title, duration, credits) in cleaned.items():
+        before = {"course": block.course.code, "block": block.number, "title": activity.title,
+                  "duration": activity.duration, "credits": activity.credits}
+        after = {"title": title, "duration": duration or "TBC", "credits": credits}
+        if any(before[k] != v for k, v in after.items()):
+            record(actor, "update", "activity", activity.id, before=before, after=after)
+            activity.title, activity.duration, activity.credits = after["title"], after["duration"], credits
     _totals_changes(actor, block, block_total, course_total)
     return _course_participants(block.course)
 

@@ -7,6 +7,7 @@ the database, so a folder, the shipped data and the database compare key by key.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from ..exports.cells import safe
 from ..extensions import db
 from ..imports.fields import control_character_problem, text
+from ..imports.reading import FileProblem, text_encoding
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..rules.facts import COMPONENTS
 from ..rules.reference import BlockFacts, ScheduleFacts, content_problems, offering_problems, schedule_problems, window_problems
@@ -152,24 +154,35 @@ class _Reader:
             if name not in OPTIONAL:
                 self.problems.append(f"{name}.csv: the file is missing")
             return
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in next(reader, [])]
-            missing = [c for c in COLUMNS[name] if c not in header]
-            if missing:
-                self.problems.append(f"{name}.csv: row 1: {', '.join(missing)}: missing column")
+        with open(path, "rb") as raw:
+            try:
+                encoding = text_encoding(raw)  # UTF-8 or Windows-1252, as every file the tracker reads
+            except FileProblem as problem:
+                self.problems.append(f"{name}.csv: {problem}")
                 return
-            for number, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                values = dict(zip(header, (text(c) for c in cells)))  # the ' an export put before =... taken off
-                place = f"{name}.csv: row {number}"
-                unstorable = [f"{place}: {c}: {problem}" for c in COLUMNS[name]
-                              if (problem := control_character_problem(values.get(c, "")))]
-                if unstorable:
-                    self.problems.extend(unstorable)
-                    continue
-                yield place, {c: values.get(c, "") for c in COLUMNS[name]}
+            try:
+                yield from self._rows(name, io.TextIOWrapper(raw, encoding=encoding, newline=""))
+            except csv.Error as error:
+                self.problems.append(f"{name}.csv: not a readable CSV file: {error}")
+
+    def _rows(self, name: str, handle):
+        reader = csv.reader(handle)
+        header = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in next(reader, [])]
+        missing = [c for c in COLUMNS[name] if c not in header]
+        if missing:
+            self.problems.append(f"{name}.csv: row 1: {', '.join(missing)}: missing column")
+            return
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            values = dict(zip(header, (text(c) for c in cells)))  # the ' an export put before =... taken off
+            place = f"{name}.csv: row {number}"
+            unstorable = [f"{place}: {c}: {problem}" for c in COLUMNS[name]
+                          if (problem := control_character_problem(values.get(c, "")))]
+            if unstorable:
+                self.problems.extend(unstorable)
+                continue
+            yield place, {c: values.get(c, "") for c in COLUMNS[name]}
 
     def value(self, place: str, row: dict, column: str, parse):
         try:
@@ -340,7 +353,8 @@ def snapshot() -> Reference:
     from ..engagement.book import title_key
 
     data = Reference()
-    courses = {c.id: c for c in db.session.scalars(select(Course))}
+    # in the order they were installed (the shipped files'), so an export's rows do not move after an edit
+    courses = {c.id: c for c in db.session.scalars(select(Course).order_by(Course.id))}
     for course in courses.values():
         data.courses[course.code] = CourseRow(course.code, course.name, course.course_group, course.outputs,
                                               course.dfe_identifier, course.cohorts)

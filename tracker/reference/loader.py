@@ -42,6 +42,7 @@ class Installed:
 class Loaded:
     changed: dict[str, int] = field(default_factory=dict)  # file -> rows created, updated or removed
     recomputed: int = 0
+    participants: tuple[int, ...] = ()  # to recompute, when the load left it to its caller
 
 
 class _Writer:
@@ -277,12 +278,8 @@ def _database_problems(folder: Reference, held: Reference, writer: _Writer) -> l
     return problems
 
 
-def load_folder(folder: Path, actor: str) -> Loaded:
-    """Make the reference data what the folder says, or raise ReferenceError and change nothing.
-
-    Audited as `actor`; met_on is recomputed for the participants of every course whose content
-    changed and of every cohort and course group whose review dates changed. The caller commits.
-    """
+def _checked(folder: Path, actor: str | None) -> tuple[Reference, Reference, _Writer]:
+    """The folder's data, the database's, and a writer: or ReferenceError naming every problem."""
     data, problems = read_folder(folder)
     if problems:
         raise ReferenceError(problems)
@@ -291,6 +288,35 @@ def load_folder(folder: Path, actor: str) -> Loaded:
     problems = _database_problems(data, held, writer)
     if problems:
         raise ReferenceError(problems)
+    return data, held, writer
+
+
+def folder_changes(folder: Path) -> list[str]:
+    """What loading the folder would change, one line per row (its file and key), checked as load_folder checks
+    it (ReferenceError when it could not be loaded); nothing is written."""
+    data, held, _ = _checked(folder, None)
+    ours, theirs = keyed_cells(data), keyed_cells(held)
+    lines = []
+    for name in KEYS:
+        for key, values in ours[name].items():
+            other = theirs[name].get(key)
+            if other is None:
+                lines.append(f"{describe(name, values)}: added")
+                continue
+            lines += [f"{describe(name, values)}: {column} {other[column]} becomes {value}"
+                      for column, value in values.items() if other[column] != value]
+        lines += [f"{describe(name, values)}: removed" for key, values in theirs[name].items() if key not in ours[name]]
+    return lines
+
+
+def load_folder(folder: Path, actor: str, recompute_now: bool = True) -> Loaded:
+    """Make the reference data what the folder says, or raise ReferenceError and change nothing.
+
+    Audited as `actor`; met_on is recomputed for the participants of every course whose content
+    changed and of every cohort and course group whose review dates changed (recompute_now=False:
+    Loaded.participants lists them, for the caller to recompute). The caller commits.
+    """
+    data, held, writer = _checked(folder, actor)
     for key in [k for k, a in writer.activities.items()
                 if (a.block.course.code, a.block.number, k[1]) not in data.content]:
         writer.remove_activity(key)
@@ -309,10 +335,13 @@ def load_folder(folder: Path, actor: str) -> Loaded:
     for row in data.windows.values():
         writer.window(row)
     db.session.flush()
-    return Loaded(writer.changed, _recompute(writer))
+    ids = _affected(writer)
+    if not recompute_now:
+        return Loaded(writer.changed, 0, tuple(ids))
+    return Loaded(writer.changed, recompute(ids, Book()) if ids else 0)
 
 
-def _recompute(writer: _Writer) -> int:
+def _affected(writer: _Writer) -> list[int]:
     ids: set[int] = set()
     if writer.touched_courses:
         ids |= set(db.session.scalars(select(Participant.id).join(Course, Participant.course_id == Course.id)
@@ -320,7 +349,7 @@ def _recompute(writer: _Writer) -> int:
     for cohort, group in writer.touched_schedules:
         ids |= set(db.session.scalars(select(Participant.id).join(Course, Participant.course_id == Course.id)
                                       .where(Participant.cohort == cohort, Course.course_group == group)))
-    return recompute(sorted(ids), Book()) if ids else 0
+    return sorted(ids)
 
 
 def export_folder(folder: Path) -> list[Path]:

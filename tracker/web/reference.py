@@ -8,12 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, render_template, url_for
+import base64
+import binascii
+import hashlib
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -24,8 +29,11 @@ from ..jobs.kinds import RECOMPUTE
 from ..models.jobs import DONE
 from ..models import Activity, Block, BlockWindow, Cohort, Course, ScheduleOutput
 from ..models.accounts import EDT_ADMIN
-from ..reference.editing import (Outcome, add_activity, edit_activity, edit_schedule, edit_start, set_price, set_totals,
-                                 set_window)
+from ..reference import content_file
+from ..reference.loader import ReferenceError, folder_changes, load_folder
+from ..registers.uploads import clean_filename
+from ..reference.editing import (Outcome, add_activity, complete_block, edit_activity, edit_schedule, edit_start,
+                                 set_price, set_totals, set_window)
 from ..refusal import Refusal
 from ..rules.facts import COMPONENTS
 from .access import ADMIN, EDT, access
@@ -41,8 +49,9 @@ TBC_HINT = "A whole number, or TBC while it is not known"
 class NumberOrTBC(StringField):
     """A whole number of credits, or TBC (stored as None)."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, named=None, **kwargs):
         super().__init__(label, validators, widget=GovTextInput(), **kwargs)
+        self.named = named  # what an error calls the field, when not its label
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").strip()
@@ -51,7 +60,7 @@ class NumberOrTBC(StringField):
         if raw == "" or raw.upper() == "TBC":
             return
         if not raw.isdigit():
-            raise ValueError(f"{self.label.text} must be a whole number, or TBC")
+            raise ValueError(f"{self.named or self.label.text} must be a whole number, or TBC")
         self.data = int(raw)
 
     def _value(self):
@@ -73,6 +82,20 @@ class ActivityForm(FlaskForm):
     credits = NumberOrTBC("Credits", description=TBC_HINT)
     block_total = NumberOrTBC("Block's printed total", description=TBC_HINT)
     course_total = NumberOrTBC("Course's printed total", description=TBC_HINT)
+
+
+def block_credits_form(block: Block, course: Course) -> FlaskForm:
+    """One credits field per activity of the block (credits_<id>, labelled by its title), and the printed totals."""
+    fields = {
+        f"credits_{a.id}": NumberOrTBC(a.title, named=f"Credits of '{a.title}'",
+                                       description=f"{COMPONENT_NAMES.get(a.component, a.component)}, {a.duration}")
+        for a in block.activities
+    }
+    fields["block_total"] = NumberOrTBC("Block's printed total", description=TBC_HINT)
+    fields["course_total"] = NumberOrTBC("Course's printed total", description=TBC_HINT)
+    form_class = type("BlockCreditsForm", (FlaskForm,), fields)
+    data = {f"credits_{a.id}": a.credits for a in block.activities}
+    return form_class(data={**data, "block_total": block.printed_total, "course_total": course.printed_total})
 
 
 class NewActivityForm(ActivityForm):
@@ -97,6 +120,24 @@ class WindowForm(FlaskForm):
 class PriceForm(FlaskForm):
     price = StringField("Price per teacher, in pounds", widget=GovTextInput(),
                         description="For example 1250.00. Leave empty when there is no price.")
+
+
+class ContentFileForm(FlaskForm):
+    file = FileField("Course content file", widget=GovFileInput(), validators=[FileRequired("Select the content file")],
+                     description="A CSV file with the columns of content.csv: course, block, position, component, "
+                                 "title, duration, credits")
+
+
+class ConfirmContentForm(FlaskForm):
+    """The file previewed, carried to Confirm, and a digest of the changes shown: the same file must
+    still make the same changes."""
+    filename = HiddenField()
+    content = HiddenField()
+    changes = HiddenField()
+
+
+def _digest(changes: list[str]) -> str:
+    return hashlib.sha256("\n".join(changes).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -230,6 +271,25 @@ def totals(code: str, number: int):
                            form=form, course=course, block=block)
 
 
+@bp.route("/<id:code>/blocks/<int:number>/credits", methods=["GET", "POST"])
+@access(ADMIN)
+def block_credits(code: str, number: int):
+    """Every activity's credits of a block in one form: saved together or not at all."""
+    course = _course_or_404(code)
+    block = _block_or_404(course, number)
+    if not block.activities:
+        abort(404)
+    form = block_credits_form(block, course)
+    response = done(form, lambda: complete_block(
+        block, current_user.email, {a: form[f"credits_{a.id}"].data for a in block.activities},
+        block_total=form.block_total.data, course_total=form.course_total.data),
+        _saved(f"{course.code} block {block.number}: credits saved"), _block_url(course, block))
+    if response:
+        return response
+    return render_template("reference/block_credits.html", title=f"Credits of {course.code} block {block.number}",
+                           form=form, course=course, block=block)
+
+
 def _pounds(text: str | None) -> Decimal | None:
     """A price as typed ("£1,250.00"); blank is no price."""
     raw = (text or "").strip().lstrip("£").replace(",", "")
@@ -314,3 +374,85 @@ def window(cohort: int, group: str, block: int):
         return response
     return render_template("reference/window.html", title=f"Block {block} window of cohort {cohort} {group} courses",
                            form=form, cohort=row, group=group, block=block)
+
+
+MOST_PROBLEMS = 50
+
+
+def _content_changes(filename: str, content: bytes) -> tuple[list[str] | None, list[str]]:
+    """(changes, []) when the file could be loaded, or (None, its problems), by the code `reference load` runs."""
+    problem = content_file.file_problem(filename, content)
+    if problem:
+        return None, [problem]
+    try:
+        with content_file.folder_with_content(content) as folder:
+            return folder_changes(folder), []
+    except ReferenceError as error:
+        problems = content_file.as_uploaded(error.problems, filename)
+        if len(problems) > MOST_PROBLEMS:
+            problems = problems[:MOST_PROBLEMS] + [f"and {len(problems) - MOST_PROBLEMS} more"]
+        return None, problems
+
+
+def _content_page(form, confirm=None, changes=None, filename=None, problems=None):
+    return render_template("reference/content_file.html", title="Load a course content file", form=form,
+                           confirm=confirm, changes=changes, filename=filename, problems=problems)
+
+
+@bp.route("/content-file", methods=["GET", "POST"])
+@access(ADMIN)
+def content_upload():
+    """Upload content.csv: checked and previewed, loaded only on Confirm."""
+    form = ContentFileForm()
+    if not form.validate_on_submit():
+        return _content_page(form)
+    filename = clean_filename(form.file.data.filename)
+    content = form.file.data.read(content_file.MAX_BYTES + 1)
+    changes, problems = _content_changes(filename, content)
+    db.session.rollback()
+    if problems:
+        form.file.errors = [problems[0] if len(problems) == 1 else f"{filename} has {len(problems)} problems, listed below"]
+        return _content_page(form, problems=problems if len(problems) > 1 else None)
+    confirm = ConfirmContentForm(formdata=None, data={
+        "filename": filename, "content": base64.b64encode(content).decode(), "changes": _digest(changes)})
+    return _content_page(form, confirm, changes, filename)
+
+
+@bp.post("/content-file/confirm")
+@access(ADMIN)
+def content_confirm():
+    confirm = ConfirmContentForm()
+    if not confirm.validate_on_submit():
+        abort(400)
+    filename = clean_filename(confirm.filename.data)
+    try:
+        content = base64.b64decode(confirm.content.data or "", validate=True)
+    except binascii.Error:
+        abort(400)
+    changes, problems = _content_changes(filename, content)
+    db.session.rollback()
+    if problems or _digest(changes) != confirm.changes.data:
+        flash("The course content changed after the preview: check the file again before loading it.")
+        return redirect(url_for("reference.content_upload"))
+    if not changes:
+        flash(f"{filename} changes nothing.")
+        return redirect(url_for("reference.index"))
+    try:
+        with content_file.folder_with_content(content) as folder:
+            loaded = load_folder(folder, current_user.email, recompute_now=False)
+    except ReferenceError:
+        db.session.rollback()
+        flash("The course content changed after the preview: check the file again before loading it.")
+        return redirect(url_for("reference.content_upload"))
+    db.session.commit()
+    count = len(changes)
+    flash(_saved(f"{filename} loaded: {count} change{'s' if count != 1 else ''}")(Outcome(loaded.participants)),
+          "success")
+    return redirect(url_for("reference.index"))
+
+
+@bp.get("/content-file/content.csv")
+@access(ADMIN)
+def content_download():
+    return Response(content_file.current(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=content.csv"})
