@@ -116,13 +116,14 @@ def test_a_partner_lead_ticks_people_on_the_action_list_and_downloads_a_mail_mer
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0] == ("participant_id", "name", "email", "output", "review_date", "window_ends", "next_step")
+    assert rows[0] == ("participant_id", "name", "email", "output", "review_date", "window_ends", "deadline",
+                       "next_step")
     by_id = {r[0]: r for r in rows[1:]}
     assert set(by_id) == {"EX004", "EX006"}
     # dates as the letter prints them: Word's mail merge would print a date cell or ISO text as 2022-06-23
-    assert by_id["EX006"][1:6] == ("Name EX006", "ex006@example.org", "Output 2 (keeping up with your course)",
-                                   "23 June 2022", "14 July 2022")
-    assert by_id["EX006"][6].startswith("Complete ")
+    assert by_id["EX006"][1:7] == ("Name EX006", "ex006@example.org", "Output 2 (keeping up with your course)",
+                                   "23 June 2022", "14 July 2022", "14 July 2022")  # no deadline agreed: the window's
+    assert by_id["EX006"][7].startswith("Complete ")
 
 
 def test_the_mail_merge_file_refuses_another_partners_participant_and_facilitators(app, north_lead):
