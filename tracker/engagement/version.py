@@ -9,6 +9,7 @@ and reads the version from the database on every request, so workers never serve
 """
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models.version import DataVersion
+from ..web.profile import note_cache
 
 KEPT = 16  # cached results per name and process: many partners' pages never push out EDT's
 
@@ -44,8 +46,11 @@ def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     kept = _cache.setdefault(name, OrderedDict())
     if full in kept:
         kept.move_to_end(full)
+        note_cache(name, "hit", 0.0)
         return kept[full]  # type: ignore[return-value]
+    started = time.perf_counter()
     value = compute()
+    note_cache(name, "miss", time.perf_counter() - started)
     kept[full] = value
     while len(kept) > KEPT:
         kept.popitem(last=False)
