@@ -423,7 +423,7 @@ def owners_in(url: str) -> dict[str, str]:
     try:
         with engine.connect() as connection:
             return dict(connection.execute(text(
-                "SELECT p.ref, d.code FROM participant p JOIN delivery_partner d ON d.id = p.partner_id")).all())
+                "SELECT p.participant_id, d.code FROM participant p JOIN delivery_partner d ON d.id = p.partner_id")).all())
     finally:
         engine.dispose()
 

@@ -12,8 +12,8 @@ from ..clock import today
 from ..engagement.book import Book
 from ..engagement.next_steps_words import lead, short_why
 from ..engagement.standing import participants_query
-from ..engagement.summary import ACTIONS_SHOWN, dashboard
-from ..engagement.version import cached
+from ..engagement.summary import ACTIONS_SHOWN
+from ..engagement.pages import dashboard_view
 from ..extensions import db
 from ..models import DeliveryPartner, Participant
 from .access import ANYONE, LEADS, access, partner_or_404, scoped
@@ -31,7 +31,7 @@ def index():
         query = query.where(Participant.partner_id == partner.id)
     partner_id = partner.id if partner else None
     # The same for everyone who may see this partner (or all partners) until the data changes.
-    view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
+    view = dashboard_view(today(), partner_id, Book())
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
         if current_user.is_edt else []
     return render_template(
