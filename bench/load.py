@@ -209,7 +209,7 @@ def serve_env(url: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not (k.startswith("FAKETIME") or
                                                        (k == "LD_PRELOAD" and "faketime" in v))}
     env.update(DATABASE_URL=url, PORT=str(port), SECRET_KEY=secrets.token_hex(32), TRACKER_TODAY=PAGES_AS_OF,
-               WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "4"), **extra)
+               **extra)  # WEB_CONCURRENCY and WEB_THREADS: gunicorn.conf.py's defaults unless set
     return env
 
 
@@ -415,6 +415,13 @@ def users_for(count: int, owners: dict[str, str]) -> list[tuple[str, str | None]
         [(f"load-edt-{n}@bench.example", None) for n in range(edt)]
 
 
+def workers() -> str:
+    """gunicorn's workers and threads per worker, as gunicorn.conf.py reads them."""
+    count = os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count())
+    threads = os.environ.get("WEB_THREADS") or "4"
+    return f"{count} workers x {threads} threads" if threads != "1" else f"{count} sync workers"
+
+
 def owners_in(url: str) -> dict[str, str]:
     """Participant ID -> partner code, read from a filled database (BENCH_LOAD_URL)."""
     from sqlalchemy import create_engine, text
@@ -435,7 +442,7 @@ def run(participants: int, databases: list[str], seconds: float, workdir: Path, 
     from tracker.engagement.book import Book
 
     out(f"load benchmark: {participants:,} participants, {', '.join(databases)}, users {users}, {seconds:g} s each, "
-        f"{os.environ.get('WEB_CONCURRENCY', '4')} workers per server, servers {servers_per_database}; "
+        f"{workers()} per server, servers {servers_per_database}; "
         f"{os.cpu_count()} CPUs, {_load()}")
     files = None
     if database_url is None:

@@ -21,15 +21,15 @@ def everyone(as_of: date, book: Book) -> list[Standing]:
     return cached("standings", (as_of,), lambda: standings(as_of, None, book))
 
 
-def dashboard_view(as_of: date, partner_id: int | None, book: Book):
-    """One partner's dashboard (partner_id), or every partner's (None)."""
+def dashboard_view(as_of: date, partner_id: int | None, book: Book | None = None):
+    """One partner's dashboard (partner_id), or every partner's (None); the course book read only if needed."""
     from ..models import Participant
     from .summary import dashboard
 
     query = participants_query()
     if partner_id is not None:
         query = query.where(Participant.partner_id == partner_id)
-    return cached("dashboard", (as_of, partner_id), lambda: dashboard(as_of, query, partner_id, book))
+    return cached("dashboard", (as_of, partner_id), lambda: dashboard(as_of, query, partner_id, book or Book()))
 
 
 def overview(as_of: date, cohort: int | None, course: str | None, book: Book):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -34,6 +35,7 @@ KEPT = 16  # cached results per name and process: many partners' pages never pus
 
 T = TypeVar("T")
 _cache: dict[str, OrderedDict[tuple, object]] = {}
+_lock = threading.Lock()  # a gunicorn worker serves requests in threads (gunicorn.conf.py)
 _MISSING = object()
 
 
@@ -82,11 +84,14 @@ def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     if not version:
         return compute()
     full = (str(db.engine.url), version, *key)
-    kept = _cache.setdefault(name, OrderedDict())
-    if full in kept:
-        kept.move_to_end(full)
+    with _lock:
+        kept = _cache.setdefault(name, OrderedDict())
+        found = kept.get(full, _MISSING)
+        if found is not _MISSING:
+            kept.move_to_end(full)
+    if found is not _MISSING:
         note_cache(name, "hit", 0.0)
-        return kept[full]  # type: ignore[return-value]
+        return found  # type: ignore[return-value]
     started = time.perf_counter()
     shared = _shared_key(key)
     value = _read_shared(name, shared, version)
@@ -96,7 +101,8 @@ def cached(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         value = compute()
         _write_shared(name, shared, version, value)
         note_cache(name, "miss", time.perf_counter() - started)
-    kept[full] = value
-    while len(kept) > KEPT:
-        kept.popitem(last=False)
+    with _lock:
+        kept[full] = value
+        while len(kept) > KEPT:
+            kept.popitem(last=False)
     return value  # type: ignore[return-value]

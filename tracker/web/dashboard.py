@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..clock import today
-from ..engagement.book import Book
 from ..engagement.next_steps_words import lead, short_why
 from ..engagement.standing import participants_query
 from ..engagement.summary import ACTIONS_SHOWN
@@ -31,7 +30,7 @@ def index():
         query = query.where(Participant.partner_id == partner.id)
     partner_id = partner.id if partner else None
     # The same for everyone who may see this partner (or all partners) until the data changes.
-    view = dashboard_view(today(), partner_id, Book())
+    view = dashboard_view(today(), partner_id)
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \
         if current_user.is_edt else []
     return render_template(
