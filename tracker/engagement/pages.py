@@ -21,6 +21,14 @@ def everyone(as_of: date, book: Book) -> list[Standing]:
     return cached("standings", (as_of,), lambda: standings(as_of, None, book))
 
 
+def partners_own(as_of: date, partner_id: int, book: Book) -> list[Standing]:
+    """One partner's participants' standings: the partner's own participant list."""
+    from ..models import Participant
+
+    return cached("partner-standings", (as_of, partner_id),
+                  lambda: standings(as_of, participants_query().where(Participant.partner_id == partner_id), book))
+
+
 def dashboard_view(as_of: date, partner_id: int | None, book: Book | None = None):
     """One partner's dashboard (partner_id), or every partner's (None); the course book read only if needed."""
     from ..models import Participant
@@ -52,7 +60,7 @@ def declarations(as_of: date, partner: str | None, cohort: int | None, output: i
 
 
 def build(as_of: date, progress=None) -> int:
-    """EDT's pages as first opened (no filters), and every partner's dashboard, computed and kept for every
+    """EDT's pages as first opened (no filters), and every partner's dashboard and list, computed and kept for every
     worker unless already kept at this data version; returns how many were built or found."""
     from ..models import DeliveryPartner
 
@@ -62,6 +70,7 @@ def build(as_of: date, progress=None) -> int:
              lambda: everyone(as_of, book), lambda: dashboard_view(as_of, None, book),
              lambda: declarations(as_of, None, None, None)]
     steps += [lambda partner=partner: dashboard_view(as_of, partner, book) for partner in partners]
+    steps += [lambda partner=partner: partners_own(as_of, partner, book) for partner in partners]
     for done, step in enumerate(steps):
         if progress is not None:
             progress(done, len(steps))

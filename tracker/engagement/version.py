@@ -31,7 +31,7 @@ from ..extensions import db
 from ..models.version import CachedResult, DataVersion
 from ..web.profile import note_cache
 
-KEPT = 16  # cached results per name and process: many partners' pages never push out EDT's
+KEPT = 128  # cached results per name and process: every partner's (a hundred at national scale) and EDT's
 
 T = TypeVar("T")
 _cache: dict[str, OrderedDict[tuple, object]] = {}
