@@ -415,6 +415,22 @@ def users_for(count: int, owners: dict[str, str]) -> list[tuple[str, str | None]
         [(f"load-edt-{n}@bench.example", None) for n in range(edt)]
 
 
+def build_pages(url: str) -> float:
+    """What production does after an import (the job kind "build-pages"): EDT's pages and every partner's
+    dashboard and list computed and kept for every worker; run here as that job, in a child process.
+    Returns the seconds it took."""
+    code = ("import sys\nfrom tracker import create_app\nfrom tracker.clock import today\n"
+            "from tracker.jobs.kinds import BUILD_PAGES\nfrom tracker.jobs.work import run_here\n"
+            "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]})\n"
+            "with app.app_context():\n"
+            "    job, _ = run_here(BUILD_PAGES, {'today': today().isoformat(), 'why': 'the benchmark import'},"
+            " actor='bench')\n"
+            "    assert job.state == 'done', job.error\n")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, url], check=True, cwd=ROOT, env=serve_env(url, 0))
+    return time.perf_counter() - started
+
+
 def workers() -> str:
     """gunicorn's workers and threads per worker, as gunicorn.conf.py reads them."""
     count = os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count())
@@ -464,7 +480,8 @@ def run(participants: int, databases: list[str], seconds: float, workdir: Path, 
                 owners = fill(url, files, out)
             biggest = users_for(max(users), owners)
             make_users(url, [code for _, code in biggest if code], sum(1 for _, code in biggest if code is None))
-            figures["databases"][name] = {}
+            if os.environ.get("LOAD_BUILD", "1") != "0":
+                out(f"  pages built by the job run after an import in {build_pages(url):.1f} s ({_load()})")
             for count_servers in servers_per_database:
                 trace = workdir / f"profile-{name}-{count_servers}.jsonl"
                 extra = {"TRACKER_PROFILE": str(trace)} if profile else {}
