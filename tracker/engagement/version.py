@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..extensions import db
@@ -61,12 +61,14 @@ def _read_shared(name: str, key: str, version: str):
 
 def _write_shared(name: str, key: str, version: str, value: object) -> None:
     """The result kept for every worker, in a transaction of its own (the request's is left as it was).
-    A row of another version is replaced; two workers writing at once: one of them wins."""
+    The name's rows of other versions go (they can never be read again: the table holds no more than
+    the current version's results); two workers writing at once: one of them wins."""
     data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
     try:
         with db.engine.begin() as connection:
             table = CachedResult.__table__
-            connection.execute(delete(table).where(table.c.name == name, table.c.key == key))
+            connection.execute(delete(table).where(table.c.name == name,
+                                                   or_(table.c.key == key, table.c.version != version)))
             connection.execute(table.insert().values(name=name, key=key, version=version, value=data))
     except (IntegrityError, DBAPIError):
         pass  # another worker wrote it first, or the database is busy: this one serves from its own copy
