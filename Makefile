@@ -39,8 +39,8 @@ run: demo
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	  $(DEMO_SECRET) TRACKER_TODAY=$${TRACKER_TODAY:-2023-03-01} $(FLASK) run --host 127.0.0.1 --port 5000
 
-# Production: gunicorn on 127.0.0.1:$${PORT:-8000}, DATABASE_URL, WEB_CONCURRENCY workers
-# (gunicorn.conf.py). Refuses to start without a real SECRET_KEY.
+# Production: gunicorn on 127.0.0.1:$${PORT:-8000}, DATABASE_URL, WEB_CONCURRENCY workers of
+# WEB_THREADS threads (gunicorn.conf.py). Refuses to start without a real SECRET_KEY.
 serve: install assets
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
 
@@ -68,6 +68,7 @@ test-postgres:
 bench: install assets
 	$(PY) -m bench
 
+# LOAD_SECONDS, LOAD_USERS=10,50, LOAD_SERVERS=1,2, LOAD_PROFILE=1, BENCH_LOAD_URL (bench/load.py)
 bench-load: install assets
 	$(PY) -m bench.load
 

@@ -7,7 +7,13 @@ import multiprocessing
 import os
 
 bind = f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(4, 2 * multiprocessing.cpu_count() + 1))
+# A page spends most of its time waiting for the database (PostgreSQL's round trips), not on the CPU:
+# threads let a worker serve other requests meanwhile (bench/RESULTS.md, issue 22). One worker per core
+# (WEB_CONCURRENCY), WEB_THREADS threads each; every worker keeps its own copy of the cached pages, so
+# fewer workers with more threads also hold fewer copies. WEB_THREADS=1 gives the old sync workers.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+threads = int(os.environ.get("WEB_THREADS") or 4)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 300)
 graceful_timeout = 30
 keepalive = 5

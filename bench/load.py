@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import re
 import secrets
 import shutil
@@ -38,7 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dataset
+from . import dataset, postgres
 from .pages import PAGES_AS_OF, PASSWORD, percentile
 from .run import _fresh_app, _load
 
@@ -73,6 +74,82 @@ class Tally:
     def leak(self, text: str) -> None:
         with self.lock:
             self.cross_partner.append(text)
+
+
+def _ticks(pid: int) -> float:
+    """CPU seconds of a process and of its children it has waited for (/proc/PID/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(n) for n in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds of every live process of a process group (a `make serve`: gunicorn's master, whose
+    reaped workers count in its children's time, and its workers)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, ValueError):
+                if os.getpgid(int(entry)) == pgid:
+                    total += _ticks(int(entry))
+    return total
+
+
+def _postgres_cpu(url: str) -> float | None:
+    """CPU seconds of the PostgreSQL cluster bench started (its postmaster and backends), None elsewhere."""
+    folder = os.environ.get("BENCH_PG_DIR", postgres.DEFAULT_DIR)
+    if not url.startswith("postgresql"):
+        return None
+    try:
+        with open(Path(folder) / "postmaster.pid", encoding="ascii") as handle:
+            master = int(handle.readline())
+    except (OSError, ValueError):
+        return None
+    total = _ticks(master)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, ValueError):
+                with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == master:
+                        total += _ticks(int(entry))
+    return total
+
+
+def _cpu_now(servers: list[int], url: str) -> dict[str, float | None]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"client": usage.ru_utime + usage.ru_stime, "server": sum(_group_cpu(pgid) for pgid in servers),
+            "database": _postgres_cpu(url)}
+
+
+def profile_summary(path: Path, since: int = 0) -> tuple[dict, int]:
+    """The per-request lines TRACKER_PROFILE wrote (tracker/web/profile.py) from byte SINCE on, per page:
+    medians of wall, CPU, SQL, statements, writes, pool checkout, before the view (session check), template;
+    and per cached name, how many times each worker computed it."""
+    import json
+
+    if not path.exists():
+        return {}, since
+    with open(path, encoding="utf-8") as handle:
+        handle.seek(since)
+        lines = [json.loads(line) for line in handle if line.strip()]
+        end = handle.tell()
+    pages: dict[str, list[dict]] = defaultdict(list)
+    computed: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for line in lines:
+        pages[line["endpoint"] or "?"].append(line)
+        for name, outcome, _ms in line["cache"]:
+            if outcome == "miss":
+                computed[name][line["pid"]] += 1
+    fields = ("wall_ms", "cpu_ms", "sql_ms", "statements", "writes", "checkout_ms", "before_view_ms", "template_ms")
+    summary = {page: {"requests": len(rows), **{f: percentile([r[f] for r in rows], 0.5) for f in fields},
+                      "wall_p95_ms": percentile([r["wall_ms"] for r in rows], 0.95),
+                      "cache_ms": percentile([sum(c[2] for c in r["cache"]) for r in rows], 0.5),
+                      "cache_ms_max": max(sum(c[2] for c in r["cache"]) for r in rows)}
+               for page, rows in sorted(pages.items())}
+    return {"pages": summary, "computed": {name: dict(per) for name, per in computed.items()}}, end
 
 
 def _free_port() -> int:
@@ -132,7 +209,7 @@ def serve_env(url: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not (k.startswith("FAKETIME") or
                                                        (k == "LD_PRELOAD" and "faketime" in v))}
     env.update(DATABASE_URL=url, PORT=str(port), SECRET_KEY=secrets.token_hex(32), TRACKER_TODAY=PAGES_AS_OF,
-               WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "4"), **extra)
+               **extra)  # WEB_CONCURRENCY and WEB_THREADS: gunicorn.conf.py's defaults unless set
     return env
 
 
@@ -160,6 +237,20 @@ def serving(url: str, port: int, log: Path, env: dict[str, str] | None = None):
     with made("serve", env or serve_env(url, port), log) as server:
         _wait_for(port, server)
         yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def servers(url: str, count: int, workdir: Path, name: str, **extra: str):
+    """COUNT `make serve` instances over the same database, each on a port of its own; yields
+    [(base URL, process group)]."""
+    with contextlib.ExitStack() as stack:
+        found = []
+        for n in range(count):
+            port = _free_port()
+            server = stack.enter_context(made("serve", serve_env(url, port, **extra), workdir / f"serve-{name}-{n}.log"))
+            _wait_for(port, server)
+            found.append((f"http://127.0.0.1:{port}", server.pid))
+        yield found
 
 
 def _wait_for(port: int, server: subprocess.Popen, seconds: float = 120) -> None:
@@ -277,14 +368,21 @@ class User:
         self.client.close()
 
 
-def load(base: str, users: list[tuple[str, str | None]], owners: dict[str, str], seconds: float) -> dict:
+def load(base: str | list[str], users: list[tuple[str, str | None]], owners: dict[str, str], seconds: float,
+         cpu=None) -> dict:
+    """USERS signed in and requesting pages for SECONDS, spread over the servers BASE (one or a list);
+    CPU() -> {"client", "server", "database": CPU seconds so far} measures who spent what."""
+    bases = [base] if isinstance(base, str) else base
     by_partner: dict[str, list[str]] = defaultdict(list)
     for ref, partner in owners.items():
         by_partner[partner].append(ref)
     tally = Tally()
-    people = [User(base, email, partner, owners, by_partner, tally, seed) for seed, (email, partner) in enumerate(users)]
+    people = [User(bases[seed % len(bases)], email, partner, owners, by_partner, tally, seed)
+              for seed, (email, partner) in enumerate(users)]
     for person in people:
         sign_in(person.client, person.email)
+    cpu_before = cpu() if cpu else {}
+    load_before = _load()
     started = time.perf_counter()
     deadline = started + seconds
     threads = [threading.Thread(target=person.run, args=(deadline,)) for person in people]
@@ -293,6 +391,9 @@ def load(base: str, users: list[tuple[str, str | None]], owners: dict[str, str],
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu_after = cpu() if cpu else {}
+    spent = {who: (cpu_after[who] - cpu_before[who]) / elapsed for who in cpu_after
+             if cpu_after[who] is not None and cpu_before.get(who) is not None}
     pages = {}
     for page, times in sorted(tally.times.items()):
         pages[page] = {"requests": len(times), "p50_ms": percentile(times, 0.5) * 1000,
@@ -304,7 +405,7 @@ def load(base: str, users: list[tuple[str, str | None]], owners: dict[str, str],
                     "p99_ms": percentile(every, 0.99) * 1000} if every else {},
             "errors": len(tally.errors), "error_samples": tally.errors[:5],
             "cross_partner": len(tally.cross_partner), "cross_partner_samples": tally.cross_partner[:5],
-            "load": _load()}
+            "load": _load(), "load_before": load_before, "cpu": spent, "servers": len(bases)}
 
 
 def users_for(count: int, owners: dict[str, str]) -> list[tuple[str, str | None]]:
@@ -314,36 +415,88 @@ def users_for(count: int, owners: dict[str, str]) -> list[tuple[str, str | None]
         [(f"load-edt-{n}@bench.example", None) for n in range(edt)]
 
 
+def build_pages(url: str) -> float:
+    """What production does after an import (the job kind "build-pages"): EDT's pages and every partner's
+    dashboard and list computed and kept for every worker; run here as that job, in a child process.
+    Returns the seconds it took."""
+    code = ("import sys\nfrom tracker import create_app\nfrom tracker.clock import today\n"
+            "from tracker.jobs.kinds import BUILD_PAGES\nfrom tracker.jobs.work import run_here\n"
+            "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]})\n"
+            "with app.app_context():\n"
+            "    job, _ = run_here(BUILD_PAGES, {'today': today().isoformat(), 'why': 'the benchmark import'},"
+            " actor='bench')\n"
+            "    assert job.state == 'done', job.error\n")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, url], check=True, cwd=ROOT, env=serve_env(url, 0))
+    return time.perf_counter() - started
+
+
+def workers() -> str:
+    """gunicorn's workers and threads per worker, as gunicorn.conf.py reads them."""
+    count = os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count())
+    threads = os.environ.get("WEB_THREADS") or "4"
+    return f"{count} workers x {threads} threads" if threads != "1" else f"{count} sync workers"
+
+
+def owners_in(url: str) -> dict[str, str]:
+    """Participant ID -> partner code, read from a filled database (BENCH_LOAD_URL)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return dict(connection.execute(text(
+                "SELECT p.participant_id, d.code FROM participant p JOIN delivery_partner d ON d.id = p.partner_id")).all())
+    finally:
+        engine.dispose()
+
+
 def run(participants: int, databases: list[str], seconds: float, workdir: Path, out=print,
-        users: tuple[int, ...] = USERS) -> dict:
+        users: tuple[int, ...] = USERS, servers_per_database: tuple[int, ...] = (1,), profile: bool = False,
+        database_url: str | None = None) -> dict:
+    """The benchmark; DATABASE_URL: an already filled database (owners read from it) rather than a fresh one."""
     from tracker.engagement.book import Book
 
-    from . import postgres
-
-    out(f"load benchmark: {participants:,} participants, {', '.join(databases)}, users {users}, {seconds:g} s each; "
-        f"{_load()}")
-    app = _fresh_app("sqlite:///" + str(workdir / "reference.db"))
-    scale = participants / dataset.FULL_PARTICIPANTS
-    with app.app_context():
-        files = dataset.generate(workdir / "data", Book(), participants, 2025,
-                                 max(1, round(dataset.CREDITS_PER_FILE * scale)))
+    out(f"load benchmark: {participants:,} participants, {', '.join(databases)}, users {users}, {seconds:g} s each, "
+        f"{workers()} per server, servers {servers_per_database}; "
+        f"{os.cpu_count()} CPUs, {_load()}")
+    files = None
+    if database_url is None:
+        app = _fresh_app("sqlite:///" + str(workdir / "reference.db"))
+        scale = participants / dataset.FULL_PARTICIPANTS
+        with app.app_context():
+            files = dataset.generate(workdir / "data", Book(), participants, 2025,
+                                     max(1, round(dataset.CREDITS_PER_FILE * scale)))
     figures: dict = {"participants": participants, "users": users, "databases": {}}
     for name in databases:
         with contextlib.ExitStack() as stack:
-            url = stack.enter_context(postgres.started()) if name == "postgresql" else \
-                "sqlite:///" + str(workdir / "load.db")
-            out(f"\n=== {name}: filling the database ===")
-            owners = fill(url, files, out)
+            if database_url is not None:
+                url = database_url
+                owners = owners_in(url)
+            else:
+                url = stack.enter_context(postgres.started()) if name == "postgresql" else \
+                    "sqlite:///" + str(workdir / "load.db")
+                out(f"\n=== {name}: filling the database ===")
+                owners = fill(url, files, out)
             biggest = users_for(max(users), owners)
             make_users(url, [code for _, code in biggest if code], sum(1 for _, code in biggest if code is None))
-            port = _free_port()
-            base = stack.enter_context(serving(url, port, workdir / f"serve-{name}.log"))
-            out(f"serving on {base} ({_load()})")
-            figures["databases"][name] = {}
-            for count in users:
-                result = load(base, users_for(count, owners), owners, seconds)
-                figures["databases"][name][count] = result
-                _print(name, result, out)
+            if os.environ.get("LOAD_BUILD", "1") != "0":
+                out(f"  pages built by the job run after an import in {build_pages(url):.1f} s ({_load()})")
+            for count_servers in servers_per_database:
+                trace = workdir / f"profile-{name}-{count_servers}.jsonl"
+                extra = {"TRACKER_PROFILE": str(trace)} if profile else {}
+                with servers(url, count_servers, workdir, name, **extra) as running:
+                    bases = [base for base, _ in running]
+                    out(f"serving on {', '.join(bases)} ({_load()})")
+                    since = 0
+                    for count in users:
+                        result = load(bases, users_for(count, owners), owners, seconds,
+                                      cpu=lambda: _cpu_now([pgid for _, pgid in running], url))
+                        if profile:
+                            result["profile"], since = profile_summary(trace, since)
+                        label = name if count_servers == 1 else f"{name} x{count_servers}"
+                        figures["databases"].setdefault(label, {})[count] = result
+                        _print(label, result, out)
     _summary(figures, out)
     return figures
 
@@ -354,6 +507,16 @@ def _print(name: str, r: dict, out) -> None:
     for page, p in r["pages"].items():
         out(f"    {page:<13}{p['requests']:>7,} requests  p50 {p['p50_ms']:>6.0f} ms  p95 {p['p95_ms']:>6.0f} ms  "
             f"p99 {p['p99_ms']:>6.0f} ms")
+    if r.get("cpu"):
+        out("    CPU (cores busy over the run): " + ", ".join(f"{who} {value:.2f}" for who, value in r["cpu"].items())
+            + f"; {r['load_before']} before")
+    for page, p in r.get("profile", {}).get("pages", {}).items():
+        out(f"    profile {page:<22} n {p['requests']:>5}  wall {p['wall_ms']:>6.0f}  cpu {p['cpu_ms']:>5.0f}  "
+            f"sql {p['sql_ms']:>5.0f} ms in {p['statements']:>3} statements ({p['writes']} writes)  "
+            f"checkout {p['checkout_ms']:>4.1f}  before view {p['before_view_ms']:>5.1f}  "
+            f"template {p['template_ms']:>5.0f}  cache {p['cache_ms']:>5.0f} (max {p['cache_ms_max']:.0f}) ms (medians)")
+    for cached_name, per in r.get("profile", {}).get("computed", {}).items():
+        out(f"    computed {cached_name}: " + ", ".join(f"worker {pid} {n}x" for pid, n in sorted(per.items())))
     for sample in r["error_samples"] + r["cross_partner_samples"]:
         out(f"    ! {sample}")
 
@@ -384,12 +547,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", LOAD_SECONDS)))
     parser.add_argument("--only", choices=("postgresql", "sqlite"))
+    parser.add_argument("--users", default=os.environ.get("LOAD_USERS", ",".join(map(str, USERS))),
+                        help="numbers of users, comma-separated (LOAD_USERS)")
+    parser.add_argument("--servers", default=os.environ.get("LOAD_SERVERS", "1"),
+                        help="servers over the same database, comma-separated runs, e.g. 1,2 (LOAD_SERVERS)")
+    parser.add_argument("--profile", action="store_true", default=bool(os.environ.get("LOAD_PROFILE")),
+                        help="the server writes where each request's time goes (LOAD_PROFILE=1)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_LOAD_URL"),
+                        help="an already filled database (BENCH_LOAD_URL) with --only its kind")
     args = parser.parse_args(argv)
     participants = max(1, round(dataset.FULL_PARTICIPANTS * args.scale))
     databases = [args.only] if args.only else ["postgresql", "sqlite"]
     folder = Path(tempfile.mkdtemp(prefix="npq-bench-load-"))
     try:
-        figures = run(participants, databases, args.seconds, folder, out=lambda line: print(line, flush=True))
+        figures = run(participants, databases, args.seconds, folder, out=lambda line: print(line, flush=True),
+                      users=tuple(int(n) for n in args.users.split(",")),
+                      servers_per_database=tuple(int(n) for n in args.servers.split(",")), profile=args.profile,
+                      database_url=args.database_url)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     levels = [r for levels in figures["databases"].values() for r in levels.values()]

@@ -74,8 +74,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (registers the tables on db.metadata)
     from .cli import register_commands
-    from .web import register_web
+    from .web import profile, register_web
 
     register_commands(app)
+    profile.init_app(app, "first")  # TRACKER_PROFILE: a line per request (tracker/web/profile.py)
     register_web(app)
+    profile.init_app(app, "last")
     return app

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import UserSession
+from ..models import User, UserSession
 
 # last_seen_at is written at most this often, so a busy user does not cost a write per page.
 SEEN_GRANULARITY = timedelta(seconds=60)
@@ -28,6 +29,7 @@ VALID, EXPIRED, ENDED, OTHER_CLIENT = "valid", "expired", "ended", "other-client
 class Verdict:
     state: str
     user_id: int | None = None
+    user: User | None = None  # loaded with the session row (and their partner), for the page's user loader
 
 
 def _hash(text: str) -> str:
@@ -52,7 +54,13 @@ def check_session(token: str | None, user_id: int, client: str, now: datetime, *
     """Whether the cookie's session is still one the server knows, for this user and this client."""
     if not token:
         return Verdict(ENDED)
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    # The user and their partner come with the session row, in one statement: the page's user loader and
+    # its partner then cost none (each was a statement of its own on every request).
+    found = db.session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id).options(joinedload(User.partner))
+        .where(UserSession.token_hash == _hash(token))
+    ).first()
+    row = found[0] if found else None
     if row is None or row.user_id != user_id:
         return Verdict(ENDED)
     if now - row.last_seen_at > idle or now - row.started_at > lifetime:
@@ -63,7 +71,7 @@ def check_session(token: str | None, user_id: int, client: str, now: datetime, *
         return Verdict(OTHER_CLIENT)
     if now - row.last_seen_at >= SEEN_GRANULARITY:
         row.last_seen_at = now
-    return Verdict(VALID, row.user_id)
+    return Verdict(VALID, row.user_id, found[1])
 
 
 def end_session(token: str | None) -> None:

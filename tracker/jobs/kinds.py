@@ -46,6 +46,7 @@ DFE = "dfe"  # the group: one job talks to DfE at a time (its rate limit, and no
 UPLOAD_CHECK = "upload-check"
 UPLOAD_IMPORT = "upload-import"
 UPLOADS = (UPLOAD_CHECK, UPLOAD_IMPORT)
+BUILD_PAGES = "build-pages"
 
 
 def _partnership_report(params: dict, progress) -> Result:
@@ -220,6 +221,16 @@ def _upload(verb: str):
     return describe
 
 
+def _build_pages(params: dict, progress) -> None:
+    from ..engagement.pages import build
+
+    build(date.fromisoformat(params["today"]), progress)
+
+
+def _building(params: dict) -> str:
+    return "EDT's pages and the dashboards built" + (f" after {params['why']}" if params.get("why") else "")
+
+
 KINDS = {kind.name: kind for kind in (
     JobKind(PARTNERSHIP_REPORT, "Partnership meeting report", _partnership_report, _report_for),
     JobKind(NEXT_STEP_EMAILS, "Next-step emails", _next_step_emails, _emails_to),
@@ -232,6 +243,8 @@ KINDS = {kind.name: kind for kind in (
     JobKind(UPLOAD_CHECK, "Checking an upload", _upload_check, _upload("Checking")),
     # One import of a partner's uploads at a time: confirming another meanwhile is refused (web/uploads.py).
     JobKind(UPLOAD_IMPORT, "Importing an upload", _upload_import, _upload("Importing"), group="upload-imports"),
+    # After an import: the cached pages (engagement/pages.py) built for every worker before anyone asks.
+    JobKind(BUILD_PAGES, "Building the pages", _build_pages, _building),
 )}
 
 

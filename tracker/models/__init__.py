@@ -8,7 +8,7 @@ from .audit import AuditEvent  # noqa: F401
 from .escalation import ContactAttempt, Deferral, WithdrawalRequest  # noqa: F401
 from .registers import PartnershipMeeting, PendingUpload, RegisterSession, SavedMapping  # noqa: F401
 from .declarations import DeclarationEvent, DeclarationRecord, DeclarationRefresh  # noqa: F401
-from .version import DataVersion  # noqa: F401
+from .version import CachedResult, DataVersion  # noqa: F401
 from .emails import EmailBatch, EmailSent, EmailTemplate  # noqa: F401
 from .jobs import Job  # noqa: F401
 from .dfe import DfeDeliveryPartner, DfeEnrolment, DfeStatement, DfeSync  # noqa: F401

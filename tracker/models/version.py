@@ -10,19 +10,33 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import String, event, update
+from sqlalchemy import LargeBinary, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import db
 
-NOT_DATA = {"user", "sign_in_attempt", "audit_event", "pending_upload", "import_batch", "data_version",
-            "alembic_version"}
+# Not the tracker's data: sign-in (its throttle too: every sign-in writes it), accounts, the jobs' own
+# bookkeeping (a job's progress is written every few rows), and the cached results themselves. Writing
+# one of them kept the version once it was spelled right; before, every sign-in and every job's
+# progress threw away every cached page on every server.
+NOT_DATA = {"user_account", "sign_in_attempt", "sign_in_throttle", "audit_event", "pending_upload", "import_batch",
+            "job", "data_version", "alembic_version", "cached_result"}
 
 
 class DataVersion(db.Model):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
+
+
+class CachedResult(db.Model):
+    """A result cached by the data version (tracker/engagement/version.py), kept where every worker of every
+    server reads it: the row of a name and key holds the latest version's result (pickled, compressed)."""
+    __tablename__ = "cached_result"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the arguments' repr
+    version: Mapped[str] = mapped_column(String(32))
+    value: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def is_data(table_name: str) -> bool:

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..engagement.book import Book
 from ..engagement.forecast import NewlyMet
+from ..engagement.pages import build_soon
 from ..extensions import db
 from ..imports import ImportResult, kinds, run_import
 from ..imports.base import Context
@@ -330,6 +331,7 @@ def confirm(pending: PendingUpload, ctx: Context, wait: float | None = None,
                     _set(pending_id, saved_mapping_id=remember(ctx.partner_id, kind, headings, mapping, ctx.user))
                 _pause_before_commit()
                 db.session.commit()
+                build_soon(ctx.today, ctx.user, f"the import of {filename}")
                 return result
             db.session.rollback()
     except (DBAPIError, Busy):

@@ -10,14 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..clock import today
-from ..engagement.book import Book
 from ..engagement.next_steps_words import lead, short_why
-from ..engagement.standing import participants_query
-from ..engagement.summary import ACTIONS_SHOWN, dashboard
-from ..engagement.version import cached
+from ..engagement.summary import ACTIONS_SHOWN
+from ..engagement.pages import dashboard_view
 from ..extensions import db
-from ..models import DeliveryPartner, Participant
-from .access import ANYONE, LEADS, access, partner_or_404, scoped
+from ..models import DeliveryPartner
+from .access import ANYONE, LEADS, access, partner_or_404
 
 bp = Blueprint("dashboard", __name__)
 
@@ -27,12 +25,9 @@ bp = Blueprint("dashboard", __name__)
 def index():
     code = request.args.get("partner", "").strip().upper()
     partner = partner_or_404(code) if code else (None if current_user.is_edt else current_user.partner)
-    query = scoped(participants_query())
-    if partner is not None:
-        query = query.where(Participant.partner_id == partner.id)
     partner_id = partner.id if partner else None
     # The same for everyone who may see this partner (or all partners) until the data changes.
-    view = cached("dashboard", (today(), partner_id), lambda: dashboard(today(), query, partner_id, Book()))
+    view = dashboard_view(today(), partner_id)
     at_risk_only = request.args.get("show") == "at-risk"
     listed = view.at_risk_actions() if at_risk_only else view.actions
     partners = db.session.scalars(select(DeliveryPartner).order_by(DeliveryPartner.code)).all() \

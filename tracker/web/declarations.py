@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..declarations.bodies import csv_file, json_lines
 from ..declarations.dfe import configuration_problem
-from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, listing, rows, to_send
+from ..declarations.listing import BLOCKED, STANDINGS, TO_SEND, rows, to_send
 from ..declarations.money import statements_of
 from ..declarations.produce import unsigned
 from ..declarations.submit import pending, send_params
@@ -33,7 +33,7 @@ from ..jobs import kinds, start
 from ..imports import importer_for, run_import
 from ..imports.base import Context
 from ..engagement.book import Book
-from ..engagement.version import cached
+from ..engagement.pages import declarations
 from ..models import DeliveryPartner, Participant
 from ..models.jobs import DONE
 from ..models.people import participant_id_in, participant_key
@@ -89,7 +89,7 @@ def _standing() -> str:
 
 def _page(many: ManyForm | None = None, status: int = 200):
     filters, standing = _filters(), _standing()
-    found = cached("declarations", (today(), *filters.values()), lambda: listing(today(), today(), **filters))
+    found = declarations(today(), **filters)
     shown = Page.of(found.of(standing))
     shown = replace(shown, items=[found.row(entry) for entry in shown.items])
     why = unsigned((r.declaration.participant_pk for r in shown.items if r.standing == BLOCKED), today())

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 
 from ..clock import today
-from ..declarations.money import comparison
 from ..engagement.book import Book
-from ..engagement.overview import combined, partner_overview
-from ..engagement.version import cached
+from ..engagement.overview import combined
+from ..engagement.pages import overview, overview_money
 from ..rules.declaration_states import ELIGIBLE, PAID, PAYABLE, SUBMITTED
 from ..rules.status import BLOCKED, MET, MET_LATE, NOT_MET, PENDING
 from ..words import DECLARATION_STATE_LABELS, OVERVIEW_SORT_LABELS
@@ -88,8 +87,8 @@ def index():
     cohort = int(cohort) if cohort.isdigit() and int(cohort) in COHORTS else None
     course = request.args.get("course", "")
     course = course if course in book.by_code else None
-    partners = cached("overview", (today(), cohort, course), lambda: partner_overview(today(), cohort, course, book))
-    money = cached("overview-dfe", (today(), cohort, course), lambda: comparison(today(), cohort, course, book))
+    partners = overview(today(), cohort, course, book)
+    money = overview_money(today(), cohort, course, book)
     numbers = sorted({n for p in partners for n in p.outputs})
     sorting = OverviewSorting.from_args(request.args)
     ranks = {p.code: n for n, p in enumerate(OverviewSorting().apply(partners), 1)}

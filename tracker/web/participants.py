@@ -26,7 +26,7 @@ from ..engagement.queries import assessments_by_participant
 from ..engagement.progress import participant_progress, registers, video_views
 from ..engagement.standing import Standing, participants_query, standings
 from ..engagement.summary import action_list
-from ..engagement.version import cached
+from ..engagement.pages import everyone, partners_own
 from ..exports.cells import xlsx_bytes
 from ..exports.mail_merge import HEADER as MAIL_MERGE_HEADER, mail_merge_rows
 from ..exports.participants import participants_csv, participants_xlsx
@@ -50,9 +50,9 @@ def _listed() -> tuple[ParticipantFilters, list[Standing], Book]:
         partner_or_404(filters.partner)  # a partner user asking for another partner's list: 404
     book = Book()
     if own_partner_id() is None:  # EDT: everyone, the same for every EDT user until the data changes
-        found = cached("standings", (today(),), lambda: standings(today(), None, book))
+        found = everyone(today(), book)
     else:
-        found = standings(today(), scoped(participants_query()), book)
+        found = partners_own(today(), own_partner_id(), book)
     matched = apply(found, filters)
     if filters.behind:
         late = behind_by_participant(matched, today(), book)

@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str):
         if g.get("session_user_id") != int(user_id):
             return None
-        user = db.session.get(User, int(user_id))
+        user = g.pop("session_user", None) or db.session.get(User, int(user_id))
         return user if user is not None and user.active else None  # a disabled account's session ends
 
     @app.before_request
@@ -65,9 +65,11 @@ def init_app(app: Flask) -> None:
             return None
         verdict = check_session(session.get(SESSION_TOKEN), int(session["_user_id"]), this_client(), now(),
                                 idle=app.config["IDLE_TIMEOUT"], lifetime=app.config["PERMANENT_SESSION_LIFETIME"])
-        db.session.commit()
+        if db.session.dirty or db.session.deleted:  # last seen (once a minute) or the session ended
+            db.session.commit()
         if verdict.state == VALID:
             g.session_user_id = verdict.user_id
+            g.session_user = verdict.user
             return None
         logout_user()
         session.clear()
