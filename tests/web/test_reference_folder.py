@@ -82,7 +82,8 @@ def test_init_on_an_installed_database_adds_a_new_cohort_and_its_schedule(sessio
         installed = install(folder)
         assert installed.added == {"cohorts": 1, "schedules": 3}
         assert session.get(Cohort, 5).start_date == date(2023, 10, 1)
-        assert [e.entity for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "init"))] == \
+        assert [e.entity for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "init")
+                                                  .order_by(AuditEvent.id))] == \
             ["cohort", "schedule_output", "schedule_output", "schedule_output"]
         assert install(folder).added == {}
     finally:

@@ -52,7 +52,7 @@ def only_upload() -> PendingUpload:
 
 def imported_audit() -> list[tuple[str, str, str]]:
     return db.session.execute(select(AuditEvent.actor, AuditEvent.action, AuditEvent.entity)
-                              .where(AuditEvent.entity == "credits")).all()
+                              .where(AuditEvent.entity == "credits").order_by(AuditEvent.id)).all()
 
 
 def credit_rows(participants: int) -> list[list[str]]:
